@@ -1,0 +1,4 @@
+import { Command } from "commander";
+
+const program = new Command("overtone").description("Make gpt-oss work right on your own machine.");
+await program.parseAsync(process.argv);

@@ -1,0 +1,67 @@
+/**
+ * Overtone's error tree. This folder is a leaf: it imports nothing, so every layer (the pure `harmony/` and
+ * `gguf/` libraries included) may use it without pulling in anything else of ours.
+ *
+ * Every error carries a stable `code`, the structured facts of what went wrong, and a `hint` that says what to
+ * do about it. The CLI prints `message` (plus the hint) on one line; `--debug` adds the stack.
+ */
+export class OvertoneError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+
+  constructor(code: string, message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options?.hint;
+  }
+}
+
+/** Harmony output that cannot be parsed: where in the token (or character) stream, and in which parser state. */
+export class HarmonyParseError extends OvertoneError {
+  readonly offset: number;
+  readonly state: string;
+
+  constructor(message: string, details: { offset: number; state: string; hint?: string }) {
+    super("HARMONY_PARSE", message, { hint: details.hint });
+    this.offset = details.offset;
+    this.state = details.state;
+  }
+}
+
+/** A conversation that cannot be rendered as Harmony (e.g. a tool message without a name). */
+export class HarmonyRenderError extends OvertoneError {
+  constructor(message: string, options?: { hint?: string }) {
+    super("HARMONY_RENDER", message, options);
+  }
+}
+
+/** Token ids or bytes that the o200k_harmony tokenizer cannot decode. */
+export class TokenizerError extends OvertoneError {
+  readonly token: number | undefined;
+
+  constructor(message: string, options?: { token?: number; hint?: string }) {
+    super("TOKENIZER", message, { hint: options?.hint });
+    this.token = options?.token;
+  }
+}
+
+/** Bad input handed in by a user or a caller: what was wrong, where (a JSON path, a file, a flag), and the fix. */
+export class InputError extends OvertoneError {
+  readonly where: string;
+
+  constructor(message: string, details: { where: string; hint?: string }) {
+    super("INPUT", message, { hint: details.hint });
+    this.where = details.where;
+  }
+}
+
+/** Configuration that cannot work (missing model, bad option combination): what, where, and the fix. */
+export class ConfigError extends OvertoneError {
+  readonly where: string;
+
+  constructor(message: string, details: { where: string; hint?: string }) {
+    super("CONFIG", message, { hint: details.hint });
+    this.where = details.where;
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./errors/index.js";
+export * as harmony from "./harmony/index.js";
