@@ -65,3 +65,58 @@ export class ConfigError extends OvertoneError {
     this.where = details.where;
   }
 }
+
+/**
+ * A GGUF file that cannot be read: what was being read, at which byte offset, what was found there, and the limit
+ * it broke. `key` names the metadata key or tensor involved, when there is one.
+ */
+export class GgufFormatError extends OvertoneError {
+  readonly offset: number;
+  readonly key: string | undefined;
+  readonly what: string;
+  readonly found: number | bigint | string | undefined;
+  readonly limit: number | bigint | string | undefined;
+
+  constructor(
+    message: string,
+    details: {
+      offset: number;
+      what: string;
+      key?: string;
+      found?: number | bigint | string;
+      limit?: number | bigint | string;
+      hint?: string;
+    },
+  ) {
+    super("GGUF_FORMAT", message, { hint: details.hint });
+    this.offset = details.offset;
+    this.what = details.what;
+    this.key = details.key;
+    this.found = details.found;
+    this.limit = details.limit;
+  }
+}
+
+/**
+ * Tensor data a GGUF codec cannot convert: which ggml type, what was wrong (no codec for the type, an element
+ * count that is not a whole number of blocks, too few bytes or too small an output), what was found and the limit.
+ */
+export class GgufCodecError extends OvertoneError {
+  readonly type: number;
+  readonly typeName: string;
+  readonly what: string;
+  readonly found: number | undefined;
+  readonly limit: number | undefined;
+
+  constructor(
+    message: string,
+    details: { type: number; typeName: string; what: string; found?: number; limit?: number; hint?: string },
+  ) {
+    super("GGUF_CODEC", message, { hint: details.hint });
+    this.type = details.type;
+    this.typeName = details.typeName;
+    this.what = details.what;
+    this.found = details.found;
+    this.limit = details.limit;
+  }
+}

@@ -10,8 +10,14 @@
 import bpeRanks from "gpt-tokenizer/bpeRanks/o200k_base";
 import { encode as encodeO200k } from "gpt-tokenizer/encoding/o200k_base";
 import { TokenizerError } from "../errors/index.js";
+import { encodeOrdinaryFallback } from "./bpe-fallback.js";
 import { isSpecialToken, NUM_TOKENS, specialTokenId, specialTokenText } from "./special-tokens.js";
 
+/**
+ * Text gpt-tokenizer encodes differently from tiktoken: its pre-tokenizer's JavaScript `\s` has U+FEFF and lacks
+ * U+0085 (Rust's has it the other way round), and it strips a leading U+FEFF from token bytes.
+ */
+const NEEDS_FALLBACK = /[\u0085\uFEFF]/;
 const NO_SPECIALS = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<string>() };
 
 /**
@@ -20,6 +26,7 @@ const NO_SPECIALS = { allowedSpecial: new Set<string>(), disallowedSpecial: new 
  */
 export function encodeOrdinary(text: string): number[] {
   if (text === "") return [];
+  if (NEEDS_FALLBACK.test(text)) return encodeOrdinaryFallback(text);
   return encodeO200k(text, NO_SPECIALS);
 }
 
@@ -111,8 +118,9 @@ export function decodeBytes(tokens: readonly number[]): Uint8Array {
   return out;
 }
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-const lossyUtf8 = new TextDecoder("utf-8");
+// ignoreBOM: a leading U+FEFF is content (token 5574), not a byte-order mark to strip.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const lossyUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Decode to text; throws a TokenizerError if the bytes are not valid UTF-8 (upstream's `decode_utf8`). */
 export function decodeUtf8(tokens: readonly number[]): string {

@@ -1,0 +1,112 @@
+/**
+ * From a header's tokens to the message it opens: decoding and parsing as upstream's parser does when
+ * `<|message|>` closes the header (with its error texts), and Overtone's non-strict readings of headers that are
+ * malformed in the ways real servers produce.
+ */
+import type { HeaderParse } from "./header.js";
+import {
+  CHANNEL_MARKER,
+  isRustWhitespace,
+  knownRole,
+  parseHeaderText,
+  rustDebugString,
+  rustTrim,
+} from "./header.js";
+import type { MessageHeader } from "./parser-types.js";
+import { decodeBytes, decodeUtf8, isKnownToken } from "./tokenizer.js";
+import type { Message, Role } from "./types.js";
+import { describeUtf8Error } from "./utf8-stream.js";
+
+export type HeaderRead =
+  | { ok: true; header: MessageHeader }
+  | {
+      ok: false;
+      error: string /** words were left over: the malformed header strict: false may recover */;
+      leftover: boolean;
+    };
+
+export function messageFromHeader(header: MessageHeader, text: string): Message {
+  return {
+    author: header.name === undefined ? { role: header.role } : { role: header.role, name: header.name },
+    ...(header.recipient !== undefined ? { recipient: header.recipient } : {}),
+    content: [{ type: "text", text }],
+    ...(header.channel !== undefined ? { channel: header.channel } : {}),
+    ...(header.content_type !== undefined ? { content_type: header.content_type } : {}),
+  };
+}
+
+/**
+ * The header `<|message|>` closed. `withoutStart` (non-strict only): it began without `<|start|>`, so it is read
+ * by `parseHeaderWithoutStart` instead of with `role`.
+ */
+export function readHeader(
+  tokens: readonly number[],
+  role: Role | undefined,
+  withoutStart: boolean,
+): HeaderRead {
+  let text: string;
+  try {
+    text = decodeUtf8(tokens);
+  } catch {
+    return { ok: false, error: "could not decode header", leftover: false };
+  }
+  const parsed: HeaderParse = withoutStart
+    ? parseHeaderWithoutStart(text)
+    : parseHeaderText(text, role, true);
+  if (!parsed.ok) return { ok: false, error: parsed.error, leftover: false };
+  if (parsed.remaining === undefined) return { ok: true, header: parsed.header };
+  return {
+    ok: false,
+    error: `unexpected tokens remaining in message header: Some(${rustDebugString(parsed.remaining)})`,
+    leftover: true,
+  };
+}
+
+/**
+ * Non-strict: a header that a stop token (or EOS) closed before any `<|message|>`, read as upstream v0.0.8's
+ * recovery reads the first message's: channel and role word out, the remaining words are the content.
+ */
+export function readUnclosedHeader(
+  tokens: readonly number[],
+  role: Role,
+): { ok: true; header: MessageHeader; text: string } | { ok: false; error: string } {
+  let text: string;
+  try {
+    text = decodeUtf8(tokens);
+  } catch {
+    return { ok: false, error: describeDecodeFailure(tokens) };
+  }
+  const parsed = parseHeaderText(text, role, false);
+  if (!parsed.ok) return parsed;
+  return { ok: true, header: parsed.header, text: parsed.remaining ?? "" };
+}
+
+/** upstream's `decode_utf8` error text, which its recovery passes on unchanged. */
+function describeDecodeFailure(tokens: readonly number[]): string {
+  const unknown = tokens.find((token) => !isKnownToken(token));
+  if (unknown !== undefined) {
+    return `Could not decode tokens: Invalid token error: Invalid token for decoding: ${unknown}`;
+  }
+  return `Could not decode tokens: Invalid utf-8 sequence: ${describeUtf8Error(decodeBytes(tokens))}`;
+}
+
+/**
+ * Overtone's non-strict reading of a header that began without `<|start|>` (the model skipped it after
+ * `<|end|>`/`<|call|>`, openai/harmony#60/#68): `assistant<|channel|>…` keeps its role word; otherwise the
+ * message is the assistant's, and a leading bare word is the channel it forgot to mark
+ * (`commentary to=functions.x <|constrain|>json`).
+ */
+export function parseHeaderWithoutStart(text: string): HeaderParse {
+  const trimmed = rustTrim(text);
+  let wordEnd = 0;
+  while (wordEnd < trimmed.length) {
+    const code = trimmed.charCodeAt(wordEnd);
+    if (code === 0x3c || isRustWhitespace(code)) break;
+    wordEnd++;
+  }
+  const firstWord = trimmed.slice(0, wordEnd);
+  if (knownRole(firstWord) !== undefined) return parseHeaderText(text, undefined, true);
+  const unmarkedChannel =
+    firstWord !== "" && !firstWord.startsWith("to=") && !trimmed.includes(CHANNEL_MARKER);
+  return parseHeaderText(unmarkedChannel ? CHANNEL_MARKER + trimmed : text, "assistant", true);
+}

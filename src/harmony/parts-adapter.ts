@@ -1,0 +1,188 @@
+/**
+ * Turns a parser's events into stream parts (parts.ts), synchronously: hand `adapter.onEvent` to a
+ * StreamableParser or TextStreamParser as its `onEvent`, and the parts come out of `emit` as the parser runs.
+ * The stream helpers (parts-stream.ts) add the ends: `finish`, `abort`, `fail`.
+ */
+import type { MessageHeader, ParsedMessage, ParserEvent } from "./parser-types.js";
+import type { ErrorPart, FinishPart, FinishReason, Part, PartKind, Timings, Usage } from "./parts.js";
+import type { Message } from "./types.js";
+
+export interface PartsAdapterOptions {
+  /** Message ids are `${idPrefix}${index}` (index counts messages from 0); default "msg-". */
+  idPrefix?: string;
+}
+
+/** What a caller knows at the end that the parser does not: the backend's usage, timings, or own reason. */
+export interface FinishDetails {
+  reason?: FinishReason;
+  usage?: Usage;
+  timings?: Timings;
+}
+
+/** Which part kind a message header maps to (see parts.ts for the rule and why). */
+export function partKindOf(header: MessageHeader): PartKind {
+  if (isToolCall(header.role, header.recipient)) return "tool-call";
+  if (header.channel === "analysis") return "analysis";
+  if (header.channel === "commentary") return "commentary";
+  return "final";
+}
+
+function isToolCall(role: string, recipient: string | undefined): boolean {
+  return role === "assistant" && recipient !== undefined && recipient !== "all";
+}
+
+export class HarmonyPartsAdapter {
+  private readonly idPrefix: string;
+  private count = 0;
+  private openId = "";
+  private openHeader: MessageHeader | undefined;
+  private openKindValue: PartKind | undefined;
+  private openText = "";
+  private lastParsed: ParsedMessage | undefined;
+  private ended = false;
+
+  /** Pass to a parser as `onEvent` (bound, so it can be handed on as is). */
+  readonly onEvent = (event: ParserEvent): void => {
+    if (event.type === "content-delta") this.delta(event.text);
+    else if (event.type === "message-start") this.start(event.header);
+    else this.end(event.parsed);
+  };
+
+  constructor(
+    private readonly emit: (part: Part) => void,
+    options: PartsAdapterOptions = {},
+  ) {
+    this.idPrefix = options.idPrefix ?? "msg-";
+  }
+
+  /** The kind of the message whose content is streaming now, if any. */
+  get openKind(): PartKind | undefined {
+    return this.openKindValue;
+  }
+
+  /** True once finish/abort/fail emitted the stream's last part. */
+  get done(): boolean {
+    return this.ended;
+  }
+
+  /**
+   * The reason the parsed output implies: `tool-calls` when the last message is a tool call ended by
+   * `<|call|>`, `length` when the output ended inside a message, `stop` otherwise (also for no messages).
+   */
+  get reason(): FinishReason {
+    const last = this.lastParsed;
+    if (this.openKindValue !== undefined || last?.terminator === "eos") return "length";
+    if (last?.terminator === "call" && isToolCall(last.message.author.role, last.message.recipient)) {
+      return "tool-calls";
+    }
+    return "stop";
+  }
+
+  /** Emit the one `finish` part. `details` (the backend's view) override what the parser implies. */
+  finish(details: FinishDetails = {}): FinishPart {
+    const part: FinishPart = { type: "finish", reason: details.reason ?? this.reason };
+    if (details.usage !== undefined) part.usage = details.usage;
+    if (details.timings !== undefined) part.timings = details.timings;
+    this.close(part);
+    return part;
+  }
+
+  /** The consumer gave up: close the message in progress as cut off (terminator `eos`), then `finish: aborted`. */
+  abort(details: Omit<FinishDetails, "reason"> = {}): FinishPart {
+    if (this.openHeader !== undefined && !this.ended) {
+      const header = this.openHeader;
+      this.end({ message: messageFrom(header, this.openText), terminator: "eos" });
+    }
+    return this.finish({ ...details, reason: "aborted" });
+  }
+
+  /** Emit the `error` part that ends the stream (non-Errors are wrapped so consumers can rely on `.message`). */
+  fail(error: unknown): ErrorPart {
+    const part: ErrorPart = {
+      type: "error",
+      error: error instanceof Error ? error : new Error(String(error)),
+    };
+    this.close(part);
+    return part;
+  }
+
+  private close(part: FinishPart | ErrorPart): void {
+    if (this.ended) throw new Error(`stream already ended; cannot emit another ${part.type} part`);
+    this.ended = true;
+    this.emit(part);
+  }
+
+  private start(header: MessageHeader): void {
+    const kind = partKindOf(header);
+    const id = `${this.idPrefix}${this.count++}`;
+    this.openId = id;
+    this.openHeader = header;
+    this.openKindValue = kind;
+    this.openText = "";
+    const fields = {
+      id,
+      role: header.role,
+      ...(header.name !== undefined ? { name: header.name } : {}),
+      ...(header.channel !== undefined ? { channel: header.channel } : {}),
+      ...(header.content_type !== undefined ? { contentType: header.content_type } : {}),
+    };
+    if (kind === "tool-call") {
+      this.emit({ type: "tool-call-start", recipient: header.recipient as string, ...fields });
+    } else {
+      this.emit({ type: `${kind}-start`, ...fields });
+    }
+  }
+
+  private delta(text: string): void {
+    const kind = this.openKindValue;
+    if (kind === undefined || text === "") return;
+    this.openText += text;
+    this.emit({ type: `${kind}-delta`, id: this.openId, delta: text });
+  }
+
+  private end(parsed: ParsedMessage): void {
+    const kind = this.openKindValue;
+    this.lastParsed = parsed;
+    this.openHeader = undefined;
+    this.openKindValue = undefined;
+    if (kind === undefined) return;
+    const { message, terminator } = parsed;
+    const text = textOf(message);
+    // Content the parser only settled at the end (bytes of an unfinished UTF-8 sequence become U+FFFD) still
+    // reaches the consumer as a delta, so deltas always add up to the end's text.
+    if (text.length > this.openText.length && text.startsWith(this.openText)) {
+      this.delta(text.slice(this.openText.length));
+    }
+    const id = this.openId;
+    if (kind === "tool-call") {
+      this.emit({
+        type: "tool-call-end",
+        id,
+        recipient: message.recipient as string,
+        ...(message.channel !== undefined ? { channel: message.channel } : {}),
+        ...(message.content_type !== undefined ? { contentType: message.content_type } : {}),
+        text,
+        terminator,
+        message,
+      });
+    } else {
+      this.emit({ type: `${kind}-end`, id, text, terminator, message });
+    }
+  }
+}
+
+function textOf(message: Message): string {
+  let text = "";
+  for (const content of message.content) if (content.type === "text") text += content.text;
+  return text;
+}
+
+function messageFrom(header: MessageHeader, text: string): Message {
+  return {
+    author: header.name === undefined ? { role: header.role } : { role: header.role, name: header.name },
+    ...(header.recipient !== undefined ? { recipient: header.recipient } : {}),
+    content: [{ type: "text", text }],
+    ...(header.channel !== undefined ? { channel: header.channel } : {}),
+    ...(header.content_type !== undefined ? { content_type: header.content_type } : {}),
+  };
+}
