@@ -1,0 +1,90 @@
+/**
+ * The tensors of a gpt-oss GGUF as llama.cpp v0.5.0 loads them (src/models/openai-moe.cpp; names from
+ * src/llama-arch.cpp; shapes ne0 first), each with how its values are made. Types follow llama.cpp's converter:
+ * only the `*_exps.weight` expert matrices are MXFP4 (or F16); the dense matrices are F16; norms, biases,
+ * sinks and the router stay F32 — ggml_add_id asserts F32 expert biases, and an F16 one aborts the first decode.
+ *
+ * Values are chosen so a random model is numerically tame, not trained:
+ * - matrices are uniform with std 1/√fan_in, so every projection keeps its input's scale;
+ * - norms are 1 and biases 0 (neutral);
+ * - attention sinks are -1e4, which is neutral (exp underflows to 0); a sink of 0 is not neutral — it acts as an
+ *   extra key with logit 0 and shrinks every head's output (reference/gpt-oss-forward.md §6.3).
+ */
+import { GGML_TYPE, type GgmlType } from "../gguf/index.js";
+import { GPT_OSS_VOCAB_SIZE } from "./gpt-oss-vocab.js";
+import type { ResolvedTinyGptOss } from "./tiny-gpt-oss-options.js";
+
+/** A neutral attention sink: far below any attention logit, yet finite (safe for every backend and for gradients). */
+export const NEUTRAL_SINK = -1e4;
+
+/** Standard deviation of the output logits, independent of width: peaked enough to sample, not one-hot. */
+const OUTPUT_LOGIT_STD = 4;
+
+export type WeightFill = { kind: "constant"; value: number } | { kind: "uniform"; std: number };
+
+export interface TinyTensorSpec {
+  name: string;
+  type: GgmlType;
+  /** ne0 first. */
+  shape: number[];
+  fill: WeightFill;
+}
+
+const F32 = GGML_TYPE.F32;
+const F16 = GGML_TYPE.F16;
+
+const constant = (value: number): WeightFill => ({ kind: "constant", value });
+const uniform = (fanIn: number): WeightFill => ({ kind: "uniform", std: 1 / Math.sqrt(fanIn) });
+
+/** Every tensor llama.cpp requires for gpt-oss, plus the optional q/k/v biases real gpt-oss has. */
+export function gptOssTensorPlan(o: ResolvedTinyGptOss): TinyTensorSpec[] {
+  const experts = o.expertsType === "mxfp4" ? GGML_TYPE.MXFP4 : F16;
+  const q = o.heads * o.headDim;
+  const kv = o.kvHeads * o.headDim;
+  const plan: TinyTensorSpec[] = [
+    {
+      name: "token_embd.weight",
+      type: F16,
+      shape: [o.embd, GPT_OSS_VOCAB_SIZE],
+      fill: { kind: "uniform", std: 1 },
+    },
+    { name: "output_norm.weight", type: F32, shape: [o.embd], fill: constant(1) },
+    {
+      name: "output.weight",
+      type: F16,
+      shape: [o.embd, GPT_OSS_VOCAB_SIZE],
+      fill: { kind: "uniform", std: OUTPUT_LOGIT_STD / Math.sqrt(o.embd) },
+    },
+  ];
+  for (let l = 0; l < o.layers; l++) {
+    const t = (name: string, type: GgmlType, shape: number[], fill: WeightFill) =>
+      plan.push({ name: `blk.${l}.${name}`, type, shape, fill });
+    t("attn_norm.weight", F32, [o.embd], constant(1));
+    t("attn_q.weight", F16, [o.embd, q], uniform(o.embd));
+    t("attn_q.bias", F32, [q], constant(0));
+    t("attn_k.weight", F16, [o.embd, kv], uniform(o.embd));
+    t("attn_k.bias", F32, [kv], constant(0));
+    t("attn_v.weight", F16, [o.embd, kv], uniform(o.embd));
+    t("attn_v.bias", F32, [kv], constant(0));
+    t("attn_output.weight", F16, [q, o.embd], uniform(q));
+    t("attn_output.bias", F32, [o.embd], constant(0));
+    t("attn_sinks.weight", F32, [o.heads], constant(NEUTRAL_SINK));
+    t("post_attention_norm.weight", F32, [o.embd], constant(1));
+    t("ffn_gate_inp.weight", F32, [o.embd, o.experts], uniform(o.embd));
+    t("ffn_gate_inp.bias", F32, [o.experts], constant(0));
+    t("ffn_gate_exps.weight", experts, [o.embd, o.ff, o.experts], uniform(o.embd));
+    t("ffn_gate_exps.bias", F32, [o.ff, o.experts], constant(0));
+    t("ffn_up_exps.weight", experts, [o.embd, o.ff, o.experts], uniform(o.embd));
+    t("ffn_up_exps.bias", F32, [o.ff, o.experts], constant(0));
+    t("ffn_down_exps.weight", experts, [o.ff, o.embd, o.experts], uniform(o.ff));
+    t("ffn_down_exps.bias", F32, [o.embd, o.experts], constant(0));
+  }
+  return plan;
+}
+
+/** Total weights (elements) of a plan: the model's parameter count. */
+export function parameterCount(plan: readonly TinyTensorSpec[]): number {
+  let n = 0;
+  for (const t of plan) n += t.shape.reduce((a, b) => a * b, 1);
+  return n;
+}
