@@ -24,11 +24,15 @@ for (const [path, entry] of Object.entries(packages)) {
 }
 
 for (const { name, version, dev } of missing) {
-  packages[`node_modules/${name}`] = dev ? { version, dev: true, optional: true } : { version, optional: true };
+  packages[`node_modules/${name}`] = dev
+    ? { version, dev: true, optional: true }
+    : { version, optional: true };
   console.log(`added ${name}@${version}`);
 }
 
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)));
+lock.packages = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)),
+);
 const tmp = new URL("../package-lock.json.tmp", import.meta.url);
 writeFileSync(tmp, `${JSON.stringify(lock, null, 2)}\n`);
 renameSync(tmp, lockPath);
