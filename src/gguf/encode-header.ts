@@ -1,6 +1,6 @@
 /**
- * Encoding a GGUF header (magic … tensor infos, then zero padding to the alignment) into one Buffer, exactly as
- * ggml's gguf_write_out lays it out. Values are checked against their declared type first: a number that does
+ * Encoding a GGUF header (magic … tensor infos, then zero padding to the alignment) into a few Buffers, exactly
+ * as ggml's gguf_write_out lays it out. Values are checked against their declared type first: a number that does
  * not fit a u8, or a string that is not well-formed Unicode, is the caller's bug and would otherwise be written
  * silently wrong (DataView wraps integers; UTF-8 encoding turns lone surrogates into U+FFFD). A value read
  * from a file and still unchanged is copied as its bytes in that file (value-source.ts), and big copies are

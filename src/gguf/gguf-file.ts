@@ -1,6 +1,7 @@
 /**
  * An open GGUF file: its parsed header plus streamed access to tensor data. Only the header is read on open;
- * tensor bytes are read on demand from the same handle, so a 13 GB model costs its header in memory.
+ * tensor bytes are read on demand from the same handle, so a 13 GB model costs its header in memory (kept as
+ * the bytes read, from which big arrays are decoded when first used).
  */
 
 import { constants as bufferConstants } from "node:buffer";
@@ -31,7 +32,11 @@ export class GgufFile {
     readonly path: string,
     private readonly handle: FileHandle,
     readonly version: number,
-    /** Metadata in file order, each value with its exact GGUF type. */
+    /**
+     * Metadata in file order, each value with its exact GGUF type. Big arrays (a vocabulary) are checked on
+     * open but decoded on first access of their `value` (lazy-array.ts); values left unchanged are written
+     * back as their original bytes (value-source.ts).
+     */
     readonly metadata: GgufMetadata,
     /** Tensor infos in header order. */
     readonly tensors: readonly GgufTensorInfo[],
@@ -133,20 +138,23 @@ export class GgufFile {
   }
 }
 
-/** pread `length` bytes into `buf`; a short file (truncated after open) is a format error, not a hang. */
+/**
+ * pread `length` bytes into `buf`; a short file (truncated after open) is a format error, not a hang. `name`
+ * names the tensor, or gives the name of the one at a file offset (where the data ran out).
+ */
 export async function readFully(
   handle: FileHandle,
   buf: Uint8Array,
   position: number,
   length: number,
-  name: string,
+  name: string | ((position: number) => string),
 ): Promise<void> {
   let got = 0;
   while (got < length) {
     const { bytesRead } = await handle.read(buf, got, length - got, position + got);
     if (bytesRead === 0) {
       throw formatError("tensor data (file ends early; was it truncated after opening?)", position + got, {
-        key: name,
+        key: typeof name === "string" ? name : name(position + got),
         limit: `${length - got} more bytes`,
       });
     }

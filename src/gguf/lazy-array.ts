@@ -20,6 +20,25 @@ import { recordDecoded, recordSource } from "./value-source.js";
 export const LAZY_ARRAY_MIN_ITEMS = 1024;
 
 /**
+ * How far a string array's skip got before the window ran out, so that the skip resumes there in the next
+ * (bigger) window instead of walking the array from its start again. Absolute file offsets.
+ */
+export class SkipProgress {
+  /** Offset of the array's first item; -1 when nothing is saved. */
+  at = -1;
+  item = 0;
+  pos = 0;
+  stretch = 0;
+
+  save(at: number, item: number, pos: number, stretch: number): void {
+    this.at = at;
+    this.item = item;
+    this.pos = pos;
+    this.stretch = stretch;
+  }
+}
+
+/**
  * Move the cursor past `n` items, checking them as an eager decode would. Returns false (cursor anywhere)
  * when something is not plainly fine; the caller then decodes eagerly from the array's start, for the error.
  * Throws NeedMoreBytes, or the truncation error, exactly as the eager decode of a string array does.
@@ -29,8 +48,9 @@ export function skipArrayItems(
   itemType: GgufValueTypeName,
   n: number,
   key: string,
+  progress: SkipProgress = new SkipProgress(),
 ): boolean {
-  if (itemType === "str") return skipStrings(cur, n, key);
+  if (itemType === "str") return skipStrings(cur, n, key, progress);
   if (itemType === "arr") return false;
   const size = n * GGUF_VALUE_SIZE[itemType];
   if (itemType !== "bool") {
@@ -46,21 +66,55 @@ export function skipArrayItems(
   return true;
 }
 
+/** Whether bytes[from, to) are valid UTF-8 (a plain view: cheaper to make than a Buffer's subarray). */
+function validUtf8(bytes: Buffer, from: number, to: number): boolean {
+  return isUtf8(new Uint8Array(bytes.buffer, bytes.byteOffset + from, to - from));
+}
+
+/** Where a walk over a string array is: byte offset in the window's buffer and item index. */
+interface Walk {
+  p: number;
+  i: number;
+}
+
 /**
- * The strings' lengths are read in one tight loop. Their UTF-8 is validated natively in place, a few long
- * stretches at a time: a length below 128 is eight ASCII bytes, so between two such prefixes every string sits
- * between ASCII bytes and a stretch is valid UTF-8 exactly when each string in it is. A stretch ends at each
- * longer string's length prefix (not ASCII), which is left out.
+ * The hot loop: walks items while they are short (< 128 bytes) and inside the window. Nothing else happens in
+ * it, so it is compiled once and never deoptimized by a rare case (each of those ends the walk instead).
  */
-function skipStrings(cur: HeaderCursor, n: number, key: string): boolean {
+function walkShortStrings(view: DataView, end: number, n: number, w: Walk): void {
+  // The walk's state is stored at every step, not once at the end: a store first reached only after the loop
+  // was compiled would lack type feedback and throw the compiled code away.
+  while (w.i < n) {
+    const p = w.p;
+    if (p + 8 > end) return;
+    const len = view.getUint32(p, true);
+    if (len >= 0x80 || view.getUint32(p + 4, true) !== 0 || p + 8 + len > end) return;
+    w.p = p + 8 + len;
+    w.i++;
+  }
+}
+
+/**
+ * Skipping a string array reads every length. The UTF-8 is validated natively in place, a long stretch at a
+ * time: a length below 128 is eight ASCII bytes, so between two such prefixes every string sits between ASCII
+ * bytes and a stretch is valid UTF-8 exactly when each string in it is. A stretch ends at each longer
+ * string's length prefix (not ASCII), which is left out.
+ */
+function skipStrings(cur: HeaderCursor, n: number, key: string, progress: SkipProgress): boolean {
   const { bytes, base } = cur;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const start = cur.pos;
   const end = cur.end - base;
-  let p = start - base;
-  let stretch = p;
-  for (let i = 0; i < n; i++) {
+  const resume = progress.at === start;
+  const w: Walk = { p: (resume ? progress.pos : start) - base, i: resume ? progress.item : 0 };
+  let stretch = (resume ? progress.stretch : start) - base;
+  for (;;) {
+    walkShortStrings(view, end, n, w);
+    const { p, i } = w;
+    if (i === n) break;
+    // A string the walk stopped at: past the window, over the limit, or long.
     if (p + 8 > end) {
+      progress.save(start, i, base + p, base + stretch);
       cur.pos = base + p;
       cur.needMoreForArray(8, key, start, i, n);
     }
@@ -70,17 +124,17 @@ function skipStrings(cur: HeaderCursor, n: number, key: string): boolean {
       cur.count("string item length", MAX_STRING_LENGTH, key); // throws, naming the limit
     }
     if (p + 8 + len > end) {
+      progress.save(start, i, base + p, base + stretch);
       cur.pos = base + p + 8;
       cur.needMoreForArray(len, key, start, i, n);
     }
-    if (len >= 0x80) {
-      if (!isUtf8(bytes.subarray(stretch, p))) return false;
-      stretch = p + 8;
-    }
-    p += 8 + len;
+    if (!validUtf8(bytes, stretch, p)) return false;
+    stretch = p + 8;
+    w.p = p + 8 + len;
+    w.i = i + 1;
   }
-  cur.pos = base + p;
-  return isUtf8(bytes.subarray(stretch, p));
+  cur.pos = base + w.p;
+  return validUtf8(bytes, stretch, w.p);
 }
 
 /**

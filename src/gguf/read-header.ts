@@ -12,12 +12,13 @@ import {
   GGUF_MAX_VERSION,
   GGUF_MIN_VERSION,
   HEADER_INITIAL_READ,
-  HEADER_MAX_READ,
   MAX_KV_COUNT,
   MAX_TENSOR_COUNT,
 } from "./gguf-limits.js";
 import type { GgufMetadata } from "./gguf-values.js";
-import { formatError, HeaderCursor, NeedMoreBytes } from "./header-cursor.js";
+import { formatError, type HeaderCursor, NeedMoreBytes } from "./header-cursor.js";
+import { HeaderWindow } from "./header-window.js";
+import { SkipProgress } from "./lazy-array.js";
 import { readKeyValue } from "./read-metadata.js";
 import type { GgufTensorInfo, RawTensorInfo } from "./tensor-info.js";
 import { readTensorInfo, resolveTensors } from "./tensor-info.js";
@@ -43,6 +44,8 @@ interface ParseState {
   metadata: GgufMetadata;
   raw: RawTensorInfo[];
   started: boolean;
+  /** How far a big array's skip got in the last window. */
+  skip: SkipProgress;
 }
 
 function readPreamble(cur: HeaderCursor, st: ParseState): void {
@@ -84,7 +87,7 @@ function parseFrom(cur: HeaderCursor, st: ParseState): void {
   }
   while (st.metadata.size < st.kvCount) {
     const at = cur.pos;
-    const [key, value] = readKeyValue(cur);
+    const [key, value] = readKeyValue(cur, st.skip);
     if (st.metadata.has(key)) throw formatError("metadata key (duplicate)", at, { key, found: key });
     st.metadata.set(key, value);
     st.resumeAt = cur.pos;
@@ -109,59 +112,6 @@ function alignmentOf(metadata: GgufMetadata, headerEnd: number): number {
   return v.value;
 }
 
-/** Read `length` bytes at `position` into `buf` from `offset` on. */
-async function readInto(fh: FileHandle, buf: Buffer, offset: number, length: number, position: number) {
-  let got = 0;
-  while (got < length) {
-    const { bytesRead } = await fh.read(buf, offset + got, length - got, position + got);
-    if (bytesRead === 0) {
-      // Only a file that shrank after we took its size gets here; retrying would loop forever.
-      throw formatError("header (file shrank while being read)", position + got, {
-        limit: `${length} bytes`,
-      });
-    }
-    got += bytesRead;
-  }
-}
-
-/**
- * The header bytes read so far: file offsets `start … start + filled` in `buf`, which has room to grow. A
- * window that runs out is extended by reading only what follows it into that room (untouched room costs no
- * memory), so no byte is read twice; only when the room runs out do the bytes from the last complete item on
- * move to a bigger buffer. Buffers stay referenced by the values read from them (value-source.ts).
- */
-class HeaderWindow {
-  private buf: Buffer;
-  private start = 0;
-  private filled = 0;
-
-  constructor(
-    private readonly fh: FileHandle,
-    private readonly fileSize: number,
-  ) {
-    this.buf = Buffer.allocUnsafe(Math.min(HEADER_INITIAL_READ, fileSize));
-  }
-
-  /** A cursor at `resumeAt` over a window reaching at least `end` (and at least twice the last one). */
-  async cursor(resumeAt: number, end: number): Promise<HeaderCursor> {
-    const target = Math.min(this.fileSize, Math.max(end, this.start + 2 * this.filled));
-    if (target - this.start > this.buf.length) {
-      const room = Math.min(this.fileSize - resumeAt, Math.max(target - resumeAt, HEADER_MAX_READ));
-      const next = Buffer.allocUnsafe(room);
-      this.buf.copy(next, 0, resumeAt - this.start, this.filled);
-      this.filled -= resumeAt - this.start;
-      this.start = resumeAt;
-      this.buf = next;
-    }
-    const more = target - this.start - this.filled;
-    await readInto(this.fh, this.buf, this.filled, more, this.start + this.filled);
-    this.filled += more;
-    const cur = new HeaderCursor(this.buf.subarray(0, this.filled), this.start, this.fileSize);
-    cur.pos = resumeAt;
-    return cur;
-  }
-}
-
 /** Read and validate the header of the GGUF file open as `fh`. */
 export async function readGgufHeader(fh: FileHandle): Promise<GgufHeader> {
   const fileSize = (await fh.stat()).size;
@@ -173,22 +123,18 @@ export async function readGgufHeader(fh: FileHandle): Promise<GgufHeader> {
     metadata: new Map(),
     raw: [],
     started: false,
+    skip: new SkipProgress(),
   };
-  const window = new HeaderWindow(fh, fileSize);
-  let T = performance.now(); const L = (w: string) => { const x = performance.now(); process.stderr.write(`${w} ${(x - T).toFixed(1)}; `); T = x; };
+  const window = new HeaderWindow(fh, fileSize, HEADER_INITIAL_READ);
   let cur = await window.cursor(0, Math.min(HEADER_INITIAL_READ, fileSize));
-  L("read");
   for (;;) {
     try {
       parseFrom(cur, st);
-      L("parsed\n");
       break;
     } catch (e) {
-      L(`parse to ${st.resumeAt} need ${(e as any).end}`);
       if (!(e instanceof NeedMoreBytes)) throw e;
       // Restart at the last complete item, with the window grown to cover the need.
       cur = await window.cursor(st.resumeAt, e.end);
-      L(`read to ${cur.end}`);
     }
   }
   const headerEnd = cur.pos;

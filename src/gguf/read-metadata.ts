@@ -9,7 +9,7 @@ import { MAX_ARRAY_LENGTH, MAX_ARRAY_NESTING, MAX_STRING_LENGTH } from "./gguf-l
 import type { GgufArray, GgufValue, GgufValueTypeName } from "./gguf-values.js";
 import { GGUF_VALUE_SIZE, ggufValueTypeName } from "./gguf-values.js";
 import { formatError, HeaderCursor } from "./header-cursor.js";
-import { LAZY_ARRAY_MIN_ITEMS, lazyArrayValue, skipArrayItems } from "./lazy-array.js";
+import { LAZY_ARRAY_MIN_ITEMS, lazyArrayValue, type SkipProgress, skipArrayItems } from "./lazy-array.js";
 import { recordSource } from "./value-source.js";
 
 /** Smallest encoded size of one array item: a string is at least its u64 length, an array its type and count. */
@@ -89,11 +89,11 @@ function readArray(cur: HeaderCursor, key: string, depth: number): GgufArray {
 }
 
 /** A top-level array value; `typeAt` is the offset of its value type (the start of its recorded bytes). */
-function readTopArray(cur: HeaderCursor, key: string, typeAt: number): GgufValue {
+function readTopArray(cur: HeaderCursor, key: string, typeAt: number, progress?: SkipProgress): GgufValue {
   const [itemType, n] = readArrayHead(cur, key, 1);
   const itemsAt = cur.pos;
   if (itemType !== "arr" && n >= LAZY_ARRAY_MIN_ITEMS) {
-    if (skipArrayItems(cur, itemType, n, key)) {
+    if (skipArrayItems(cur, itemType, n, key, progress)) {
       const items = cur.window(itemsAt, cur.pos);
       const fileSize = cur.fileSize;
       return lazyArrayValue(
@@ -143,15 +143,18 @@ function readItems(
   }
 }
 
-/** One key/value pair at the cursor. */
-export function readKeyValue(cur: HeaderCursor): [string, GgufValue] {
+/**
+ * One key/value pair at the cursor. Pass the same `progress` when reading the pair again in a bigger window
+ * after NeedMoreBytes, and a big array's skip resumes where it stopped.
+ */
+export function readKeyValue(cur: HeaderCursor, progress?: SkipProgress): [string, GgufValue] {
   const keyAt = cur.pos;
   const key = cur.string("metadata key");
   if (key.length === 0)
     throw formatError("metadata key (empty)", keyAt, { limit: `1..${MAX_STRING_LENGTH} bytes` });
   const typeAt = cur.pos;
   const type = readType(cur, "metadata value type", key);
-  if (type === "arr") return [key, readTopArray(cur, key, typeAt)];
+  if (type === "arr") return [key, readTopArray(cur, key, typeAt, progress)];
   const value = readScalar(cur, type, key);
   recordSource(value, cur.window(typeAt, cur.pos));
   return [key, value];

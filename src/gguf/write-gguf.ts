@@ -1,8 +1,9 @@
 /**
  * Writing a GGUF file: header, then each tensor's data padded with zeros to the alignment — after every tensor,
  * the last included — which is byte for byte what ggml's gguf_write_to_file and gguf-py produce. Tensor offsets
- * are assigned in the order given. The file is written under a temporary name in the target directory and
- * renamed into place only when complete, so a failed write never leaves a half file under the real name.
+ * are assigned in the order given; consecutive tensors copied from a file go through as one range where they
+ * can (tensor-runs.ts). The file is written under a temporary name in the target directory and renamed into
+ * place only when complete, so a failed write never leaves a half file under the real name.
  */
 import { randomBytes } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
@@ -167,21 +168,19 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
   if (!Number.isInteger(version) || version < GGUF_MIN_VERSION || version > GGUF_MAX_VERSION) {
     throw new InputError(`cannot write GGUF version ${version}`, { where: path });
   }
-  let T = performance.now(); const L = (w: string) => { const x = performance.now(); process.stderr.write(`${w} ${(x - T).toFixed(1)}; `); T = x; };
   const metadata = toMap(options.metadata);
   const alignment = resolveAlignment(metadata, options.alignment, path);
   const [infos, sizes] = layOut(options.tensors, alignment, path);
   const pad = infos.length > 0 || options.padEmptyDataSection !== false;
   const header = encodeHeader(version, metadata, infos, alignment, pad);
 
-  L("encode");
   const temp = tempPathFor(path);
   let handle: FileHandle | undefined = await open(temp, "wx");
   try {
     const sink = new FileSink(handle);
-    for (const piece of header) await sink.write(piece);
+    // The header's pieces are ours (or views of a file's header that nobody changes): written in the background.
+    for (const piece of header) await sink.writeBehind(piece);
     const dataOffset = sink.position;
-    L("header written");
     const names = options.tensors.map((t) => t.name);
     const plan = planCopyRuns(
       options.tensors.map((t) => t.data),
@@ -196,13 +195,11 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
       }
       await sink.pad(alignment);
     }
-    await sink.flush();
-    L("data");
+    await sink.finish();
     const bytes = sink.position;
     await handle.close();
     handle = undefined;
     await rename(temp, path);
-    L("close+rename\n");
     return { path, bytes, dataOffset };
   } catch (e) {
     await handle?.close().catch(() => undefined);

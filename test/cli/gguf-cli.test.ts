@@ -62,6 +62,24 @@ describe("overtone gguf inspect", () => {
     expect(ours.chatTemplate.kind).toBe("chatml");
   });
 
+  it("--json on a GGUF written by llama.cpp's own tools (its bundled vocab files) agrees with libggml", () => {
+    const vocab = new URL(
+      "../../node_modules/node-llama-cpp/llama/llama.cpp/models/ggml-vocab-bert-bge.gguf",
+      import.meta.url,
+    ).pathname;
+    const ours = JSON.parse(runCli(["gguf", "inspect", vocab, "--json"]).stdout);
+    const ggml = readWithLibggml(vocab);
+    if (!ggml) throw new Error("libggml refused llama.cpp's own vocab file");
+    expect(ours.version).toBe(ggml.version);
+    expect(ours.dataOffset).toBe(ggml.dataOffset);
+    expect(Object.keys(ours.metadata)).toEqual([...ggml.metadata.keys()]);
+    expect(Object.values(ours.metadataTypes)).toEqual(
+      [...ggml.metadata.values()].map((v) => (v.type === "arr" ? `arr[${v.itemType}]` : v.type)),
+    );
+    expect(ours.tensors).toHaveLength(ggml.tensors.length);
+    expect(ours.metadata["tokenizer.ggml.model"]).toBe("bert");
+  });
+
   it("prints a readable report that says the ChatML template is wrong for gpt-oss", () => {
     const result = runCli(["gguf", "inspect", chatmlModel]);
     expect(result.status).toBe(0);
