@@ -6,6 +6,7 @@ import { registerGgufMakeTiny } from "./gguf-make-tiny.js";
 import { registerGgufTemplate } from "./gguf-template.js";
 import { registerHarmonyParse } from "./harmony-parse.js";
 import { registerHarmonyRender } from "./harmony-render.js";
+import { registerRun } from "./run.js";
 
 const program = new Command("overtone")
   .description("Make OpenAI's gpt-oss models (Harmony format) work right on your own machine.")
@@ -24,6 +25,8 @@ const gguf = program.command("gguf").description("inspect, repair and make GGUF 
 registerGgufInspect(gguf);
 registerGgufTemplate(gguf);
 registerGgufMakeTiny(gguf);
+
+registerRun(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -120,3 +120,37 @@ export class GgufCodecError extends OvertoneError {
     this.limit = details.limit;
   }
 }
+
+/**
+ * A request to a server (a backend, a model host) that failed: the HTTP status (undefined when no response came
+ * back at all), the URL, the start of the response body, and whether trying again may help. `network` carries the
+ * system error code (`ECONNREFUSED`, `ENOTFOUND`, `ETIMEDOUT`, …) when the connection itself failed, so callers can
+ * tell "offline" from "the server said no".
+ */
+export class BackendError extends OvertoneError {
+  readonly status: number | undefined;
+  readonly url: string;
+  readonly body: string | undefined;
+  readonly retryable: boolean;
+  readonly network: string | undefined;
+
+  constructor(
+    message: string,
+    details: {
+      url: string;
+      retryable: boolean;
+      status?: number;
+      body?: string;
+      network?: string;
+      hint?: string;
+      cause?: unknown;
+    },
+  ) {
+    super("BACKEND", message, { hint: details.hint, cause: details.cause });
+    this.status = details.status;
+    this.url = details.url;
+    this.body = details.body;
+    this.retryable = details.retryable;
+    this.network = details.network;
+  }
+}

@@ -34,6 +34,8 @@ export interface Usage {
   outputTokens: number;
   /** Output tokens spent in `analysis` messages. */
   reasoningTokens?: number;
+  /** Input tokens served from the backend's prompt cache (KV cache) rather than evaluated. */
+  cachedInputTokens?: number;
 }
 
 /** Milliseconds; each field only when it was measured or reported. */
@@ -46,6 +48,14 @@ export interface Timings {
   promptMs?: number;
   /** Token generation, as reported by the server. */
   generationMs?: number;
+  /** Loading the model that served the request (an in-process engine reports it on every request). */
+  loadMs?: number;
+  /** From the start of consuming the stream to the first token of the answer (a `final` message). */
+  firstAnswerMs?: number;
+  /** Prompt tokens evaluated per second (a cached prefix excluded). */
+  promptTokensPerSecond?: number;
+  /** Output tokens per second after the first one (decode speed). */
+  generationTokensPerSecond?: number;
 }
 
 interface StartFields {
@@ -92,6 +102,11 @@ export interface FinishPart {
   reason: FinishReason;
   usage?: Usage;
   timings?: Timings;
+  /**
+   * Why a turn without an answer came out empty, in words for a person (e.g. "truncated by the token budget
+   * while the model was still reasoning"); set by backends that can tell, absent otherwise.
+   */
+  notice?: string;
 }
 
 export interface ErrorPart {

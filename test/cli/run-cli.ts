@@ -10,7 +10,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: readonly string[], input?: string): CliResult {
-  const result = spawnSync(process.execPath, [bin, ...args], { input, encoding: "utf8", timeout: 60_000 });
+export function runCli(args: readonly string[], input?: string, env?: Record<string, string>): CliResult {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    input,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, ...env },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

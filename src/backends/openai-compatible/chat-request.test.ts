@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../errors/index.js";
+import {
+  conversation,
+  developerContent,
+  developerMessage,
+  message,
+  systemContent,
+  systemMessage,
+  withFunctionTools,
+} from "../../harmony/index.js";
+import { chatCompletionBody, chatMessages } from "./chat-request.js";
+
+const analysis = (text: string) => message("assistant", text, { channel: "analysis" });
+const preamble = (text: string) => message("assistant", text, { channel: "commentary" });
+const call = (name: string, args: string) =>
+  message("assistant", args, {
+    channel: "commentary",
+    recipient: `functions.${name}`,
+    content_type: "<|constrain|>json",
+  });
+const result = (name: string, text: string) =>
+  message("tool", text, { name: `functions.${name}`, channel: "commentary" });
+
+describe("chatMessages", () => {
+  it("carries analysis in the reasoning field of the next assistant message, per server", () => {
+    const history = [
+      message("user", "q"),
+      analysis("think"),
+      message("assistant", "a", { channel: "final" }),
+    ];
+    expect(chatMessages(history, "llama-server")).toEqual([
+      { role: "user", content: "q" },
+      { role: "assistant", content: "a", reasoning_content: "think" },
+    ]);
+    expect(chatMessages(history, "vllm")[1]).toEqual({ role: "assistant", content: "a", reasoning: "think" });
+  });
+
+  it("matches tool results to calls by tool name, oldest call first", () => {
+    const history = [call("a", "{}"), call("a", '{"n":2}'), result("a", "one"), result("a", "two")];
+    const out = chatMessages(history, "vllm");
+    const ids = out.slice(0, 2).map((m) => (m.tool_calls as { id: string }[])[0]?.id);
+    expect(new Set(ids).size).toBe(2);
+    expect(out.slice(2)).toEqual([
+      { role: "tool", tool_call_id: ids[0], content: "one" },
+      { role: "tool", tool_call_id: ids[1], content: "two" },
+    ]);
+  });
+
+  it("does not send both a preamble and reasoning on a llama-server tool call (llama.cpp#17040)", () => {
+    const history = [analysis("think"), preamble("Checking."), call("w", "{}")];
+    expect(chatMessages(history, "llama-server")[0]).not.toHaveProperty("content");
+    expect(chatMessages(history, "llama-server")[0]).toHaveProperty("reasoning_content", "think");
+    expect(chatMessages(history, "vllm")[0]).toMatchObject({ content: "Checking.", reasoning: "think" });
+  });
+
+  it("says which message and what to set when a tool result has no author name", () => {
+    const bad = [call("w", "{}"), message("tool", "x")];
+    expect(() => chatMessages(bad, "vllm")).toThrow(InputError);
+    expect(() => chatMessages(bad, "vllm")).toThrow(/messages\[1\].*author name/);
+  });
+});
+
+describe("chatCompletionBody", () => {
+  it("merges developer tools with request tools (the request wins) and sends gpt-oss sampling", () => {
+    const dev = developerMessage(
+      withFunctionTools(developerContent({ instructions: "Be brief." }), [
+        { name: "a", description: "old" },
+        { name: "b", description: "b" },
+      ]),
+    );
+    const body = chatCompletionBody(
+      {
+        conversation: conversation([
+          systemMessage(systemContent({ reasoning_effort: "High" })),
+          dev,
+          message("user", "q"),
+        ]),
+        tools: [
+          {
+            name: "a",
+            description: "new",
+            parameters: { type: "object", properties: { x: { type: "string" } } },
+          },
+        ],
+        temperature: 0.5,
+      },
+      { flavor: "vllm", model: "m", stream: true },
+    );
+    expect(body).toMatchObject({
+      model: "m",
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "user", content: "q" },
+      ],
+      temperature: 0.5,
+      top_p: 1,
+      reasoning_effort: "high",
+      stream_options: { include_usage: true },
+    });
+    expect(body.tools).toEqual([
+      {
+        type: "function",
+        function: {
+          name: "a",
+          description: "new",
+          parameters: { type: "object", properties: { x: { type: "string" } } },
+        },
+      },
+      {
+        type: "function",
+        function: { name: "b", description: "b", parameters: { type: "object", properties: {} } },
+      },
+    ]);
+  });
+});

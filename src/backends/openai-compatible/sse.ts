@@ -1,0 +1,84 @@
+/**
+ * Server-sent events from a response body, as the servers here write them: `data:` lines (several per event
+ * are joined with "\n"), an optional `event:` name, events separated by a blank line, `:` comment lines
+ * ignored. Works on byte chunks of any size (a UTF-8 sequence or a line may be split across chunks) and with
+ * `\n`, `\r\n` or `\r` line ends, per the WHATWG spec. `data: [DONE]` is just an event; callers decide.
+ *
+ * Some servers write a bare JSON object instead of an SSE line when they fail mid-stream (llama-server's
+ * `error` after headers were sent); a line that starts with `{` is therefore passed on as a data event.
+ */
+export interface SseEvent {
+  event?: string;
+  data: string;
+}
+
+export async function* sseEvents(
+  body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
+): AsyncGenerator<SseEvent, void, undefined> {
+  const decoder = new TextDecoder();
+  const parser = new SseLineParser();
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
+    yield* parser.push(decoder.decode(chunk, { stream: true }));
+  }
+  yield* parser.push(decoder.decode());
+  yield* parser.end();
+}
+
+export class SseLineParser {
+  private buffer = "";
+  private data: string[] = [];
+  private event: string | undefined;
+  /** The previous chunk ended in `\r`: a `\n` starting the next one belongs to that line end. */
+  private skipLf = false;
+
+  *push(text: string): Generator<SseEvent> {
+    if (this.skipLf && text.startsWith("\n")) text = text.slice(1);
+    this.skipLf = false;
+    this.buffer += text;
+    for (;;) {
+      const match = /\r\n|\r|\n/.exec(this.buffer);
+      if (match === null) return;
+      // A lone `\r` at the very end may be the first half of `\r\n`.
+      if (match[0] === "\r" && match.index === this.buffer.length - 1) this.skipLf = true;
+      const line = this.buffer.slice(0, match.index);
+      this.buffer = this.buffer.slice(match.index + match[0].length);
+      const event = this.line(line);
+      if (event !== undefined) yield event;
+    }
+  }
+
+  *end(): Generator<SseEvent> {
+    if (this.buffer !== "") {
+      const event = this.line(this.buffer);
+      this.buffer = "";
+      if (event !== undefined) yield event;
+    }
+    const last = this.dispatch();
+    if (last !== undefined) yield last;
+  }
+
+  private line(line: string): SseEvent | undefined {
+    if (line === "") return this.dispatch();
+    if (line.startsWith(":")) return undefined;
+    if (line.startsWith("{") && this.data.length === 0) return { data: line };
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? "" : line.slice(colon + 1);
+    if (value.startsWith(" ")) value = value.slice(1);
+    if (field === "data") this.data.push(value);
+    else if (field === "event") this.event = value;
+    return undefined;
+  }
+
+  private dispatch(): SseEvent | undefined {
+    if (this.data.length === 0) {
+      this.event = undefined;
+      return undefined;
+    }
+    const event: SseEvent = { data: this.data.join("\n") };
+    if (this.event !== undefined) event.event = this.event;
+    this.data = [];
+    this.event = undefined;
+    return event;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Where a generation stops, apart from the model that produces the tokens: at the assistant's turn-ending token
+ * (`<|return|>` or `<|call|>`, which is passed on so the Harmony parser sees the terminator), at another
+ * end-of-generation token of the model (`<|endoftext|>`, not passed on: it is not Harmony), at the token budget,
+ * or when the signal fires. Pulling stops at once, so no token past the stop is ever computed (node-llama-cpp's
+ * evaluate decodes the previous token only when asked for the next).
+ */
+import { STOP_TOKENS_FOR_ASSISTANT_ACTIONS } from "../harmony/index.js";
+
+export type StopCause = "stop-token" | "end-token" | "length" | "source-done" | "aborted";
+
+export interface TokenLimitOptions {
+  /** Most tokens to pass on (the stop token included). */
+  maxTokens?: number;
+  /** Tokens that end the turn and are passed on; default `<|return|>` and `<|call|>`. */
+  stopTokens?: ReadonlySet<number>;
+  /** Other tokens that end generation without being passed on. */
+  isEndToken?: (token: number) => boolean;
+  signal?: AbortSignal;
+  /** Called with each token passed on, as it arrives. */
+  onToken?: (token: number) => void;
+}
+
+export interface TokenLimitOutcome {
+  /** Undefined while running, or when the consumer stopped reading first. */
+  cause?: StopCause;
+  /** Tokens passed on. */
+  count: number;
+}
+
+/** Pass tokens from `source` on until one of the stops above; `outcome` says which one. */
+export async function* limitTokens(
+  source: AsyncIterable<number> | Iterable<number>,
+  options: TokenLimitOptions,
+  outcome: TokenLimitOutcome = { count: 0 },
+): AsyncGenerator<number, void, undefined> {
+  const stop = options.stopTokens ?? STOP_TOKENS_FOR_ASSISTANT_ACTIONS;
+  const max = options.maxTokens ?? Number.POSITIVE_INFINITY;
+  if (max <= 0) {
+    outcome.cause = "length";
+    return;
+  }
+  const iterator =
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+  let done = false;
+  try {
+    for (;;) {
+      if (options.signal?.aborted) {
+        outcome.cause = "aborted";
+        return;
+      }
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        outcome.cause = "source-done";
+        return;
+      }
+      const token = next.value;
+      if (!stop.has(token) && options.isEndToken?.(token)) {
+        outcome.cause = "end-token";
+        return;
+      }
+      outcome.count++;
+      options.onToken?.(token);
+      yield token;
+      if (stop.has(token)) {
+        outcome.cause = "stop-token";
+        return;
+      }
+      if (outcome.count >= max) {
+        outcome.cause = "length";
+        return;
+      }
+    }
+  } finally {
+    if (!done) await iterator.return?.();
+  }
+}
