@@ -7,13 +7,13 @@
  * What was emitted is kept as UTF-8 bytes (U+FFFD as EF BF BD), with the end of each emitted piece: one decode
  * gives the text, where joining thousands of small strings would cost more than all the parsing.
  */
-import { NUM_TOKENS } from "./special-tokens.js";
+import { CALL, END, NUM_TOKENS, RETURN } from "./special-tokens.js";
 import { learnToken, tokenTable } from "./token-table.js";
 import { encodeOrdinary } from "./tokenizer.js";
 import { decodeUtf8Lossy, decodeValidUtf8, scanUtf8, UTF8_INCOMPLETE, UTF8_VALID } from "./utf8-stream.js";
 
 const REPLACEMENT = "\uFFFD";
-const REPLACEMENT_BYTES = [0xef, 0xbf, 0xbd];
+const REPLACEMENT_BYTES = Uint8Array.of(0xef, 0xbf, 0xbd);
 
 export class MessageContent {
   /** The UTF-8 of everything emitted. */
@@ -56,6 +56,39 @@ export class MessageContent {
     return this.emitPending();
   }
 
+  /**
+   * Feed `tokens[from..)` up to the first that is a stop token or whose bytes are not text on their own, as
+   * `push` would one by one (same bytes, same pieces), without computing each delta; returns where it stopped.
+   * The one-shot parse spends most of its time here, so this is `push`'s common case as one tight loop.
+   */
+  pushWholeTokens(tokens: readonly number[], from: number): number {
+    if (this.sawUnknownToken || this.pendingLength !== 0) return from;
+    const table = tokenTable();
+    const { texts, starts, lengths } = table;
+    const arena = table.bytes;
+    let bytes = this.bytes;
+    let at = this.byteCount;
+    let pieceEnds = this.pieceEnds;
+    let pieces = this.pieceCount;
+    let i = from;
+    for (; i < tokens.length; i++) {
+      const token = tokens[i] as number;
+      if (token === END || token === CALL || token === RETURN) break;
+      if (!(token >= 0 && token < NUM_TOKENS) || typeof texts[token] !== "string") break;
+      const start = starts[token] as number;
+      const end = start + (lengths[token] as number);
+      if (at + (end - start) > bytes.length) bytes = grow(bytes, at + (end - start));
+      for (let k = start; k < end; k++) bytes[at++] = arena[k] as number;
+      if (pieces === pieceEnds.length) pieceEnds = growPieces(pieceEnds);
+      pieceEnds[pieces++] = at;
+    }
+    this.bytes = bytes;
+    this.byteCount = at;
+    this.pieceEnds = pieceEnds;
+    this.pieceCount = pieces;
+    return i;
+  }
+
   /** Emit what of the pending bytes upstream would emit now, as in its `String::from_utf8` error handling. */
   private emitPending(): string | undefined {
     const scan = scanUtf8(this.pending, 0, this.pendingLength);
@@ -84,18 +117,14 @@ export class MessageContent {
   }
 
   /** Record `source[start..end)` as one emitted piece. */
-  private emitBytes(source: ArrayLike<number>, start: number, end: number): void {
+  private emitBytes(source: Uint8Array, start: number, end: number): void {
     const length = end - start;
     if (this.byteCount + length > this.bytes.length) this.bytes = grow(this.bytes, this.byteCount + length);
     const bytes = this.bytes;
     let at = this.byteCount;
     for (let i = start; i < end; i++) bytes[at++] = source[i] as number;
     this.byteCount = at;
-    if (this.pieceCount === this.pieceEnds.length) {
-      const grown = new Uint32Array(this.pieceEnds.length * 2);
-      grown.set(this.pieceEnds);
-      this.pieceEnds = grown;
-    }
+    if (this.pieceCount === this.pieceEnds.length) this.pieceEnds = growPieces(this.pieceEnds);
     this.pieceEnds[this.pieceCount++] = at;
   }
 
@@ -141,6 +170,12 @@ export class MessageContent {
 function grow(bytes: Uint8Array, needed: number): Uint8Array {
   const grown = new Uint8Array(Math.max(needed, bytes.length * 2));
   grown.set(bytes);
+  return grown;
+}
+
+function growPieces(ends: Uint32Array) {
+  const grown = new Uint32Array(ends.length * 2);
+  grown.set(ends);
   return grown;
 }
 

@@ -13,14 +13,24 @@ export interface ParseCompletionOptions {
   strict?: boolean;
 }
 
+/**
+ * The parser of the last call, reused for its buffers (allocating them costs as much as parsing a few hundred
+ * tokens): a parse runs to its end synchronously and calls no code of the caller's, so no two calls share it.
+ * Kept only after modest completions, so one huge completion does not pin its buffers in memory.
+ */
+let spare: StreamableParser | undefined;
+const KEEP_SPARE_UP_TO = 1 << 14;
+
 /** Parse a whole completion (upstream's `parse_messages_from_completion_tokens`), with each message's ending. */
 export function parseCompletionTokens(
   tokens: readonly number[],
   options: ParseCompletionOptions = {},
 ): ParsedMessage[] {
-  const parser = new StreamableParser(options);
-  for (const token of tokens) parser.process(token);
-  return parser.processEos().parsedMessages;
+  const parser = spare?.restart(options) ?? new StreamableParser(options);
+  spare = undefined;
+  const parsed = parser.processAll(tokens).processEos().parsedMessages;
+  if (tokens.length <= KEEP_SPARE_UP_TO) spare = parser;
+  return parsed;
 }
 
 /** upstream's `parse_messages_from_completion_tokens(tokens, role, strict)`. */

@@ -16,6 +16,8 @@ import type {
   Terminator,
 } from "./parser-types.js";
 import { CALL, CHANNEL, END, isSpecialToken, MESSAGE, RETURN, START } from "./special-tokens.js";
+import { TokenLog } from "./token-log.js";
+import { tokenTable } from "./token-table.js";
 import { isKnownToken } from "./tokenizer.js";
 import type { Message, Role } from "./types.js";
 import { ROLES } from "./types.js";
@@ -33,16 +35,14 @@ function terminatorOf(token: number): Terminator | undefined {
 }
 
 export class StreamableParser {
-  private readonly strict: boolean;
-  private readonly onEvent: ((event: ParserEvent) => void) | undefined;
+  private strict = true;
+  private onEvent: ((event: ParserEvent) => void) | undefined;
   private stateKind = EXPECT_START;
   /** The role of the next header when the prompt already named it; upstream's `next_role`. */
   private nextRole: Role | undefined;
-  /** Every token fed (as doubles: an id may be anything a caller passes, e.g. u32::MAX); grown by doubling. */
-  private fed = new Float64Array(1024);
-  private fedCount = 0;
-  private readonly parsed: ParsedMessage[] = [];
-  private readonly parsedPlain: Message[] = [];
+  private readonly fed = new TokenLog();
+  private parsed: ParsedMessage[] = [];
+  private parsedPlain: Message[] = [];
   private headerTokens: number[] = [];
   /** Non-strict: the current header began without `<|start|>`. */
   private headerWithoutStart = false;
@@ -51,23 +51,34 @@ export class StreamableParser {
   private delta: string | undefined;
 
   constructor(options: ParserOptions = {}) {
+    this.restart(options);
+  }
+
+  /** Start over as `new StreamableParser(options)`, keeping the buffers (arrays handed out stay intact). */
+  restart(options: ParserOptions = {}): this {
+    if (options.role !== undefined && !ROLES.includes(options.role)) {
+      throw new InputError(`unknown role: ${String(options.role)}`, {
+        where: "role",
+        hint: `use one of ${ROLES.join(", ")}`,
+      });
+    }
     this.strict = options.strict ?? true;
     this.onEvent = options.onEvent;
-    if (options.role !== undefined) {
-      if (!ROLES.includes(options.role)) {
-        throw new InputError(`unknown role: ${String(options.role)}`, {
-          where: "role",
-          hint: `use one of ${ROLES.join(", ")}`,
-        });
-      }
-      this.nextRole = options.role;
-      this.stateKind = HEADER;
-    }
+    this.nextRole = options.role;
+    this.stateKind = options.role === undefined ? EXPECT_START : HEADER;
+    this.fed.clear();
+    this.parsed = [];
+    this.parsedPlain = [];
+    this.headerTokens = [];
+    this.headerWithoutStart = false;
+    this.header = undefined;
+    this.content.reset();
+    this.delta = undefined;
+    return this;
   }
 
   process(token: number): this {
-    if (this.fedCount === this.fed.length) this.growFed();
-    this.fed[this.fedCount++] = token;
+    this.fed.push(token);
     if (this.stateKind === CONTENT) {
       if (token === END || token === CALL || token === RETURN) {
         this.endMessage(terminatorOf(token) as Terminator);
@@ -83,26 +94,37 @@ export class StreamableParser {
     return this;
   }
 
+  /** `process` each token in turn, but take a stretch of content made of whole tokens in one step. */
+  processAll(tokens: readonly number[]): this {
+    let i = 0;
+    while (i < tokens.length) {
+      const whole = this.stateKind === CONTENT && this.onEvent === undefined;
+      const stop = whole ? this.content.pushWholeTokens(tokens, i) : i;
+      if (stop === i) this.process(tokens[i++] as number);
+      else {
+        // What feeding them one by one leaves behind: the tokens, and the last one's text as the delta.
+        this.fed.pushRange(tokens, i, stop);
+        this.delta = tokenTable().texts[tokens[stop - 1] as number] as string;
+        i = stop;
+      }
+    }
+    return this;
+  }
+
   processEos(): this {
     if (this.stateKind === CONTENT) this.endMessage("eos");
     else if (this.stateKind === HEADER) {
-      if (!this.strict && this.headerWithoutStart) this.recoverHeader("eos", this.fedCount);
+      if (!this.strict && this.headerWithoutStart) this.recoverHeader("eos", this.fed.count);
       else {
         throw this.error(
           "Unexpected EOS while waiting for message header to complete",
-          this.fedCount,
+          this.fed.count,
           "Header",
           "parse only the completion; if the prompt ended in <|start|>assistant, pass role: 'assistant' instead",
         );
       }
     }
     return this;
-  }
-
-  private growFed(): void {
-    const grown = new Float64Array(this.fed.length * 2);
-    grown.set(this.fed);
-    this.fed = grown;
   }
 
   private expectStartToken(token: number): void {
@@ -124,7 +146,7 @@ export class StreamableParser {
     }
     throw this.error(
       `Unexpected token ${token} while expecting start token ${START}`,
-      this.fedCount - 1,
+      this.fed.count - 1,
       "ExpectStart",
       this.strict
         ? "every message after the first must begin with <|start|>; strict: false recovers"
@@ -140,7 +162,7 @@ export class StreamableParser {
     if (!this.strict) {
       const terminator = terminatorOf(token);
       if (terminator !== undefined) {
-        this.recoverHeader(terminator, this.fedCount - 1);
+        this.recoverHeader(terminator, this.fed.count - 1);
         return;
       }
       if (token === START) {
@@ -156,7 +178,7 @@ export class StreamableParser {
   }
 
   private openContent(): void {
-    const offset = this.fedCount - 1;
+    const offset = this.fed.count - 1;
     const read = readHeader(this.headerTokens, this.nextRole, this.headerWithoutStart);
     this.headerTokens = [];
     this.headerWithoutStart = false;
@@ -256,7 +278,7 @@ export class StreamableParser {
 
   /** Every token fed so far (a copy). */
   get tokens(): number[] {
-    return Array.from(this.fed.subarray(0, this.fedCount));
+    return this.fed.toArray();
   }
 
   /** upstream's `state_json`, as an object. */
