@@ -13,6 +13,8 @@ import {
   rustTrim,
 } from "./header.js";
 import type { MessageHeader } from "./parser-types.js";
+import { NUM_TOKENS } from "./special-tokens.js";
+import { learnToken, tokenTable } from "./token-table.js";
 import { decodeBytes, decodeUtf8, isKnownToken } from "./tokenizer.js";
 import type { Message, Role } from "./types.js";
 import { describeUtf8Error } from "./utf8-stream.js";
@@ -44,11 +46,13 @@ export function readHeader(
   role: Role | undefined,
   withoutStart: boolean,
 ): HeaderRead {
-  let text: string;
-  try {
-    text = decodeUtf8(tokens);
-  } catch {
-    return { ok: false, error: "could not decode header", leftover: false };
+  let text: string | undefined = headerTextFast(tokens);
+  if (text === undefined) {
+    try {
+      text = decodeUtf8(tokens);
+    } catch {
+      return { ok: false, error: "could not decode header", leftover: false };
+    }
   }
   const parsed: HeaderParse = withoutStart
     ? parseHeaderWithoutStart(text)
@@ -60,6 +64,23 @@ export function readHeader(
     error: `unexpected tokens remaining in message header: Some(${rustDebugString(parsed.remaining)})`,
     leftover: true,
   };
+}
+
+/**
+ * A header's text from the parser's token table when every token is whole text on its own (nearly always:
+ * `assistant`, `<|channel|>`, `final`, ` to=…`), which is exactly what decoding their joined bytes gives; undefined
+ * otherwise, and the caller decodes strictly.
+ */
+function headerTextFast(tokens: readonly number[]): string | undefined {
+  const { texts } = tokenTable();
+  let text = "";
+  for (const token of tokens) {
+    let piece = token >= 0 && token < NUM_TOKENS ? texts[token] : undefined;
+    if (piece === undefined && learnToken(token)) piece = texts[token];
+    if (typeof piece !== "string") return undefined;
+    text += piece;
+  }
+  return text;
 }
 
 /**
