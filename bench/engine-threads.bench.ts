@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { disposeEngineLlama, engineLlama, loadModel, SMALL_MODEL_ACTIVE_BYTES } from "../src/engine/index.js";
+import { disposeEngineLlama, engineLlama, loadModel } from "../src/engine/index.js";
 import { makeTinyGptOss } from "../src/models/index.js";
 import { tinyModelPath } from "../test/support/tiny-models.js";
 import { fmt, threadSweep } from "./engine-measure.js";
@@ -45,9 +45,7 @@ const llama = await engineLlama();
 const auto = model.info.threads;
 const mb = ((model.info.activeBytes ?? 0) / 2 ** 20).toFixed(1);
 console.log(`model: ${path}`);
-console.log(
-  `math cores ${llama.cpuMathCores}; weights read per token ${mb} MiB (1-thread limit ${SMALL_MODEL_ACTIVE_BYTES / 2 ** 20} MiB) → auto = ${auto} thread(s)`,
-);
+console.log(`math cores ${llama.cpuMathCores}; weights read per token ${mb} MiB → auto = ${auto} thread(s)`);
 
 const medium = process.argv.includes("--medium");
 const rows = await threadSweep(model.nativeModel, [1, 2, 3, 4], {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeWeightBytes, autoThreads, SMALL_MODEL_ACTIVE_BYTES } from "./threads.js";
+import { activeWeightBytes, autoThreads } from "./threads.js";
 
 describe("activeWeightBytes", () => {
   it("skips the embedding table and counts experts at the used share", () => {
@@ -16,9 +16,8 @@ describe("activeWeightBytes", () => {
 });
 
 describe("autoThreads", () => {
-  it("gives small models one thread and others one per physical math core", () => {
-    expect(autoThreads({ cpuMathCores: 8, activeBytes: 26e6 })).toBe(1);
-    expect(autoThreads({ cpuMathCores: 8, activeBytes: SMALL_MODEL_ACTIVE_BYTES })).toBe(8);
+  it("gives one thread per physical math core, small model or not, and never fewer than one", () => {
+    expect(autoThreads({ cpuMathCores: 8, activeBytes: 26e6 })).toBe(8);
     expect(autoThreads({ cpuMathCores: 2, activeBytes: 2e9 })).toBe(2);
     expect(autoThreads({ cpuMathCores: 6, activeBytes: undefined })).toBe(6);
     expect(autoThreads({ cpuMathCores: 0, activeBytes: 2e9 })).toBe(1);

@@ -1,19 +1,13 @@
 /**
- * How many CPU threads a model's context gets when the caller does not say.
+ * How many CPU threads a model's context gets when the caller does not say: one per physical math core
+ * (llama.cpp's own default), never node-llama-cpp's max(cores, 4), which oversubscribes small machines — on the
+ * 2-core test machine 3 or 4 threads decode the tiny gpt-oss at 3 tok/s against 144 on 1 and 204 on 2.
  *
- * Decoding one token reads every active weight once, so the work per token is about the bytes of weights it
- * touches (token_embd is a row lookup, not a matmul; of the expert tensors only the used share is read). When
- * that work is small, ggml's threadpool spends as long handing each op to its workers and waiting for them as
- * the op takes, so extra threads buy nothing or cost a lot. `bench/engine-threads.bench.ts`, on the 2-core test
- * machine: the tiny gpt-oss (25 MiB per token) decodes as fast on 1 thread as on 2 (119 vs 120 tok/s, under
- * other engineers' load; 457–526 vs 69–83 tok/s on a quiet machine, reference/engine-node-llama-cpp.md §3.4),
- * while an 8-layer width-512 one (213 MiB per token) gains from both cores (22 → 34 tok/s decode, 535 → 773
- * prefill). Real models (gpt-oss-20b reads ~2 GB per token) want llama.cpp's own default: one thread per
- * physical math core. The 64 MiB limit sits between the two measured sizes.
+ * Measured with `npm run bench:engine` (prebuilt CPU binary, quiet machine): 2 threads beat 1 for the tiny model
+ * too (204 vs 144 tok/s decode, 12.0k vs 9.3k prefill), so there is no small-model exception. Under heavy
+ * contention from other processes 1 thread can win; the test suite, which runs many files at once, pins 1 thread
+ * for that reason (test/support/llama.ts), and users can pass `threads`.
  */
-/** Below this many bytes of weights read per token, one thread wins (see the file comment). */
-export const SMALL_MODEL_ACTIVE_BYTES = 64 * 1024 * 1024;
-
 /** A tensor's name and data size, as the GGUF reader gives them. */
 export interface TensorSize {
   name: string;
@@ -43,13 +37,11 @@ export function activeWeightBytes(
 export interface ThreadChoiceInput {
   /** Physical cores that do math (node-llama-cpp's `cpuMathCores`, llama.cpp's `cpu_get_num_math`). */
   cpuMathCores: number;
-  /** From `activeWeightBytes`; undefined when unknown (then the core count is used). */
-  activeBytes: number | undefined;
+  /** From `activeWeightBytes` (kept for diagnostics: the rule does not depend on it today). */
+  activeBytes?: number | undefined;
 }
 
-/** The auto rule: 1 thread for small models, else one per physical math core. */
+/** The auto rule: one thread per physical math core. */
 export function autoThreads(input: ThreadChoiceInput): number {
-  const cores = Math.max(1, Math.floor(input.cpuMathCores));
-  if (input.activeBytes !== undefined && input.activeBytes < SMALL_MODEL_ACTIVE_BYTES) return 1;
-  return cores;
+  return Math.max(1, Math.floor(input.cpuMathCores));
 }

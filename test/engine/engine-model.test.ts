@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   disposeEngineLlama,
   type EngineModel,
+  engineLlama,
   loadModel,
   promptTokens,
-  SMALL_MODEL_ACTIVE_BYTES,
 } from "../../src/engine/index.js";
 import { ConfigError } from "../../src/errors/index.js";
 import {
@@ -238,10 +238,20 @@ describe("generate", () => {
 });
 
 describe("loadModel", () => {
-  it("picks 1 thread for the tiny model by default (it reads ~26 MB of weights per token)", () => {
-    expect(model.info.activeBytes).toBeGreaterThan(20e6);
-    expect(model.info.activeBytes).toBeLessThan(SMALL_MODEL_ACTIVE_BYTES);
-    expect(model.info).toMatchObject({ threads: 1, contextSize: CONTEXT, gpu: false, template: "harmony" });
+  it("picks one thread per physical math core by default, never node-llama-cpp's max(cores, 4)", async () => {
+    const cores = (await engineLlama()).cpuMathCores;
+    const auto = await loadModel(model.info.path, { contextSize: CONTEXT });
+    try {
+      expect(auto.info.activeBytes).toBeGreaterThan(20e6);
+      expect(auto.info).toMatchObject({
+        threads: cores,
+        contextSize: CONTEXT,
+        gpu: false,
+        template: "harmony",
+      });
+    } finally {
+      await auto.dispose();
+    }
   });
 
   it("gives a ConfigError naming the file for a bad path, a folder, a non-GGUF and a non-gpt-oss GGUF", async () => {
