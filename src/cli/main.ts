@@ -6,6 +6,7 @@ import { registerGgufMakeTiny } from "./gguf-make-tiny.js";
 import { registerGgufTemplate } from "./gguf-template.js";
 import { registerHarmonyParse } from "./harmony-parse.js";
 import { registerHarmonyRender } from "./harmony-render.js";
+import { registerModels } from "./models.js";
 import { registerRun } from "./run.js";
 
 const program = new Command("overtone")
@@ -27,6 +28,7 @@ registerGgufTemplate(gguf);
 registerGgufMakeTiny(gguf);
 
 registerRun(program);
+registerModels(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,62 @@
+/**
+ * `overtone models`: the models in the cache; `overtone models pull REF` downloads one (resumable, checksummed,
+ * with a progress bar on a terminal and plain lines otherwise) so a later `run` works offline.
+ */
+import type { Command } from "commander";
+import { createProgressRenderer, listCachedModels, resolveModel } from "../engine/models/index.js";
+import { bytes, table } from "./format.js";
+import { writeOut } from "./io.js";
+
+export function registerModels(program: Command): void {
+  const models = program
+    .command("models")
+    .description("list the models in the cache (~/.cache/overtone, or $OVERTONE_CACHE); pull one")
+    .option("--json", "one JSON object per model")
+    .action(async (flags: { json?: boolean }) => {
+      const cached = await listCachedModels();
+      if (flags.json) {
+        await writeOut(cached.map((m) => `${JSON.stringify(m)}\n`).join(""));
+        return;
+      }
+      if (cached.length === 0) {
+        await writeOut(
+          "no models cached yet: overtone models pull tiny (or gpt-oss-20b, or hf:owner/repo/file.gguf)\n",
+        );
+        return;
+      }
+      const rows = cached.map((m) => [
+        m.ref,
+        bytes(m.sizeBytes),
+        m.complete ? "ready" : "partial (resumes)",
+        m.path,
+      ]);
+      await writeOut(`${table([["model", "size", "state", "path"], ...rows])}\n`);
+    })
+    .exitOverride();
+
+  models
+    .command("pull")
+    .description(
+      "download a model into the cache (gpt-oss-20b, tiny, hf:owner/repo/file.gguf, owner/repo:quant, a URL)",
+    )
+    .argument("[model]", "the model reference", "gpt-oss-20b")
+    .action(async (ref: string) => {
+      const progress = createProgressRenderer({ label: ref });
+      const controller = new AbortController();
+      const onSignal = () => controller.abort();
+      process.once("SIGINT", onSignal);
+      try {
+        const model = await resolveModel(ref, {
+          onProgress: (p) => progress.update(p),
+          signal: controller.signal,
+        });
+        progress.end(); // before the summary line, so it starts on a line of its own
+        await writeOut(
+          `${model.ref}: ${model.cached ? "already cached" : "downloaded"}, ${bytes(model.sizeBytes)} at ${model.path}\n`,
+        );
+      } finally {
+        progress.end();
+        process.off("SIGINT", onSignal);
+      }
+    });
+}
