@@ -4,39 +4,19 @@
  *
  * Sweeps 1–4 threads through raw node-llama-cpp (one context per setting, interleaved rounds, medians), marks
  * the count `loadModel` picks by itself, and prints auto's decode and prefill speed against the best setting's.
- * Default model: the tiny gpt-oss of the tests (~26 MB of weights per token → the rule picks 1 thread);
- * `--medium`: the 440 MB 8-layer gpt-oss of `bench:gguf` (~210 MB per token → one thread per math core).
+ * Default model: the tiny gpt-oss of the tests (~26 MB of weights per token); `--medium`: the 440 MB 8-layer
+ * gpt-oss of `bench:gguf` (~210 MB per token). The rule picks one thread per physical math core for both.
  */
-import { existsSync, mkdirSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { disposeEngineLlama, engineLlama, loadModel } from "../src/engine/index.js";
-import { makeTinyGptOss } from "../src/models/index.js";
 import { tinyModelPath } from "../test/support/tiny-models.js";
 import { fmt, threadSweep } from "./engine-measure.js";
+import { mediumModelPath } from "./medium-model.js";
 
 async function modelPath(): Promise<string> {
   const at = process.argv.indexOf("--model");
   if (at >= 0 && process.argv[at + 1]) return process.argv[at + 1] as string;
   if (!process.argv.includes("--medium")) return tinyModelPath();
-  const dir = join(tmpdir(), "overtone-bench-gguf");
-  const path = join(dir, "medium-gpt-oss-mxfp4.gguf");
-  if (!existsSync(path) || statSync(path).size < 400e6) {
-    mkdirSync(dir, { recursive: true });
-    console.log("making the 440 MB gpt-oss GGUF of bench:gguf (once; kept in the temp folder) …");
-    const shape = {
-      layers: 8,
-      embd: 512,
-      heads: 8,
-      kvHeads: 2,
-      headDim: 64,
-      experts: 8,
-      expertsUsed: 2,
-      ff: 512,
-    };
-    await makeTinyGptOss({ out: path, template: "chatml", ...shape });
-  }
-  return path;
+  return mediumModelPath();
 }
 
 const path = await modelPath();

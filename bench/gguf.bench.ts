@@ -7,8 +7,7 @@
  * Goals (issue 3): edit ≥ 0.8× cp throughput; peak RSS < 2× the largest tensor.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   decodeTensorInto,
@@ -17,27 +16,11 @@ import {
   GGML_TYPE,
   openGguf,
 } from "../src/gguf/index.js";
-import { makeTinyGptOss } from "../src/models/index.js";
 import { ggmlRow } from "../test/support/libggml.js";
+import { BENCH_DIR, mediumModelPath } from "./medium-model.js";
 
-const dir = join(tmpdir(), "overtone-bench-gguf");
-mkdirSync(dir, { recursive: true });
-const big = join(dir, "medium-gpt-oss-mxfp4.gguf");
-// 8 layers of width 512, 8 experts: ~440 MB, the size the issue asks for, with the real vocabulary.
-const shape = {
-  layers: 8,
-  embd: 512,
-  heads: 8,
-  kvHeads: 2,
-  headDim: 64,
-  experts: 8,
-  expertsUsed: 2,
-  ff: 512,
-};
-if (!existsSync(big) || statSync(big).size < 400e6) {
-  console.log("making a ≥ 400 MB gpt-oss GGUF (once; kept in the temp folder) …");
-  await makeTinyGptOss({ out: big, template: "chatml", ...shape });
-}
+const dir = BENCH_DIR;
+const big = await mediumModelPath();
 const size = statSync(big).size;
 const file = await openGguf(big);
 const largestTensor = Math.max(...file.tensors.map((t) => t.bytes));
