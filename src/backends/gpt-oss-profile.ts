@@ -7,15 +7,12 @@
 import { HarmonyParseError } from "../errors/index.js";
 import {
   type Conversation,
-  developerContent,
-  developerMessage,
   type FinishReason,
   type Message,
   type Part,
   type ReasoningEffort,
-  systemMessage,
   type ToolDescription,
-  withFunctionTools,
+  withTurnOptions,
 } from "../harmony/index.js";
 import type { Effort, GenerateRequest, Route } from "./contract.js";
 
@@ -97,27 +94,11 @@ export function withEffort(conversation: Conversation, effort: Effort | undefine
  * message's `functions` namespace.
  */
 export function conversationForRendering(request: GenerateRequest): Conversation {
-  let messages = [...request.conversation.messages];
-  if (!messages.some((m) => m.author.role === "system")) messages.unshift(systemMessage());
-  if (request.tools !== undefined && request.tools.length > 0) {
-    const tools = functionTools(request);
-    const at = messages.findIndex((m) => m.author.role === "developer");
-    if (at < 0) {
-      const system = messages.findIndex((m) => m.author.role === "system");
-      messages.splice(system + 1, 0, developerMessage(withFunctionTools(developerContent(), tools)));
-    } else {
-      const developer = messages[at] as Message;
-      const content = developer.content.map((c) =>
-        c.type === "developer_content" ? { ...withFunctionTools(c, tools), type: c.type } : c,
-      );
-      if (!content.some((c) => c.type === "developer_content")) {
-        content.push({ type: "developer_content", ...withFunctionTools(developerContent(), tools) });
-      }
-      messages[at] = { ...developer, content };
-    }
-  }
-  messages = withEffort({ messages }, requestedEffort(request)).messages;
-  return { ...request.conversation, messages };
+  const effort = requestedEffort(request);
+  return withTurnOptions(request.conversation, {
+    ...(effort !== undefined ? { effort: EFFORT_TO_HARMONY[effort] } : {}),
+    ...(request.tools !== undefined ? { tools: request.tools } : {}),
+  });
 }
 
 /** Field names servers use for the chain of thought, most specific first (backends.md §5). */

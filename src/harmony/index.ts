@@ -17,4 +17,5 @@ export * from "./streamable-parser.js";
 export * from "./text-stream-parser.js";
 export * from "./token-list.js";
 export * from "./tokenizer.js";
+export * from "./turn-options.js";
 export * from "./types.js";
