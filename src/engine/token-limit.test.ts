@@ -52,6 +52,14 @@ describe("limitTokens", () => {
     expect(state.closed).toBe(true);
   });
 
+  it("asks for the next token before passing one on, so llama.cpp decodes while the consumer works", async () => {
+    const { source, state } = counted([1, 2, 3, RETURN, 5]);
+    const pulledWhenSeen: number[] = [];
+    for await (const _ of limitTokens(source, {})) pulledWhenSeen.push(state.pulled);
+    // Token k arrives when k+1 are pulled; at the stop token nothing more is asked for.
+    expect(pulledWhenSeen).toEqual([2, 3, 4, 4]);
+  });
+
   it("stops after <|call|>", async () => {
     const { out, outcome } = await run([...CALL_OUT, 11]);
     expect(out.at(-1)).toBe(CALL);

@@ -2,8 +2,11 @@
  * Where a generation stops, apart from the model that produces the tokens: at the assistant's turn-ending token
  * (`<|return|>` or `<|call|>`, which is passed on so the Harmony parser sees the terminator), at another
  * end-of-generation token of the model (`<|endoftext|>`, not passed on: it is not Harmony), at the token budget,
- * or when the signal fires. Pulling stops at once, so no token past the stop is ever computed (node-llama-cpp's
- * evaluate decodes the previous token only when asked for the next).
+ * or when the signal fires. node-llama-cpp's evaluate decodes the previous token only when asked for the next,
+ * so the next token is asked for before a token is passed on: llama.cpp decodes while the parser and the
+ * consumer work on the current one (measured: the per-token JS work otherwise adds to every step). It is not
+ * asked for after a stop token or the budget's last, so no token past a stop is computed — except one, in
+ * flight, when the consumer stops reading or the signal fires.
  */
 import { STOP_TOKENS_FOR_ASSISTANT_ACTIONS } from "../harmony/index.js";
 
@@ -43,13 +46,16 @@ export async function* limitTokens(
   const iterator =
     Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   let done = false;
+  let ahead: Promise<IteratorResult<number>> = Promise.resolve(iterator.next());
+  let pending: Promise<IteratorResult<number>> | undefined = ahead;
   try {
     for (;;) {
       if (options.signal?.aborted) {
         outcome.cause = "aborted";
         return;
       }
-      const next = await iterator.next();
+      const next = await ahead;
+      pending = undefined;
       if (next.done) {
         done = true;
         outcome.cause = "source-done";
@@ -61,18 +67,20 @@ export async function* limitTokens(
         return;
       }
       outcome.count++;
+      const last = stop.has(token) || outcome.count >= max;
+      if (!last) {
+        ahead = Promise.resolve(iterator.next());
+        pending = ahead;
+      }
       options.onToken?.(token);
       yield token;
-      if (stop.has(token)) {
-        outcome.cause = "stop-token";
-        return;
-      }
-      if (outcome.count >= max) {
-        outcome.cause = "length";
+      if (last) {
+        outcome.cause = stop.has(token) ? "stop-token" : "length";
         return;
       }
     }
   } finally {
+    if (pending !== undefined) done = (await pending.catch(() => ({ done: true }))).done === true;
     if (!done) await iterator.return?.();
   }
 }
