@@ -80,6 +80,15 @@ describe("gptOssMetadata", () => {
     expect(plainValue(f16.get("general.file_type") as never)).toBe(LLAMA_FTYPE.mostlyF16);
   });
 
+  it("says F32 for an all-F32 model, and describes weights that are not the defaults", () => {
+    const f32 = { ...o, expertsType: "f32", denseType: "f32", biasStd: 0.5, gateUpScale: 5 } as const;
+    const m32 = gptOssMetadata(f32, vocab, undefined, 1);
+    expect(plainValue(m32.get("general.file_type") as never)).toBe(LLAMA_FTYPE.allF32);
+    expect(LLAMA_FTYPE.allF32).toBe(0); // llama_ftype LLAMA_FTYPE_ALL_F32
+    expect(describeTinyModel(f32)).toMatch(/Weights: f32 dense, biases σ 0\.5, gate\/up ×5\./);
+    expect(describeTinyModel(o)).not.toMatch(/Weights:/);
+  });
+
   it("rejects a vocabulary of the wrong size", () => {
     expect(() => gptOssMetadata(o, { ...vocab, tokens: ["x"] }, undefined, 1)).toThrow(RangeError);
   });

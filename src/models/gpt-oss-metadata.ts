@@ -27,7 +27,7 @@ export const GPT_OSS_FIXED = Object.freeze({
 });
 
 /** llama_ftype values (include/llama.h): what `general.file_type` says about the bulk of the weights. */
-export const LLAMA_FTYPE = { mostlyF16: 1, mostlyMxfp4Moe: 38 } as const;
+export const LLAMA_FTYPE = { allF32: 0, mostlyF16: 1, mostlyMxfp4Moe: 38 } as const;
 
 /** ggml's GGML_QNT_VERSION, written with quantized files. */
 const QUANTIZATION_VERSION = 2;
@@ -48,11 +48,27 @@ export function sizeLabel(parameters: number): string {
   return String(parameters);
 }
 
+function fileType(o: ResolvedTinyGptOss): number {
+  if (o.expertsType === "mxfp4") return LLAMA_FTYPE.mostlyMxfp4Moe;
+  return o.expertsType === "f32" && o.denseType === "f32" ? LLAMA_FTYPE.allF32 : LLAMA_FTYPE.mostlyF16;
+}
+
+/** What differs from the default weights, e.g. ` Weights: f32 dense, biases σ 0.5.`; empty for the defaults. */
+function describeWeightOptions(o: ResolvedTinyGptOss): string {
+  const parts: string[] = [];
+  if (o.denseType !== "f16") parts.push(`${o.denseType} dense`);
+  if (o.biasStd > 0) parts.push(`biases σ ${o.biasStd}`);
+  if (o.sinkStd > 0) parts.push(`sinks σ ${o.sinkStd}`);
+  if (o.normStd > 0) parts.push(`norms 1 ± σ ${o.normStd}`);
+  if (o.gateUpScale !== 1) parts.push(`gate/up ×${o.gateUpScale}`);
+  return parts.length === 0 ? "" : ` Weights: ${parts.join(", ")}.`;
+}
+
 export function describeTinyModel(o: ResolvedTinyGptOss): string {
   return (
     `Random weights (seed ${o.seed}) for tests, not a language model: ${o.layers} layers, width ${o.embd}, ` +
     `${o.heads}/${o.kvHeads} heads of ${o.headDim}, ${o.experts} experts (top ${o.expertsUsed}, ${o.expertsType}, ` +
-    `ff ${o.ff}). Made by overtone gguf make-tiny.`
+    `ff ${o.ff}).${describeWeightOptions(o)} Made by overtone gguf make-tiny.`
   );
 }
 
@@ -90,10 +106,7 @@ export function gptOssMetadata(
     [arch("attention.key_length"), u32(o.headDim)],
     [arch("attention.value_length"), u32(o.headDim)],
     [arch("rope.dimension_count"), u32(o.headDim)],
-    [
-      "general.file_type",
-      u32(o.expertsType === "mxfp4" ? LLAMA_FTYPE.mostlyMxfp4Moe : LLAMA_FTYPE.mostlyF16),
-    ],
+    ["general.file_type", u32(fileType(o))],
     [arch("attention.sliding_window"), u32(o.slidingWindow)],
     [arch("expert_feed_forward_length"), u32(o.ff)],
     [arch("rope.scaling.type"), ggufValue.str("yarn")],

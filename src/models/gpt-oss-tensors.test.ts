@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GGML_TYPE } from "../gguf/index.js";
-import { gptOssTensorPlan, parameterCount } from "./gpt-oss-tensors.js";
+import { gptOssTensorPlan, NEUTRAL_SINK, parameterCount } from "./gpt-oss-tensors.js";
 import { GPT_OSS_VOCAB_SIZE } from "./gpt-oss-vocab.js";
 import { resolveTinyGptOssOptions } from "./tiny-gpt-oss-options.js";
 
@@ -65,6 +65,28 @@ describe("gptOssTensorPlan", () => {
     expect(f16.filter((t) => t.name.includes("_exps.weight")).every((t) => t.type === GGML_TYPE.F16)).toBe(
       true,
     );
+  });
+
+  it("makes every tensor F32 with f32 experts and dense matrices", () => {
+    const all = gptOssTensorPlan({ ...o, expertsType: "f32", denseType: "f32" });
+    expect(all.filter((t) => t.type !== GGML_TYPE.F32).map((t) => t.name)).toEqual([]);
+  });
+
+  it("keeps the neutral fills by default and moves each away from neutral when asked", () => {
+    const fills = (p: typeof plan) => new Map(p.map((t) => [t.name, t.fill]));
+    const neutral = fills(plan);
+    expect(neutral.get("blk.0.attn_q.bias")).toEqual({ kind: "constant", value: 0 });
+    expect(neutral.get("blk.0.attn_sinks.weight")).toEqual({ kind: "constant", value: NEUTRAL_SINK });
+    expect(neutral.get("output_norm.weight")).toEqual({ kind: "constant", value: 1 });
+    const moved = fills(gptOssTensorPlan({ ...o, biasStd: 0.5, sinkStd: 2, normStd: 0.1, gateUpScale: 5 }));
+    for (const name of ["blk.1.attn_q.bias", "blk.1.attn_output.bias", "blk.1.ffn_gate_inp.bias"]) {
+      expect([name, moved.get(name)]).toEqual([name, { kind: "uniform", std: 0.5 }]);
+    }
+    expect(moved.get("blk.2.ffn_down_exps.bias")).toEqual({ kind: "uniform", std: 0.5 });
+    expect(moved.get("blk.0.attn_sinks.weight")).toEqual({ kind: "uniform", std: 2 });
+    expect(moved.get("blk.0.post_attention_norm.weight")).toEqual({ kind: "uniform", std: 0.1, mean: 1 });
+    expect(moved.get("blk.0.ffn_up_exps.weight")).toEqual({ kind: "uniform", std: 5 / Math.sqrt(o.embd) });
+    expect(moved.get("blk.0.ffn_down_exps.weight")).toEqual(neutral.get("blk.0.ffn_down_exps.weight"));
   });
 
   it("counts parameters", () => {

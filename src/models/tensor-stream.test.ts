@@ -51,6 +51,22 @@ describe("tensorStream", () => {
     expect(rms).toBeLessThan(1.1 / Math.sqrt(32));
   });
 
+  it("centres a uniform fill on its mean: norms scattered around 1", async () => {
+    const norm: TinyTensorSpec = {
+      name: "blk.0.attn_norm.weight",
+      type: GGML_TYPE.F32,
+      shape: [4096],
+      fill: { kind: "uniform", std: 0.1, mean: 1 },
+    };
+    const v = decodeTensor(GGML_TYPE.F32, await tensorBytes(norm, 1));
+    const mean = v.reduce((s, x) => s + x, 0) / v.length;
+    expect(mean).toBeGreaterThan(0.99);
+    expect(mean).toBeLessThan(1.01);
+    expect(Math.min(...v)).toBeGreaterThanOrEqual(1 - 0.1 * Math.sqrt(3));
+    expect(Math.max(...v)).toBeLessThanOrEqual(1 + 0.1 * Math.sqrt(3));
+    expect(Math.max(...v) - Math.min(...v)).toBeGreaterThan(0.3);
+  });
+
   it("makes MXFP4 experts the quantized form of the F16 experts of the same seed", async () => {
     const name = "blk.0.ffn_up_exps.weight";
     const mx = decodeTensor(GGML_TYPE.MXFP4, await tensorBytes(spec(name), 1));

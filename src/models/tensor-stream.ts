@@ -27,7 +27,11 @@ export function tensorStream(spec: TinyTensorSpec, seed: number): () => AsyncIte
       const n = Math.min(values.length, total - done);
       const chunk = n === values.length ? values : values.subarray(0, n);
       if (spec.fill.kind === "constant") chunk.fill(spec.fill.value);
-      else random.fillUniform(chunk, spec.fill.std);
+      else {
+        random.fillUniform(chunk, spec.fill.std);
+        const mean = spec.fill.mean ?? 0;
+        if (mean !== 0) for (let i = 0; i < n; i++) chunk[i] = (chunk[i] as number) + mean;
+      }
       // A fresh buffer per chunk: the writer may keep a reference until it flushes.
       const out = new Uint8Array((n / info.blockSize) * info.typeSize);
       yield encodeTensorInto(spec.type, chunk, out);

@@ -40,6 +40,11 @@ describe("resolveTinyGptOssOptions", () => {
     [{ ff: 40 }, "ff"],
     [{ expertsType: "q4_0" as never }, "expertsType"],
     [{ template: "llama3" as never }, "template"],
+    [{ denseType: "q8_0" as never }, "denseType"],
+    [{ biasStd: -0.1 }, "biasStd"],
+    [{ sinkStd: Number.NaN }, "sinkStd"],
+    [{ normStd: Number.POSITIVE_INFINITY }, "normStd"],
+    [{ gateUpScale: 0 }, "gateUpScale"],
   ])("rejects %o, naming %s", (options, where) => {
     const e = errorOf(options);
     expect(e.where).toBe(where);
@@ -49,6 +54,17 @@ describe("resolveTinyGptOssOptions", () => {
 
   it("allows widths that are not multiples of 32 with f16 experts", () => {
     expect(resolveTinyGptOssOptions({ expertsType: "f16", embd: 48, ff: 40 }).embd).toBe(48);
+  });
+
+  it("allows any width with f32 experts, and fractional fill options", () => {
+    const r = resolveTinyGptOssOptions({
+      expertsType: "f32",
+      denseType: "f32",
+      embd: 48,
+      ff: 40,
+      biasStd: 0.5,
+    });
+    expect([r.embd, r.ff, r.biasStd]).toEqual([48, 40, 0.5]);
   });
 
   it("allows a single expert (a dense MLP)", () => {

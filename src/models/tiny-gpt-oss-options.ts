@@ -6,8 +6,12 @@
  */
 import { InputError } from "../errors/index.js";
 
-export const EXPERTS_TYPES = ["mxfp4", "f16"] as const;
+export const EXPERTS_TYPES = ["mxfp4", "f16", "f32"] as const;
 export type ExpertsType = (typeof EXPERTS_TYPES)[number];
+
+/** Type of the dense matrices (embedding, output, attention). F32 everywhere is what an exact comparison needs. */
+export const DENSE_TYPES = ["f16", "f32"] as const;
+export type DenseType = (typeof DENSE_TYPES)[number];
 
 /** `harmony`: the official gpt-oss template; `chatml`: the wrong one of field report 000; `none`: no key. */
 export const TINY_TEMPLATES = ["harmony", "chatml", "none"] as const;
@@ -30,10 +34,26 @@ export interface TinyGptOssShape {
   slidingWindow: number;
 }
 
-export interface ResolvedTinyGptOss extends TinyGptOssShape {
+/**
+ * How far the weights stray from neutral. The defaults (all neutral) give a tame random model; a forward-pass
+ * check wants the opposite — every bias, sink and norm doing something, and swiglu_oai's ±7 clamps engaged.
+ */
+export interface TinyWeightFills {
+  /** Std of uniform random biases (q/k/v/output, router, experts); 0 writes zero biases. */
+  biasStd: number;
+  /** Std of uniform random attention sinks around 0; 0 writes neutral sinks (NEUTRAL_SINK), not zeros. */
+  sinkStd: number;
+  /** Std of uniform random RMSNorm weights around 1; 0 writes ones. */
+  normStd: number;
+  /** Multiplies the std of the expert gate and up matrices; about 5 drives pre-activations past ±7. */
+  gateUpScale: number;
+}
+
+export interface ResolvedTinyGptOss extends TinyGptOssShape, TinyWeightFills {
   /** 0..2^32-1; the same seed and options give a byte-identical file. */
   seed: number;
   expertsType: ExpertsType;
+  denseType: DenseType;
   template: TinyTemplate;
 }
 
@@ -53,6 +73,11 @@ export const TINY_GPT_OSS_DEFAULTS: Readonly<ResolvedTinyGptOss> = Object.freeze
   ff: 64,
   contextLength: 131072,
   slidingWindow: 128,
+  denseType: "f16",
+  biasStd: 0,
+  sinkStd: 0,
+  normStd: 0,
+  gateUpScale: 1,
 });
 
 /** Upper limits: llama.cpp's LLAMA_MAX_LAYERS / LLAMA_MAX_EXPERTS, and widths far past any test model. */
@@ -68,6 +93,14 @@ export const TINY_LIMITS: Readonly<Record<keyof TinyGptOssShape | "seed", readon
   ff: [1, 65536],
   contextLength: [1, 1 << 24],
   slidingWindow: [1, 1 << 24],
+};
+
+/** Limits of the real-valued fill options. */
+export const TINY_FILL_LIMITS: Readonly<Record<keyof TinyWeightFills, readonly [number, number]>> = {
+  biasStd: [0, 100],
+  sinkStd: [0, 100],
+  normStd: [0, 100],
+  gateUpScale: [0.001, 1000],
 };
 
 /** MXFP4 blocks hold 32 values along ne0, which is embd for gate/up and ff for down. */
@@ -92,6 +125,23 @@ export function resolveTinyGptOssOptions(options: TinyGptOssOptions = {}): Resol
         `pass a whole number from ${min} to ${max}`,
       );
     }
+  }
+  for (const [key, [min, max]] of Object.entries(TINY_FILL_LIMITS)) {
+    const v = r[key as keyof TinyWeightFills];
+    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
+      fail(
+        key,
+        `${JSON.stringify(v)} is not a number in ${min}..${max}`,
+        `pass a finite number from ${min} to ${max}`,
+      );
+    }
+  }
+  if (!(DENSE_TYPES as readonly string[]).includes(r.denseType)) {
+    fail(
+      "denseType",
+      `unknown value ${JSON.stringify(r.denseType)}`,
+      `use one of: ${DENSE_TYPES.join(", ")}`,
+    );
   }
   if (!(EXPERTS_TYPES as readonly string[]).includes(r.expertsType)) {
     fail(

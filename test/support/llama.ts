@@ -6,7 +6,14 @@
  * Vitest runs each test file in its own process (pool "forks"), so the module-level caches below make a model
  * load once per test file; call `disposeTestLlama()` in `afterAll` to release it.
  */
-import { getLlama, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
+import {
+  getLlama,
+  type Llama,
+  type LlamaContext,
+  LlamaLogLevel,
+  type LlamaModel,
+  type Token,
+} from "node-llama-cpp";
 
 /** At most what a 2-core CI runner has. */
 export const TEST_MAX_THREADS = 2;
@@ -46,6 +53,10 @@ export interface TestContextOptions {
   /** 1 (default: fastest for tiny models on CPU) or 2. */
   threads?: number;
   contextSize?: number;
+  /** false for exact comparisons: the flash path casts K and V to F16 (default: node-llama-cpp's "auto"). */
+  flashAttention?: boolean;
+  /** KV cache element type; F32 for exact comparisons (default: F16). */
+  kvCacheType?: "F16" | "F32";
 }
 
 /** A small context with a fixed thread count; dispose it when done (or let `disposeTestLlama` do it). */
@@ -56,7 +67,40 @@ export function createTestContext(
   return model.createContext({
     contextSize: options.contextSize ?? 512,
     threads: { ideal: options.threads ?? 1, min: 1 },
+    ...(options.flashAttention === undefined ? {} : { flashAttention: options.flashAttention }),
+    ...(options.kvCacheType === undefined
+      ? {}
+      : {
+          experimentalKvCacheKeyType: options.kvCacheType,
+          experimentalKvCacheValueType: options.kvCacheType,
+        }),
   });
+}
+
+/**
+ * llama.cpp's raw logits at every position of `tokens`, evaluated as one batch from position 0 in a fresh
+ * context made with `options`: row t (`subarray(t·V, (t+1)·V)`, V = `vocabSize`) predicts the token after
+ * tokens[t]. Entries llama.cpp did not return stay NaN, so a comparison cannot pass over them.
+ */
+export async function logitsAtEveryPosition(
+  model: LlamaModel,
+  tokens: readonly number[],
+  vocabSize: number,
+  options: TestContextOptions = {},
+): Promise<Float32Array> {
+  const context = await createTestContext(model, options);
+  try {
+    const results = await context
+      .getSequence()
+      .controlledEvaluate(tokens.map((t) => [t as Token, { generateNext: { logits: true } }] as const));
+    const out = new Float32Array(tokens.length * vocabSize).fill(Number.NaN);
+    results.forEach((result, t) => {
+      for (const [id, logit] of result?.next.logits ?? []) out[t * vocabSize + id] = logit;
+    });
+    return out;
+  } finally {
+    await context.dispose();
+  }
 }
 
 /** Release every model and the Llama (in `afterAll`). */
