@@ -1,6 +1,7 @@
 /** The `overtone` command line: wires commands together and turns errors into one line and an exit code. */
 import { Command, CommanderError } from "commander";
 import { OvertoneError } from "../errors/index.js";
+import { registerChat } from "./chat.js";
 import { registerGgufInspect } from "./gguf-inspect.js";
 import { registerGgufMakeTiny } from "./gguf-make-tiny.js";
 import { registerGgufTemplate } from "./gguf-template.js";
@@ -28,6 +29,7 @@ registerGgufTemplate(gguf);
 registerGgufMakeTiny(gguf);
 
 registerRun(program);
+registerChat(program);
 registerModels(program);
 
 try {

@@ -1,0 +1,98 @@
+/**
+ * `overtone chat`: an interactive terminal chat with gpt-oss on any backend, with `run`'s flags. The model is
+ * loaded (or the server found) once; each line is a turn that streams reasoning dimmed and apart from the
+ * answer, shows tool calls and asks for their results, and keeps the history by Harmony's rules.
+ */
+import { basename } from "node:path";
+import type { Command } from "commander";
+import type { Backend } from "../backends/index.js";
+import {
+  addBackendOptions,
+  type BackendFlags,
+  backendSetup,
+  conversationStart,
+  openBackend,
+} from "./backend-flags.js";
+import { CHAT_HELP } from "./chat/chat-commands.js";
+import { createChatInput } from "./chat/chat-input.js";
+import { runChatLoop } from "./chat/chat-loop.js";
+import { ChatRenderer } from "./chat/chat-renderer.js";
+import { ChatSession } from "./chat/chat-session.js";
+import { writeOut } from "./io.js";
+
+const DETAILS = `
+Type a message and press Enter; the answer streams as the model writes it.
+Reasoning shows dimmed on its own lines (behind "│ " without colours), a tool
+call as "→ name(arguments)". After a tool call, type the tool's result at the
+"tool NAME result›" prompt and the model goes on. The history keeps every
+message; earlier turns' reasoning is dropped from what the model sees, as
+Harmony prescribes. An interrupted or failed turn is not kept.
+
+${CHAT_HELP}
+
+Colours are off when NO_COLOR is set or stdout is not a terminal. From a pipe,
+each line is a message (or, after a tool call, the tool's result); answers are
+written without prompts, and the exit status is 1 if a turn failed.
+
+Examples:
+  overtone chat --model tiny --max-tokens 64
+  overtone chat --backend ollama --model gpt-oss:20b --tools tools.json
+  echo "What is 2 + 2?" | overtone chat --backend openai --url http://127.0.0.1:8080/v1
+`;
+
+export function registerChat(program: Command): void {
+  addBackendOptions(
+    program
+      .command("chat")
+      .description("talk with gpt-oss in the terminal: streamed reasoning and answers, tool calls, history"),
+  )
+    .addHelpText("after", DETAILS)
+    .action(async (flags: BackendFlags) => {
+      const setup = await backendSetup(flags);
+      const backend = await openBackend(setup);
+      try {
+        await loadNow(backend);
+        const input = createChatInput({ input: process.stdin, output: process.stdout });
+        const renderer = new ChatRenderer({ color: useColor(), reasoning: true });
+        const session = new ChatSession({
+          backend,
+          start: conversationStart(setup),
+          effort: setup.effort,
+          ...(setup.maxTokens !== undefined ? { maxTokens: setup.maxTokens } : {}),
+        });
+        if (input.terminal) {
+          await writeOut(
+            renderer.info(
+              `gpt-oss on ${backend.kind} (${backend.location}), effort ${setup.effort}. ` +
+                "/help for commands, Ctrl-D to leave.",
+            ),
+          );
+        }
+        try {
+          const result = await runChatLoop({ input, session, renderer, write: writeOut });
+          if (!input.terminal && result.failedTurns > 0) process.exitCode = 1;
+        } finally {
+          input.close();
+        }
+      } finally {
+        await backend.close();
+      }
+    });
+}
+
+/** The embedded model loads before the first prompt, so a wrong file fails at once and turn one is not slow. */
+async function loadNow(backend: Backend): Promise<void> {
+  if (!("ready" in backend) || typeof backend.ready !== "function") return;
+  const tty = process.stderr.isTTY === true;
+  process.stderr.write(`loading ${basename(backend.location)}…${tty ? "" : "\n"}`);
+  try {
+    await backend.ready();
+  } finally {
+    if (tty) process.stderr.write("\r\x1b[2K");
+  }
+}
+
+function useColor(): boolean {
+  const noColor = process.env.NO_COLOR;
+  return process.stdout.isTTY === true && (noColor === undefined || noColor === "");
+}
