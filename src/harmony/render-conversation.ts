@@ -27,10 +27,13 @@ function hasFunctionTools(messages: readonly Message[]): boolean {
   return false;
 }
 
-/** Index below which analysis messages are dropped (0 = drop nothing). */
-function dropAnalysisBefore(
+/**
+ * Index below which analysis messages are dropped (0 = drop nothing): upstream's rule, applied also by the
+ * backends that send history to a server which renders Harmony itself, so every route sees the same prompt.
+ */
+export function dropAnalysisBefore(
   messages: readonly Message[],
-  config: RenderConversationConfig | undefined,
+  config?: RenderConversationConfig,
 ): number {
   if (config?.autoDropAnalysis === false) return 0;
   let lastAssistant: Message | undefined;

@@ -9,10 +9,17 @@
  *   - developer instructions and any text system/developer messages → one `system` message, first;
  *   - each run of assistant messages → one assistant message: analysis → `thinking`, final and commentary text
  *     → `content`, tool calls → `tool_calls` with the arguments as a JSON object;
- *   - tool results → role `tool` with `tool_name` (`functions.get_weather` → `get_weather`).
+ *   - tool results → role `tool` with `tool_name` (`functions.get_weather` → `get_weather`);
+ *   - earlier turns' analysis is left out exactly where Harmony's renderer drops it (dropAnalysisBefore).
  */
 import { InputError } from "../../errors/index.js";
-import type { Conversation, Message, ToolDescription, ToolNamespaceConfig } from "../../harmony/index.js";
+import {
+  type Conversation,
+  dropAnalysisBefore,
+  type Message,
+  type ToolDescription,
+  type ToolNamespaceConfig,
+} from "../../harmony/index.js";
 import type { GenerateRequest } from "../contract.js";
 import { functionTools, ollamaOptions, ollamaThink, requestedEffort, toolName } from "../gpt-oss-profile.js";
 import type { OllamaChatRequest, OllamaMessage, OllamaTool } from "./wire.js";
@@ -45,9 +52,12 @@ export function chatMessages(conversation: Conversation): OllamaMessage[] {
     if (assistant !== undefined) out.push(assistant);
     assistant = undefined;
   };
+  // Earlier turns' reasoning is dropped as Harmony's renderer drops it, whatever the server's template does.
+  const dropBefore = dropAnalysisBefore(conversation.messages);
   conversation.messages.forEach((message, index) => {
     const where = `conversation.messages[${index}]`;
     const role = message.author.role;
+    if (message.channel === "analysis" && index < dropBefore) return;
     if (role === "system" || role === "developer") {
       for (const c of message.content) {
         if (c.type === "text" && c.text !== "") instructions.push(c.text);

@@ -5,6 +5,7 @@ import {
   developerContent,
   developerMessage,
   message,
+  renderConversationText,
   systemContent,
   systemMessage,
   withFunctionTools,
@@ -24,16 +25,33 @@ const result = (name: string, text: string) =>
 
 describe("chatMessages", () => {
   it("carries analysis in the reasoning field of the next assistant message, per server", () => {
-    const history = [
-      message("user", "q"),
-      analysis("think"),
-      message("assistant", "a", { channel: "final" }),
-    ];
+    // A turn in progress (a call, no final yet): its reasoning goes back for the tool loop.
+    const history = [message("user", "q"), analysis("think"), call("a", "{}")];
+    const calls = [{ id: "call_0", type: "function", function: { name: "a", arguments: "{}" } }];
     expect(chatMessages(history, "llama-server")).toEqual([
       { role: "user", content: "q" },
-      { role: "assistant", content: "a", reasoning_content: "think" },
+      { role: "assistant", tool_calls: calls, reasoning_content: "think" },
     ]);
-    expect(chatMessages(history, "vllm")[1]).toEqual({ role: "assistant", content: "a", reasoning: "think" });
+    expect(chatMessages(history, "vllm")[1]).toEqual({
+      role: "assistant",
+      tool_calls: calls,
+      reasoning: "think",
+    });
+  });
+
+  it("leaves out earlier turns' reasoning exactly where Harmony's renderer drops it (vLLM keeps what it is sent)", () => {
+    const history = [
+      message("user", "q1"),
+      analysis("old thought"),
+      message("assistant", "a1", { channel: "final" }),
+      message("user", "q2"),
+    ];
+    expect(chatMessages(history, "vllm")).toEqual([
+      { role: "user", content: "q1" },
+      { role: "assistant", content: "a1" },
+      { role: "user", content: "q2" },
+    ]);
+    expect(renderConversationText(conversation(history))).not.toContain("old thought");
   });
 
   it("matches tool results to calls by tool name, oldest call first", () => {

@@ -13,7 +13,7 @@
  *   becomes a `tool` message with the id of the latest call to that tool without an answer.
  */
 import { InputError } from "../../errors/index.js";
-import type { Message, ToolDescription } from "../../harmony/index.js";
+import { dropAnalysisBefore, type Message, type ToolDescription } from "../../harmony/index.js";
 import type { GenerateRequest } from "../contract.js";
 import {
   effortFields,
@@ -71,6 +71,9 @@ export function chatMessages(messages: readonly Message[], flavor: GptOssFlavor)
   let callCount = 0;
   /** Calls not answered yet, per recipient, oldest first. */
   const openCalls = new Map<string, string[]>();
+  // vLLM renders whatever reasoning it is sent (vllm#27653), so earlier turns' analysis is left out here, where
+  // Harmony's renderer drops it; a tool loop's reasoning in the current turn still goes back.
+  const dropBefore = dropAnalysisBefore(messages);
   const assistant = (fields: Record<string, unknown>): void => {
     const message: ChatMessage = { role: "assistant", ...fields };
     if (reasoning.length > 0) message[reasoningField] = reasoning.join("\n");
@@ -123,7 +126,7 @@ export function chatMessages(messages: readonly Message[], flavor: GptOssFlavor)
         ],
       });
     } else if (message.channel === "analysis") {
-      reasoning.push(text);
+      if (index >= dropBefore) reasoning.push(text);
     } else if (message.channel === "commentary") {
       preamble.push(text);
     } else {

@@ -7,7 +7,7 @@
  * `function_call`, `response.function_call_arguments.delta`, then `response.completed` with usage; 021).
  */
 import { BackendError } from "../../errors/index.js";
-import type { FinishReason, Message, Part } from "../../harmony/index.js";
+import { dropAnalysisBefore, type FinishReason, type Message, type Part } from "../../harmony/index.js";
 import type { GenerateRequest } from "../contract.js";
 import { functionTools, type GptOssFlavor, requestedEffort, toolName } from "../gpt-oss-profile.js";
 import { toBackendError } from "../http.js";
@@ -31,8 +31,11 @@ export function responsesBody(
   const instructions: string[] = [];
   const openCalls = new Map<string, string[]>();
   let calls = 0;
-  for (const message of request.conversation.messages) {
+  // As in chat-request.ts: earlier turns' analysis stays out where Harmony's renderer drops it.
+  const dropBefore = dropAnalysisBefore(request.conversation.messages);
+  for (const [index, message] of request.conversation.messages.entries()) {
     const role = message.author.role;
+    if (message.channel === "analysis" && index < dropBefore) continue;
     if (role === "system") continue;
     if (role === "developer") {
       for (const c of message.content)

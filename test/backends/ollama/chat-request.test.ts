@@ -7,6 +7,7 @@ import {
   developerContent,
   developerMessage,
   message,
+  renderConversationText,
   systemContent,
   systemMessage,
   withBrowserTool,
@@ -47,9 +48,10 @@ describe("chatMessages", () => {
         }),
         message("tool", "25 C", { name: "functions.weather", recipient: "assistant", channel: "commentary" }),
         message("assistant", "Warm.", { channel: "analysis" }),
-        message("assistant", "25 °C in Rome.", { channel: "final" }),
+        message("assistant", "Still checking…", { channel: "commentary" }),
       ]),
     );
+    // A turn in progress: no final yet, so its reasoning goes back (the tool loop needs it).
     expect(messages).toEqual([
       { role: "user", content: "Weather?" },
       {
@@ -59,8 +61,23 @@ describe("chatMessages", () => {
         tool_calls: [{ function: { name: "weather", arguments: { location: "Rome" } } }],
       },
       { role: "tool", content: "25 C", tool_name: "weather" },
-      { role: "assistant", content: "25 °C in Rome.", thinking: "Warm." },
+      { role: "assistant", content: "Still checking…", thinking: "Warm." },
     ]);
+  });
+
+  it("leaves out a finished turn's reasoning, exactly where Harmony's renderer drops it", () => {
+    const history = [
+      message("user", "Weather?"),
+      message("assistant", "Need the tool.", { channel: "analysis" }),
+      message("assistant", "Sunny.", { channel: "final" }),
+      message("user", "And tomorrow?"),
+    ];
+    expect(chatMessages(conversation(history))).toEqual([
+      { role: "user", content: "Weather?" },
+      { role: "assistant", content: "Sunny." },
+      { role: "user", content: "And tomorrow?" },
+    ]);
+    expect(renderConversationText(conversation(history))).not.toContain("Need the tool.");
   });
 
   it("keeps built-in tool names (browser.search, python) on calls and results", () => {

@@ -1,5 +1,6 @@
 /** `/v1/responses` against recorded vLLM traffic (fixtures 021 stream, 022 non-stream with a function call). */
 import { describe, expect, it } from "vitest";
+import { responsesBody } from "../../../src/backends/openai-compatible/responses.js";
 import { collectParts, conversation, message, type Part } from "../../../src/harmony/index.js";
 import { openai, partsOf, recorded, recordedRequest, replay, shapeOf, textOf } from "./openai-replay.js";
 
@@ -79,5 +80,20 @@ describe("vLLM /v1/responses", () => {
       output,
     });
     expect(sent.tools).toEqual(recordedTurn2.tools);
+  });
+
+  it("leaves out a finished turn's reasoning, where Harmony's renderer drops it", () => {
+    const history = conversation([
+      message("user", "q1"),
+      message("assistant", "old thought", { channel: "analysis" }),
+      message("assistant", "a1", { channel: "final" }),
+      message("user", "q2"),
+    ]);
+    const body = responsesBody(
+      { conversation: history },
+      { flavor: "vllm", model: undefined, stream: false },
+    );
+    expect(JSON.stringify(body.input)).not.toContain("old thought");
+    expect((body.input as unknown[]).length).toBe(3);
   });
 });
