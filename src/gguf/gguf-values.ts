@@ -87,9 +87,17 @@ export const ggufValue = {
   array: (...[itemType, value]: ArrayArgs): GgufValue => ({ type: "arr", itemType, value }) as GgufValue,
 };
 
-type ArrayArgs = {
-  [K in GgufArray["itemType"]]: [K, Extract<GgufArray, { itemType: K }>["value"]];
-}[GgufArray["itemType"]];
+/** The items for an item type (by conditions: numeric types share one union member, which `Extract` misses). */
+type ItemsOf<K extends GgufArray["itemType"]> = K extends GgufNumberType
+  ? number[]
+  : K extends GgufBigIntType
+    ? bigint[]
+    : K extends "bool"
+      ? boolean[]
+      : K extends "str"
+        ? string[]
+        : GgufArray[];
+type ArrayArgs = { [K in GgufArray["itemType"]]: [K, ItemsOf<K>] }[GgufArray["itemType"]];
 
 /** Plain JavaScript view of a value (arrays unwrapped, nested arrays too), for display and simple lookups. */
 export function plainValue(v: GgufValue | GgufArray): unknown {

@@ -5,9 +5,9 @@ import { tempDir } from "../../test/support/gguf-samples.js";
 import { GgufFormatError } from "../errors/index.js";
 import { openGguf } from "./gguf-file.js";
 import { HEADER_INITIAL_READ } from "./gguf-limits.js";
-import type { GgufMetadata, GgufValue } from "./gguf-values.js";
+import { type GgufMetadata, type GgufValue, ggufValue } from "./gguf-values.js";
 import { HeaderCursor, NeedMoreBytes } from "./header-cursor.js";
-import { LAZY_ARRAY_MIN_ITEMS, SkipProgress, skipArrayItems } from "./lazy-array.js";
+import { arrayHead, LAZY_ARRAY_MIN_ITEMS, SkipProgress, skipArrayItems } from "./lazy-array.js";
 import { writeGguf } from "./write-gguf.js";
 
 const tmp = tempDir();
@@ -194,5 +194,34 @@ describe("lazy metadata arrays in an open file", () => {
     badBool[firstBool + 7] = 2;
     writeFileSync(path, badBool);
     await expect(openGguf(path)).rejects.toMatchObject({ offset: firstBool + 7, found: 2 });
+  });
+});
+
+describe("arrayHead", () => {
+  it("gives a lazy array's length and first items without decoding the rest", async () => {
+    const tokens = Array.from({ length: LAZY_ARRAY_MIN_ITEMS + 5 }, (_, i) => `tok${i}`);
+    const scores = Array.from({ length: LAZY_ARRAY_MIN_ITEMS + 5 }, (_, i) => i / 2);
+    const path = tmp.path("head.gguf");
+    await writeGguf(path, {
+      metadata: { tokens: ggufValue.array("str", tokens), scores: ggufValue.array("f32", scores) },
+      tensors: [],
+    });
+    const file = await openGguf(path);
+    try {
+      const value = file.metadata.get("tokens") as GgufValue & { type: "arr" };
+      const lazyGetter = Object.getOwnPropertyDescriptor(value, "value")?.get;
+      expect(lazyGetter).toBeTypeOf("function");
+      expect(arrayHead(value, 3)).toEqual({ length: tokens.length, first: ["tok0", "tok1", "tok2"] });
+      // Still undecoded: the getter is in place.
+      expect(Object.getOwnPropertyDescriptor(value, "value")?.get).toBe(lazyGetter);
+      const floats = file.metadata.get("scores") as GgufValue & { type: "arr" };
+      expect(arrayHead(floats, 2)).toEqual({ length: scores.length, first: [0, 0.5] });
+      // Once decoded (or replaced), the items themselves answer.
+      expect(value.value.length).toBe(tokens.length);
+      value.value = ["x"];
+      expect(arrayHead(value, 3)).toEqual({ length: 1, first: ["x"] });
+    } finally {
+      await file.close();
+    }
   });
 });

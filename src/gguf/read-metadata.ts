@@ -96,11 +96,12 @@ function readTopArray(cur: HeaderCursor, key: string, typeAt: number, progress?:
     if (skipArrayItems(cur, itemType, n, key, progress)) {
       const items = cur.window(itemsAt, cur.pos);
       const fileSize = cur.fileSize;
-      return lazyArrayValue(
-        itemType,
-        cur.window(typeAt, cur.pos),
-        () => readItems(new HeaderCursor(items, itemsAt, fileSize), itemType, n, key, 1).value,
-      );
+      const decodeFirst = (count: number) =>
+        readItems(new HeaderCursor(items, itemsAt, fileSize), itemType, count, key, 1).value;
+      return lazyArrayValue(itemType, cur.window(typeAt, cur.pos), () => decodeFirst(n), {
+        length: n,
+        first: decodeFirst,
+      });
     }
     cur.pos = itemsAt; // the eager decode below reports what is wrong
   }

@@ -5,6 +5,7 @@
 import { type ChatTemplateCheck, checkChatTemplate } from "./chat-template.js";
 import type { GgufFile } from "./gguf-file.js";
 import type { GgufArray, GgufValue } from "./gguf-values.js";
+import { arrayHead } from "./lazy-array.js";
 
 export type JsonLike = null | boolean | number | string | JsonLike[] | { [key: string]: JsonLike };
 
@@ -33,13 +34,14 @@ function scalar(value: unknown): JsonLike {
 }
 
 function arrayValue(array: GgufArray, full: boolean): JsonLike {
-  const items: unknown[] = array.value;
-  const shown = full ? items : items.slice(0, SUMMARY_ARRAY_ITEMS);
-  const mapped = shown.map((item) =>
+  const { length, first } = full
+    ? { length: array.value.length, first: array.value as unknown[] }
+    : arrayHead(array, SUMMARY_ARRAY_ITEMS);
+  const mapped = first.map((item) =>
     array.itemType === "arr" ? arrayValue(item as GgufArray, full) : scalar(item),
   );
-  if (full || items.length <= SUMMARY_ARRAY_ITEMS) return mapped;
-  return { length: items.length, first: mapped };
+  if (full || length <= SUMMARY_ARRAY_ITEMS) return mapped;
+  return { length, first: mapped };
 }
 
 export function valueType(value: GgufValue): string {
