@@ -15,8 +15,8 @@ export interface CachedModel {
   ref: string;
   path: string;
   sizeBytes: number;
-  /** `huggingface`, `url` or `tiny`. */
-  source: "huggingface" | "url" | "tiny";
+  /** `huggingface`, `url`, `tiny` or `toy`. */
+  source: "huggingface" | "url" | "tiny" | "toy";
   /** Where it was downloaded from (not for `tiny`). */
   url?: string;
   /** Verified sha256, when known. */
@@ -66,6 +66,7 @@ function refFromLayout(file: string): Pick<CachedModel, "ref" | "source"> {
     return { ref: `hf:${owner}/${repo}${at}/${rest.join("/")}`, source: "huggingface" };
   }
   if (top === "tiny") return { ref: "tiny", source: "tiny" };
+  if (top === "toy") return { ref: "toy", source: "toy" };
   return { ref: file, source: "url" };
 }
 

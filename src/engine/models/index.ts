@@ -12,3 +12,4 @@ export * from "./progress.js";
 export * from "./progress-render.js";
 export * from "./resolve-model.js";
 export * from "./tiny-model.js";
+export * from "./toy-model.js";

@@ -4,6 +4,7 @@
  *
  * Accepted forms:
  * - `tiny`: a tiny random gpt-oss made once into the cache (checks a setup without a 13 GB download).
+ * - `toy`: the toy gpt-oss Overtone trained, which speaks Harmony (shipped in data/models/, unpacked once).
  * - an alias (`gpt-oss-20b`) or nothing: the default model, DEFAULT_MODEL_REF.
  * - `hf:owner/repo/path/file.gguf` or `owner/repo/path/file.gguf`: one file of a Hugging Face repo.
  * - `owner/repo:quant` (`ggml-org/gpt-oss-20b-GGUF:mxfp4`): the one GGUF in the repo whose name carries that
@@ -29,6 +30,7 @@ export const MODEL_ALIASES: Readonly<Record<string, string>> = {
 
 export type ModelRef =
   | { kind: "tiny" }
+  | { kind: "toy" }
   | { kind: "path"; path: string }
   | { kind: "url"; url: string }
   | { kind: "hf-file"; owner: string; repo: string; revision: string; file: string }
@@ -45,7 +47,7 @@ function bad(ref: string, why: string, hint: string): InputError {
 }
 
 const FORMS =
-  "use tiny, a local .gguf path, owner/repo/file.gguf, owner/repo:quant, or an https:// URL of a .gguf";
+  "use tiny, toy, a local .gguf path, owner/repo/file.gguf, owner/repo:quant, or an https:// URL of a .gguf";
 
 function parseHf(ref: string, body: string): ModelRef {
   const quantAt = body.indexOf(":");
@@ -87,6 +89,7 @@ export function parseModelRef(input: string | undefined): ModelRef {
   const ref = (input ?? "").trim();
   if (ref === "") return parseModelRef(DEFAULT_MODEL_REF);
   if (ref === "tiny") return { kind: "tiny" };
+  if (ref === "toy") return { kind: "toy" };
   const alias = MODEL_ALIASES[ref];
   if (alias !== undefined) return parseModelRef(alias);
   if (/^https?:\/\//i.test(ref)) {
@@ -120,6 +123,8 @@ export function formatModelRef(ref: ModelRef): string {
   switch (ref.kind) {
     case "tiny":
       return "tiny";
+    case "toy":
+      return "toy";
     case "path":
       return ref.path;
     case "url":

@@ -30,6 +30,7 @@ import {
 import { formatModelRef, MODEL_ALIASES, type ModelRef, parseModelRef } from "./model-ref.js";
 import type { ProgressCallback } from "./progress.js";
 import { ensureTinyModel } from "./tiny-model.js";
+import { ensureToyModel } from "./toy-model.js";
 
 export interface ResolveModelOptions {
   /** Cache root (default: $OVERTONE_CACHE, $XDG_CACHE_HOME/overtone, ~/.cache/overtone). */
@@ -43,6 +44,8 @@ export interface ResolveModelOptions {
   sha256?: string;
   /** Environment to read HF_TOKEN, HF_ENDPOINT and the cache variables from (default: process.env). */
   env?: Env;
+  /** Where the shipped toy model is (default: the package's data/models/); for tests. */
+  toyDataDir?: string;
   /** Retry and timeout tuning of the download. */
   download?: Pick<DownloadOptions, "retries" | "retryDelayMs" | "idleTimeoutMs" | "timeoutMs">;
 }
@@ -50,7 +53,7 @@ export interface ResolveModelOptions {
 export interface ResolvedModel {
   path: string;
   /** Where the file came from. */
-  source: "local" | "tiny" | "huggingface" | "url";
+  source: "local" | "tiny" | "toy" | "huggingface" | "url";
   /** The canonical reference (`hf:owner/repo/file.gguf`, a URL, `tiny`, or the absolute path). */
   ref: string;
   sizeBytes: number;
@@ -121,7 +124,8 @@ export async function resolveModel(
   const models = modelsDir(options.cacheDir, env);
   const offline = options.offline ?? (env.OVERTONE_OFFLINE === "1" || env.HF_HUB_OFFLINE === "1");
   const text = (input ?? "").trim();
-  const keyword = text === "tiny" || text in MODEL_ALIASES || /^(hf:|https?:\/\/)/i.test(text);
+  const keyword =
+    text === "tiny" || text === "toy" || text in MODEL_ALIASES || /^(hf:|https?:\/\/)/i.test(text);
   // A path that exists always wins over reading `a/b/c.gguf` as a Hugging Face reference.
   if (text !== "" && !keyword && existsSync(text)) return localModel(text);
   let ref: ModelRef = parseModelRef(input);
@@ -129,6 +133,13 @@ export async function resolveModel(
   if (ref.kind === "tiny") {
     const tiny = await ensureTinyModel(models);
     return { path: tiny.path, source: "tiny", ref: "tiny", sizeBytes: tiny.sizeBytes, cached: !tiny.made };
+  }
+  if (ref.kind === "toy") {
+    const toy = await ensureToyModel(
+      models,
+      options.toyDataDir !== undefined ? { dataDir: options.toyDataDir } : {},
+    );
+    return { path: toy.path, source: "toy", ref: "toy", sizeBytes: toy.sizeBytes, cached: !toy.made };
   }
 
   const endpoint = hfEndpoint(env);

@@ -70,7 +70,7 @@ describe("parseModelRef", () => {
       }
     })();
     expect(error?.message).toBe('--model "nonsense": not a file here, and not a known model name');
-    expect(error?.hint).toMatch(/tiny, a local .gguf path/);
+    expect(error?.hint).toMatch(/tiny, toy, a local .gguf path/);
   });
 
   it("round-trips through formatModelRef", () => {
