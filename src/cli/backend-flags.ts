@@ -37,6 +37,14 @@ export interface BackendFlags {
   maxTokens?: string;
   tools?: string;
   threads?: string;
+  temperature?: string;
+  seed?: string;
+}
+
+/** Sampling a request carries; absent fields get gpt-oss's defaults (temperature 1, top_p 1) from the profile. */
+export interface SamplingFlags {
+  temperature?: number;
+  seed?: number;
 }
 
 /** The flags checked and the tools file read; nothing loaded or contacted yet. */
@@ -49,6 +57,7 @@ export interface BackendSetup {
   maxTokens?: number;
   tools: ToolDescription[];
   threads?: number;
+  sampling: SamplingFlags;
 }
 
 export function addBackendOptions(command: Command): Command {
@@ -66,7 +75,9 @@ export function addBackendOptions(command: Command): Command {
       "--tools <file>",
       "JSON file of function tools: [{name, description, parameters}] (OpenAI form accepted)",
     )
-    .option("--threads <n>", "embedded: CPU threads (default: chosen for this machine)");
+    .option("--threads <n>", "embedded: CPU threads (default: chosen for this machine)")
+    .option("--temperature <t>", "sampling temperature, 0 for greedy (default: gpt-oss's 1)")
+    .option("--seed <n>", "sampling seed, for answers that repeat run to run");
 }
 
 export async function backendSetup(flags: BackendFlags): Promise<BackendSetup> {
@@ -75,10 +86,15 @@ export async function backendSetup(flags: BackendFlags): Promise<BackendSetup> {
   const maxTokens = flags.maxTokens === undefined ? undefined : positiveInt("--max-tokens", flags.maxTokens);
   const threads = flags.threads === undefined ? undefined : positiveInt("--threads", flags.threads);
   const tools = flags.tools === undefined ? [] : await readTools(flags.tools);
+  const sampling: SamplingFlags = {
+    ...(flags.temperature !== undefined ? { temperature: temperatureOf(flags.temperature) } : {}),
+    ...(flags.seed !== undefined ? { seed: nonNegativeInt("--seed", flags.seed) } : {}),
+  };
   return {
     kind,
     effort,
     tools,
+    sampling,
     ...(flags.url !== undefined ? { url: flags.url } : {}),
     ...(flags.model !== undefined ? { model: flags.model } : {}),
     ...(flags.system !== undefined ? { system: flags.system } : {}),
@@ -140,4 +156,28 @@ export function positiveInt(flag: string, value: string): number {
     });
   }
   return n;
+}
+
+function nonNegativeInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+    throw new InputError(
+      `${flag}: expected a whole number from 0 to 4294967295, found ${JSON.stringify(value)}`,
+      {
+        where: flag,
+      },
+    );
+  }
+  return n;
+}
+
+function temperatureOf(value: string): number {
+  const t = Number(value);
+  if (value.trim() === "" || !Number.isFinite(t) || t < 0) {
+    throw new InputError(`--temperature: expected a number ≥ 0, found ${JSON.stringify(value)}`, {
+      where: "--temperature",
+      hint: "0 is greedy; gpt-oss is meant to run at 1",
+    });
+  }
+  return t;
 }

@@ -58,6 +58,7 @@ export function registerChat(program: Command): void {
           backend,
           start: conversationStart(setup),
           effort: setup.effort,
+          sampling: setup.sampling,
           ...(setup.maxTokens !== undefined ? { maxTokens: setup.maxTokens } : {}),
         });
         if (input.terminal) {

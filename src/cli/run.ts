@@ -41,6 +41,7 @@ export function registerRun(program: Command): void {
         for await (const part of backend.stream({
           conversation: conv,
           effort: setup.effort,
+          ...setup.sampling,
           ...(setup.maxTokens !== undefined ? { maxTokens: setup.maxTokens } : {}),
           signal: controller.signal,
         })) {

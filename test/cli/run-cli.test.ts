@@ -55,4 +55,13 @@ describe("overtone run", () => {
     expect(runCli(["run", "--backend", "nope", "hi"]).stderr).toMatch(/--backend: unknown value "nope"/);
     expect(runCli(["run", "--effort", "max", "hi"]).stderr).toMatch(/--effort: unknown value "max"/);
   });
+
+  it("rejects a negative temperature and a seed that is not a whole number, before loading anything", () => {
+    const cold = runCli(["run", "--model", "tiny", "--temperature", "-1", "hi"]);
+    expect(cold.status).toBe(1);
+    expect(cold.stderr).toMatch(/--temperature: expected a number ≥ 0, found "-1"/);
+    expect(runCli(["run", "--model", "tiny", "--seed", "1.5", "hi"]).stderr).toMatch(
+      /--seed: expected a whole number/,
+    );
+  });
 });

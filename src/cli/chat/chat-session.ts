@@ -36,6 +36,8 @@ export interface ChatSessionOptions {
   start: readonly Message[];
   effort?: Effort;
   maxTokens?: number;
+  /** Temperature and seed for every request (gpt-oss's defaults when absent). */
+  sampling?: { temperature?: number; seed?: number };
 }
 
 /** How a turn ended: `kept` when its messages joined the history. */
@@ -50,6 +52,7 @@ export class ChatSession {
   /** Applies from the next request on (a turn's continuation after a tool result included). */
   effort: Effort;
   readonly maxTokens: number | undefined;
+  readonly #sampling: { temperature?: number; seed?: number };
   readonly #start: readonly Message[];
   #history: Message[] = [];
   #lastFinish: FinishPart | undefined;
@@ -59,6 +62,7 @@ export class ChatSession {
     this.#start = [...options.start];
     this.effort = options.effort ?? "medium";
     this.maxTokens = options.maxTokens;
+    this.#sampling = { ...options.sampling };
   }
 
   /** The turns so far (user, assistant and tool messages), without the system and developer messages. */
@@ -91,6 +95,7 @@ export class ChatSession {
       for await (const part of this.backend.stream({
         conversation: conversation([...this.#start, ...this.#history, ...pending]),
         effort: this.effort,
+        ...this.#sampling,
         ...(this.maxTokens !== undefined ? { maxTokens: this.maxTokens } : {}),
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
       })) {
