@@ -31,10 +31,7 @@ function hasFunctionTools(messages: readonly Message[]): boolean {
  * Index below which analysis messages are dropped (0 = drop nothing): upstream's rule, applied also by the
  * backends that send history to a server which renders Harmony itself, so every route sees the same prompt.
  */
-export function dropAnalysisBefore(
-  messages: readonly Message[],
-  config?: RenderConversationConfig,
-): number {
+export function dropAnalysisBefore(messages: readonly Message[], config?: RenderConversationConfig): number {
   if (config?.autoDropAnalysis === false) return 0;
   let lastAssistant: Message | undefined;
   for (let i = messages.length - 1; i >= 0 && lastAssistant === undefined; i--) {
