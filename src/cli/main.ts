@@ -1,39 +1,65 @@
-/** The `overtone` command line: wires commands together and turns errors into one line and an exit code. */
+/**
+ * The `overtone` command line: wires commands together and turns errors into one line and an exit code.
+ * Only the invoked command's module is imported: the others pull in node-llama-cpp or the tokenizer's 200k-token
+ * tables, which would cost every command about a second of start-up. Help without a command loads them all.
+ */
 import { Command, CommanderError } from "commander";
 import { OvertoneError } from "../errors/index.js";
-import { registerChat } from "./chat.js";
-import { registerGgufInspect } from "./gguf-inspect.js";
-import { registerGgufMakeTiny } from "./gguf-make-tiny.js";
-import { registerGgufTemplate } from "./gguf-template.js";
-import { registerHarmonyParse } from "./harmony-parse.js";
-import { registerHarmonyRender } from "./harmony-render.js";
-import { registerModels } from "./models.js";
-import { registerRun } from "./run.js";
 
-const program = new Command("overtone")
-  .description("Make OpenAI's gpt-oss models (Harmony format) work right on your own machine.")
-  .option("--debug", "print the stack trace of errors")
-  .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text) });
+type Register = (parent: Command) => void;
 
-const harmony = program
-  .command("harmony")
-  .description("render and parse the Harmony format exactly")
-  .exitOverride();
-registerHarmonyRender(harmony);
-registerHarmonyParse(harmony);
+const GROUPS: Record<string, { description: string; commands: Record<string, () => Promise<Register>> }> = {
+  harmony: {
+    description: "render and parse the Harmony format exactly",
+    commands: {
+      render: () => import("./harmony-render.js").then((m) => m.registerHarmonyRender),
+      parse: () => import("./harmony-parse.js").then((m) => m.registerHarmonyParse),
+    },
+  },
+  gguf: {
+    description: "inspect, repair and make GGUF model files",
+    commands: {
+      inspect: () => import("./gguf-inspect.js").then((m) => m.registerGgufInspect),
+      template: () => import("./gguf-template.js").then((m) => m.registerGgufTemplate),
+      "make-tiny": () => import("./gguf-make-tiny.js").then((m) => m.registerGgufMakeTiny),
+      "train-toy": () => import("./gguf-train-toy.js").then((m) => m.registerGgufTrainToy),
+    },
+  },
+};
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  run: () => import("./run.js").then((m) => m.registerRun),
+  chat: () => import("./chat.js").then((m) => m.registerChat),
+  models: () => import("./models.js").then((m) => m.registerModels),
+};
 
-const gguf = program.command("gguf").description("inspect, repair and make GGUF model files").exitOverride();
-registerGgufInspect(gguf);
-registerGgufTemplate(gguf);
-registerGgufMakeTiny(gguf);
+/** The first argument that is not an option, from `from` on. */
+function operand(argv: readonly string[], from: number): string | undefined {
+  return argv.slice(from).find((a) => !a.startsWith("-"));
+}
 
-registerRun(program);
-registerChat(program);
-registerModels(program);
+async function buildProgram(argv: readonly string[]): Promise<Command> {
+  const program = new Command("overtone")
+    .description("Make OpenAI's gpt-oss models (Harmony format) work right on your own machine.")
+    .option("--debug", "print the stack trace of errors")
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  const first = operand(argv, 2);
+  const known = first !== undefined && (first in GROUPS || first in COMMANDS);
+  for (const [name, group] of Object.entries(GROUPS)) {
+    if (known && first !== name) continue;
+    const parent = program.command(name).description(group.description).exitOverride();
+    const sub = operand(argv, argv.indexOf(name) + 1);
+    const only = sub !== undefined && sub in group.commands ? [sub] : Object.keys(group.commands);
+    for (const command of only) (await (group.commands[command] as () => Promise<Register>)())(parent);
+  }
+  for (const [name, load] of Object.entries(COMMANDS)) {
+    if (!known || first === name) (await load())(program);
+  }
+  return program;
+}
 
 try {
-  await program.parseAsync(process.argv);
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (error) {
   process.exitCode = exitCodeFor(error);
 }

@@ -1,0 +1,26 @@
+/**
+ * `npm run eval:toy [-- --model PATH] [--count N]`: the toy gpt-oss's behaviour on held-out prompts through the
+ * embedded engine (real llama.cpp), greedy and at gpt-oss's own temperature 1 (seeded), with issue 5's targets.
+ * The greedy run is also a test (test/toy/toy-behaviour.test.ts); the T=1 rates are reported here.
+ */
+import { formatToyReport } from "../src/toy/eval/index.js";
+import { evaluateToyFile } from "../test/support/toy-eval.js";
+import { toyModelPath } from "../test/support/toy-model.js";
+
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+const path = flag("--model") ?? (await toyModelPath());
+const count = Number(flag("--count") ?? 100);
+console.log(`model: ${path}; ${count} held-out prompts (corpus seed 1)`);
+for (const [label, temperature] of [
+  ["greedy", 0],
+  ["T=1 (seeded)", 1],
+] as const) {
+  const started = performance.now();
+  const { report } = await evaluateToyFile(path, { count, temperature, samplingSeed: 1 });
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  console.log(`\n${label} (${seconds} s):\n${formatToyReport(report)}`);
+}

@@ -1,0 +1,45 @@
+/**
+ * Cross-entropy over the corpus vocabulary (the restricted softmax of vocab-design.ts), for the positions whose
+ * next token the loss mask selects. Log-sum-exp is taken around the row maximum, so large logits cannot
+ * overflow.
+ */
+import { FLUSH_TO_ZERO_BELOW } from "./kernels.js";
+import type { Floats } from "./param-layout.js";
+
+/**
+ * For each of `rows` logit rows (width `vocab`): adds −log softmax(row)[target] to the returned sum and
+ * overwrites the row with its gradient (softmax − one-hot)·`gradientScale`.
+ */
+export function crossEntropyInPlace(
+  logits: Floats,
+  rows: number,
+  vocab: number,
+  targets: Int32Array,
+  gradientScale: number,
+): number {
+  let loss = 0;
+  for (let r = 0; r < rows; r++) {
+    const base = r * vocab;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < vocab; i++) {
+      const z = logits[base + i] as number;
+      if (z > max) max = z;
+    }
+    const target = targets[r] as number;
+    const targetLogit = logits[base + target] as number;
+    let sum = 0;
+    for (let i = 0; i < vocab; i++) {
+      const e = Math.exp((logits[base + i] as number) - max);
+      logits[base + i] = e;
+      sum += e;
+    }
+    loss += Math.log(sum) - (targetLogit - max);
+    const inv = gradientScale / sum;
+    for (let i = 0; i < vocab; i++) {
+      const g = (logits[base + i] as number) * inv;
+      logits[base + i] = g < FLUSH_TO_ZERO_BELOW ? 0 : g;
+    }
+    logits[base + target] = (logits[base + target] as number) - gradientScale;
+  }
+  return loss;
+}
