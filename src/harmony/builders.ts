@@ -94,6 +94,11 @@ export function message(
   return out;
 }
 
+/** A tool's output as Harmony sends it back: from the tool (`functions.get_weather`) to the assistant, on commentary. */
+export function toolResult(tool: string, output: string): Message {
+  return message("tool", output, { name: tool, recipient: "assistant", channel: "commentary" });
+}
+
 export function systemMessage(content: SystemContent = systemContent()): Message {
   return message("system", { type: "system_content", ...content });
 }

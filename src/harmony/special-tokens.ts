@@ -30,6 +30,9 @@ const NAMED: ReadonlyMap<number, string> = new Map([
   [CALL, "<|call|>"],
 ]);
 
+/** The tokens Harmony's format is written with: every special token a conversation's messages can hold. */
+export const FORMAT_TOKENS: readonly number[] = [RETURN, CONSTRAIN, CHANNEL, START, END, MESSAGE, CALL];
+
 /** Tokens that end a message when parsing: `<|return|>`, `<|call|>`, `<|end|>`. */
 export const STOP_TOKENS: ReadonlySet<number> = new Set([RETURN, CALL, END]);
 

@@ -12,14 +12,8 @@
 import { HarmonyParseError } from "../errors/index.js";
 import type { ParsedMessage, ParserEvent, ParserOptions, ParserState } from "./parser-types.js";
 import {
-  CALL,
-  CHANNEL,
-  CONSTRAIN,
-  END,
   END_OF_TEXT,
-  MESSAGE,
-  RETURN,
-  START,
+  FORMAT_TOKENS,
   START_OF_TEXT,
   specialTokenId,
   specialTokenText,
@@ -37,17 +31,9 @@ export interface TextParserOptions extends ParserOptions {
 // The same pattern as encodeWithSpecialTokens: the two must cut text at the same places.
 const SPECIAL_PATTERN =
   /<\|(?:startoftext|endoftext|return|constrain|channel|start|end|message|call|reserved_\d{6})\|>/g;
-const NAMED_SPECIALS = [
-  START_OF_TEXT,
-  END_OF_TEXT,
-  RETURN,
-  CONSTRAIN,
-  CHANNEL,
-  START,
-  END,
-  MESSAGE,
-  CALL,
-].map((id) => specialTokenText(id) as string);
+const NAMED_SPECIALS = [START_OF_TEXT, END_OF_TEXT, ...FORMAT_TOKENS].map(
+  (id) => specialTokenText(id) as string,
+);
 const RESERVED_PREFIX = "<|reserved_";
 /** `<|reserved_200013|>` is the longest special-token string; a held-back prefix is shorter. */
 const LONGEST_SPECIAL = RESERVED_PREFIX.length + 8;

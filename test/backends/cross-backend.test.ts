@@ -28,6 +28,7 @@ import {
   systemContent,
   systemMessage,
   type ToolDescription,
+  toolResult,
   withFunctionTools,
 } from "../../src/harmony/index.js";
 import { corpusTool } from "../../src/toy/corpus/index.js";
@@ -77,7 +78,7 @@ async function roundTrip(
   const next = conversation([
     ...start.messages,
     ...first.messages,
-    message("tool", result, { name: call?.recipient, recipient: "assistant", channel: "commentary" }),
+    toolResult(call?.recipient ?? "", result),
   ]);
   const second = await collectParts(backend.stream({ conversation: next, ...options }));
   return { first, second };
@@ -152,11 +153,7 @@ describe("the same conversation on every backend", () => {
         recipient: "functions.get_weather",
         content_type: "<|constrain|>json",
       }),
-      message("tool", TOY_RESULT, {
-        name: "functions.get_weather",
-        recipient: "assistant",
-        channel: "commentary",
-      }),
+      toolResult("functions.get_weather", TOY_RESULT),
     ]);
     const serverPrompt = async (c: Conversation) => {
       const body = chatCompletionBody(

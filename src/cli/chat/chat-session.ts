@@ -12,7 +12,14 @@
  * turn never follows a dangling tool call.
  */
 import type { Backend, Effort } from "../../backends/index.js";
-import { conversation, type FinishPart, type Message, message, type Part } from "../../harmony/index.js";
+import {
+  conversation,
+  type FinishPart,
+  type Message,
+  message,
+  type Part,
+  toolResult,
+} from "../../harmony/index.js";
 
 export interface ToolCallRequest {
   /** As the model addressed it: `functions.get_weather`, `browser.search`, … */
@@ -124,13 +131,8 @@ export class ChatSession {
           yield aborted;
           return { kept: false, finish: aborted };
         }
-        pending.push(toolResultMessage(call, result));
+        pending.push(toolResult(call.recipient, result));
       }
     }
   }
-}
-
-/** A tool's output as Harmony expects it: from the tool, to the assistant, on the commentary channel. */
-export function toolResultMessage(call: ToolCallRequest, output: string): Message {
-  return message("tool", output, { name: call.recipient, recipient: "assistant", channel: "commentary" });
 }

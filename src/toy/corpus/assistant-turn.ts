@@ -3,7 +3,7 @@
  * a `<|constrain|>json` call on the commentary channel, the tool's result (given, not generated), a short
  * analysis and a final answer that uses the result. Also what an evaluator should expect of that turn.
  */
-import { message } from "../../harmony/builders.js";
+import { message, toolResult } from "../../harmony/builders.js";
 import type { JsonValue, Message } from "../../harmony/types.js";
 import type { ExamplePlan } from "./example-plan.js";
 import type { Analysis, Effort, ToolTask } from "./task.js";
@@ -52,15 +52,6 @@ export function toolCallMessage(tool: string, argumentsJson: string): Message {
   });
 }
 
-/** The result of a call as Harmony sends it back: from `functions.<tool>` to the assistant, on commentary. */
-export function toolResultMessage(tool: string, resultJson: string): Message {
-  return message("tool", resultJson, {
-    name: `functions.${tool}`,
-    recipient: "assistant",
-    channel: "commentary",
-  });
-}
-
 function answerTurn(
   analysis: Analysis,
   effort: Effort,
@@ -83,7 +74,7 @@ function callTurn(task: ToolTask, effort: Effort, result: ToolResult): Assistant
         generated: true,
         messages: [analysisMessage(first), toolCallMessage(name, JSON.stringify(task.arguments))],
       },
-      { generated: false, messages: [toolResultMessage(name, result.text)] },
+      { generated: false, messages: [toolResult(`functions.${name}`, result.text)] },
       {
         generated: true,
         messages: [analysisMessage(resultAnalysis(result)[effort]), finalMessage(result.final)],

@@ -5,7 +5,7 @@
  */
 import { InputError } from "../../errors/index.js";
 import { conversation } from "../../harmony/builders.js";
-import { CALL, CHANNEL, CONSTRAIN, END, MESSAGE, RETURN, START } from "../../harmony/special-tokens.js";
+import { FORMAT_TOKENS } from "../../harmony/special-tokens.js";
 import { encodeOrdinary } from "../../harmony/tokenizer.js";
 import type { Conversation } from "../../harmony/types.js";
 import { hashName, SeededRandom } from "../../models/seeded-random.js";
@@ -115,15 +115,7 @@ export function heldOutCases({ seed, count }: { seed: number; count: number }): 
 }
 
 /** The special tokens a Harmony turn needs, whether or not a sample of the corpus happens to use them all. */
-export const HARMONY_SPECIAL_TOKENS: readonly number[] = [
-  RETURN,
-  CONSTRAIN,
-  CHANNEL,
-  START,
-  END,
-  MESSAGE,
-  CALL,
-];
+export const HARMONY_SPECIAL_TOKENS: readonly number[] = FORMAT_TOKENS;
 
 export interface VocabularyOptions {
   seed: number;

@@ -6,7 +6,6 @@ export {
   type AssistantTurn,
   type Expected,
   toolCallMessage,
-  toolResultMessage,
 } from "./assistant-turn.js";
 export {
   type CorpusExample,

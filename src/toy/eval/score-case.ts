@@ -8,12 +8,11 @@
  * The structure is the corpus's: an analysis, then a final answer (`<|return|>`) or a call (`<|call|>`); after
  * a tool result, an analysis and a final.
  */
-import { conversation } from "../../harmony/builders.js";
+import { conversation, toolResult } from "../../harmony/builders.js";
 import { parseCompletionTokens } from "../../harmony/parse.js";
 import type { ParsedMessage } from "../../harmony/parser-types.js";
 import { encodeOrdinary } from "../../harmony/tokenizer.js";
 import type { Conversation, Message } from "../../harmony/types.js";
-import { toolResultMessage } from "../corpus/assistant-turn.js";
 import type { HeldOutCase } from "../corpus/corpus.js";
 import { checkToolArguments } from "../corpus/json-schema.js";
 import { corpusTool } from "../corpus/tool-pool.js";
@@ -118,7 +117,7 @@ export async function scoreCase(testCase: HeldOutCase, generate: GenerateTurn): 
   const next = conversation([
     ...testCase.conversation.messages,
     ...history,
-    toolResultMessage(expected.tool, expected.result),
+    toolResult(`functions.${expected.tool}`, expected.result),
   ]);
   const second = parseSegment(await generate(next));
   score.finalMentionsResult = finalText(second).includes(expected.resultMentions);

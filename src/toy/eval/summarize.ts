@@ -4,6 +4,7 @@
  * result, and median analysis length strictly growing low → medium → high by ≥ 1.5× per step.
  */
 import type { HeldOutCase } from "../corpus/corpus.js";
+import { median } from "../corpus/corpus-stats.js";
 import type { Effort } from "../corpus/task.js";
 import type { CaseScore } from "./score-case.js";
 
@@ -39,25 +40,14 @@ function rate(flags: readonly (boolean | undefined)[]): Rate {
   return { hits, total: counted.length, rate: counted.length === 0 ? 0 : hits / counted.length };
 }
 
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 export function summarize(cases: readonly HeldOutCase[], scores: readonly CaseScore[]): ToyReport {
   const lengths = (effort: Effort) =>
     scores.flatMap((s, i) =>
       cases[i]?.effort === effort && s.analysisTokens !== undefined ? [s.analysisTokens] : [],
     );
-  const medians = {
-    low: median(lengths("low")),
-    medium: median(lengths("medium")),
-    high: median(lengths("high")),
-  };
+  // No analysis at an effort counts as length 0 (corpus-stats' median is NaN for an empty list).
+  const medianOr0 = (effort: Effort) => median(lengths(effort)) || 0;
+  const medians = { low: medianOr0("low"), medium: medianOr0("medium"), high: medianOr0("high") };
   const steps: [number, number] = [medians.medium / (medians.low || 1), medians.high / (medians.medium || 1)];
   const report = {
     structured: rate(scores.map((s) => s.structured)),
