@@ -15,6 +15,7 @@ import { loadReferenceModel, referenceForward } from "../../src/toy/reference/in
 import { exportToyGguf } from "../../src/toy/train/export-gguf.js";
 import { ToyForward } from "../../src/toy/train/toy-forward.js";
 import { type TrainedToy, trainToy } from "../../src/toy/train/train-toy.js";
+import { UNUSED_OUTPUT_WEIGHT } from "../../src/toy/train/vocab-design.js";
 import { measureVocabularyMargin } from "../../src/toy/train/vocab-margin.js";
 import { disposeTestLlama, loadTestModel } from "../support/llama.js";
 
@@ -85,7 +86,7 @@ describe("exported toy GGUF in llama.cpp", () => {
       const [topId] = row.entries().next().value as [Token, number];
       expect(toy.vocabulary.row(topId), `top token at position ${t}`).toBeGreaterThanOrEqual(0);
       const unused = row.get(unusedId as Token) as number;
-      expect(unused).toBeCloseTo(-1000 * (h0[t] as number), 2);
+      expect(unused).toBeCloseTo(-UNUSED_OUTPUT_WEIGHT * (h0[t] as number), 1);
     });
     expect(largest).toBeGreaterThan(1);
     expect(worst).toBeLessThan(1e-3);

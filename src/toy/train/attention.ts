@@ -64,12 +64,9 @@ export function attentionForward(
         if (z > max) max = z;
       }
       const sinkExp = Math.exp(sink - max);
+      kern.exp(probs, pRow + j0, t - j0 + 1, max);
       let sum = sinkExp;
-      for (let j = j0; j <= t; j++) {
-        const e = Math.exp((probs[pRow + j] as number) - max);
-        probs[pRow + j] = e;
-        sum += e;
-      }
+      for (let j = j0; j <= t; j++) sum += probs[pRow + j] as number;
       const inv = 1 / sum;
       sinkProbs[h * T + t] = sinkExp * inv;
       probs.fill(0, pRow, pRow + j0);

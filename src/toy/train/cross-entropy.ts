@@ -3,7 +3,7 @@
  * next token the loss mask selects. Log-sum-exp is taken around the row maximum, so large logits cannot
  * overflow.
  */
-import { FLUSH_TO_ZERO_BELOW } from "./kernels.js";
+import { FLUSH_TO_ZERO_BELOW, type Kernels } from "./kernels.js";
 import type { Floats } from "./param-layout.js";
 
 /**
@@ -11,6 +11,7 @@ import type { Floats } from "./param-layout.js";
  * overwrites the row with its gradient (softmax − one-hot)·`gradientScale`.
  */
 export function crossEntropyInPlace(
+  kern: Kernels,
   logits: Floats,
   rows: number,
   vocab: number,
@@ -27,12 +28,9 @@ export function crossEntropyInPlace(
     }
     const target = targets[r] as number;
     const targetLogit = logits[base + target] as number;
+    kern.exp(logits, base, vocab, max);
     let sum = 0;
-    for (let i = 0; i < vocab; i++) {
-      const e = Math.exp((logits[base + i] as number) - max);
-      logits[base + i] = e;
-      sum += e;
-    }
+    for (let i = 0; i < vocab; i++) sum += logits[base + i] as number;
     loss += Math.log(sum) - (targetLogit - max);
     const inv = gradientScale / sum;
     for (let i = 0; i < vocab; i++) {

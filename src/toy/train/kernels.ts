@@ -1,5 +1,6 @@
 /**
- * The two products every matrix operation of the trainer reduces to, behind one interface with two
+ * The two products every matrix operation of the trainer reduces to (bias terms included), and the exp() its
+ * softmaxes and sigmoids need, behind one interface with two
  * implementations: WebAssembly SIMD for training (float32, ~8× faster than the best JavaScript loop measured
  * on this machine; wasm-kernels.ts) and plain JavaScript for any float array (the float64 gradient check and the
  * reference for the SIMD kernels' tests). Arrays are addressed as (array, element offset, row stride), so
@@ -36,6 +37,8 @@ export interface Kernels {
     cols: number,
     n: number,
   ): void;
+  /** a[o + i] = exp(a[o + i] − shift) for i < n, values below FLUSH_TO_ZERO_BELOW stored as 0. */
+  exp(a: Floats, o: number, n: number, shift: number): void;
   /** c[r·sc + i] += Σ_{k<inner} a[r·sar + k·sak]·b[k·sb + i], for r < rows, i < n. */
   gemmAcc(
     a: Floats,
@@ -88,6 +91,10 @@ export class JsKernels implements Kernels {
     }
   }
 
+  exp(a: Floats, o: number, n: number, shift: number): void {
+    expTail(a, o, 0, n, shift);
+  }
+
   gemmAcc(
     a: Floats,
     ao: number,
@@ -133,5 +140,17 @@ export class AllocationCounter implements Kernels {
 
   gemmAcc(): void {
     throw new Error("AllocationCounter only counts allocations");
+  }
+
+  exp(): void {
+    throw new Error("AllocationCounter only counts allocations");
+  }
+}
+
+/** a[o + i] = exp(a[o + i] − shift) for from ≤ i < to, with Math.exp (the plain kernels, and SIMD tails). */
+export function expTail(a: Floats, o: number, from: number, to: number, shift: number): void {
+  for (let i = o + from; i < o + to; i++) {
+    const e = Math.exp((a[i] as number) - shift);
+    a[i] = e < FLUSH_TO_ZERO_BELOW ? 0 : e;
   }
 }

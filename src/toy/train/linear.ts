@@ -1,6 +1,7 @@
 /**
  * The dense layer y = W x + b over T rows, forward and backward, on the kernels (kernels.ts). W is
- * [nOut][nIn] (ggml's ne = {nIn, nOut}); rows are contiguous.
+ * [nOut][nIn] (ggml's ne = {nIn, nOut}); rows are contiguous. `one` holds a 1 in kernel memory: bias terms are
+ * products with it, so they run in the kernels too.
  */
 import type { Kernels } from "./kernels.js";
 import type { Floats } from "./param-layout.js";
@@ -8,6 +9,7 @@ import type { Floats } from "./param-layout.js";
 /** y[t][o] = b[o] + Σ_i W[o][i]·x[t][i], for t < rows (overwrites y). */
 export function linearForward(
   k: Kernels,
+  one: Floats,
   x: Floats,
   rows: number,
   nIn: number,
@@ -17,11 +19,8 @@ export function linearForward(
   y: Floats,
 ): void {
   k.dot(x, 0, nIn, w, 0, nIn, y, 0, nOut, rows, nOut, nIn);
-  if (b === null) return;
-  for (let t = 0; t < rows; t++) {
-    const base = t * nOut;
-    for (let o = 0; o < nOut; o++) y[base + o] = (y[base + o] as number) + (b[o] as number);
-  }
+  // y[t][·] += 1·b: a one-step product whose coefficient (stride 0) is the single 1 in `one`.
+  if (b !== null) k.gemmAcc(one, 0, 0, 0, b, 0, nOut, y, 0, nOut, rows, 1, nOut);
 }
 
 /**
@@ -30,6 +29,7 @@ export function linearForward(
  */
 export function linearBackward(
   k: Kernels,
+  one: Floats,
   x: Floats,
   dy: Floats,
   rows: number,
@@ -42,9 +42,6 @@ export function linearBackward(
 ): void {
   if (dx !== null) k.gemmAcc(dy, 0, nOut, 1, w, 0, nIn, dx, 0, nIn, rows, nOut, nIn);
   k.gemmAcc(dy, 0, 1, nOut, x, 0, nIn, dw, 0, nIn, nOut, rows, nIn);
-  if (db === null) return;
-  for (let t = 0; t < rows; t++) {
-    const base = t * nOut;
-    for (let o = 0; o < nOut; o++) db[o] = (db[o] as number) + (dy[base + o] as number);
-  }
+  // db[·] += Σ_t 1·dy[t][·]
+  if (db !== null) k.gemmAcc(one, 0, 0, 0, dy, 0, nOut, db, 0, nOut, 1, rows, nOut);
 }

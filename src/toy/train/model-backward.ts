@@ -49,10 +49,22 @@ export function accumulateSequenceGradient(
   }
   if (count === 0) return 0;
   const logits = forwardLogits(p, ws, count);
-  const loss = crossEntropyInPlace(logits, count, ws.vocabSize, ws.targets, gradientScale);
+  const loss = crossEntropyInPlace(k, logits, count, ws.vocabSize, ws.targets, gradientScale);
 
   ws.dSelected.fill(0, 0, count * d);
-  linearBackward(k, ws.selected, logits, count, d, p.output, ws.vocabSize, ws.dSelected, grad.output, null);
+  linearBackward(
+    k,
+    ws.one,
+    ws.selected,
+    logits,
+    count,
+    d,
+    p.output,
+    ws.vocabSize,
+    ws.dSelected,
+    grad.output,
+    null,
+  );
   const dh = ws.dh;
   dh.fill(0, 0, rows * d);
   for (let r = 0; r < count; r++) {
@@ -70,15 +82,15 @@ export function accumulateSequenceGradient(
     if (w === undefined || g === undefined || a === undefined) throw new RangeError(`layer ${l} missing`);
     // x_{l+1} = xMid + W_d·act + b_d
     ws.dAct.fill(0, 0, rows * ff);
-    linearBackward(k, a.act, dx, rows, ff, w.wd, d, ws.dAct, g.wd, g.bd);
+    linearBackward(k, ws.one, a.act, dx, rows, ff, w.wd, d, ws.dAct, g.wd, g.bd);
     swigluOaiBackward(a.g, a.u, a.sigma, ws.dAct, rows * ff, ws.dG, ws.dU);
     dh.fill(0, 0, rows * d);
-    linearBackward(k, a.h2, ws.dG, rows, d, w.wg, ff, dh, g.wg, g.bg);
-    linearBackward(k, a.h2, ws.dU, rows, d, w.wu, ff, dh, g.wu, g.bu);
+    linearBackward(k, ws.one, a.h2, ws.dG, rows, d, w.wg, ff, dh, g.wg, g.bg);
+    linearBackward(k, ws.one, a.h2, ws.dU, rows, d, w.wu, ff, dh, g.wu, g.bu);
     rmsNormBackward(a.xMid, dh, rows, d, w.postNorm, a.r2, dx, g.postNorm);
     // xMid = x_l + W_o·att + b_o
     ws.dAtt.fill(0, 0, rows * qWidth);
-    linearBackward(k, a.att, dx, rows, qWidth, w.wo, d, ws.dAtt, g.wo, g.bo);
+    linearBackward(k, ws.one, a.att, dx, rows, qWidth, w.wo, d, ws.dAtt, g.wo, g.bo);
     ws.dq.fill(0, 0, rows * qWidth);
     ws.dk.fill(0, 0, rows * kvWidth);
     ws.dv.fill(0, 0, rows * kvWidth);
@@ -87,9 +99,9 @@ export function accumulateSequenceGradient(
     ropeBackward(ws.dq, rows, heads, ws.rope);
     ropeBackward(ws.dk, rows, kvHeads, ws.rope);
     dh.fill(0, 0, rows * d);
-    linearBackward(k, a.h1, ws.dq, rows, d, w.wq, qWidth, dh, g.wq, g.bq);
-    linearBackward(k, a.h1, ws.dk, rows, d, w.wk, kvWidth, dh, g.wk, g.bk);
-    linearBackward(k, a.h1, ws.dv, rows, d, w.wv, kvWidth, dh, g.wv, g.bv);
+    linearBackward(k, ws.one, a.h1, ws.dq, rows, d, w.wq, qWidth, dh, g.wq, g.bq);
+    linearBackward(k, ws.one, a.h1, ws.dk, rows, d, w.wk, kvWidth, dh, g.wk, g.bk);
+    linearBackward(k, ws.one, a.h1, ws.dv, rows, d, w.wv, kvWidth, dh, g.wv, g.bv);
     rmsNormBackward(ws.xs[l] as Floats, dh, rows, d, w.attnNorm, a.r1, dx, g.attnNorm);
   }
   for (let t = 0; t < rows; t++) {

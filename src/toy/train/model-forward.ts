@@ -40,20 +40,20 @@ export function forwardHidden(p: ModelParams, ws: Workspace, tokens: Int32Array,
     const xOut = ws.xs[l + 1] as Floats;
     if (w === undefined || a === undefined) throw new RangeError(`layer ${l} missing`);
     rmsNormForward(xIn, rows, d, w.attnNorm, RMS_EPSILON, a.h1, a.r1);
-    linearForward(k, a.h1, rows, d, w.wq, qWidth, w.bq, a.q);
-    linearForward(k, a.h1, rows, d, w.wk, kvWidth, w.bk, a.k);
-    linearForward(k, a.h1, rows, d, w.wv, kvWidth, w.bv, a.v);
+    linearForward(k, ws.one, a.h1, rows, d, w.wq, qWidth, w.bq, a.q);
+    linearForward(k, ws.one, a.h1, rows, d, w.wk, kvWidth, w.bk, a.k);
+    linearForward(k, ws.one, a.h1, rows, d, w.wv, kvWidth, w.bv, a.v);
     ropeForward(a.q, rows, heads, ws.rope);
     ropeForward(a.k, rows, kvHeads, ws.rope);
     const dims = { rows, heads, kvHeads, headDim, window: layerWindow(l, shape.slidingWindow) };
     attentionForward(k, a.q, a.k, a.v, w.sinks, dims, a, a.att);
-    linearForward(k, a.att, rows, qWidth, w.wo, d, w.bo, a.xMid);
+    linearForward(k, ws.one, a.att, rows, qWidth, w.wo, d, w.bo, a.xMid);
     for (let i = 0; i < rows * d; i++) a.xMid[i] = (a.xMid[i] as number) + (xIn[i] as number);
     rmsNormForward(a.xMid, rows, d, w.postNorm, RMS_EPSILON, a.h2, a.r2);
-    linearForward(k, a.h2, rows, d, w.wg, ff, w.bg, a.g);
-    linearForward(k, a.h2, rows, d, w.wu, ff, w.bu, a.u);
-    swigluOaiForward(a.g, a.u, rows * ff, a.act, a.sigma);
-    linearForward(k, a.act, rows, ff, w.wd, d, w.bd, xOut);
+    linearForward(k, ws.one, a.h2, rows, d, w.wg, ff, w.bg, a.g);
+    linearForward(k, ws.one, a.h2, rows, d, w.wu, ff, w.bu, a.u);
+    swigluOaiForward(k, a.g, a.u, rows * ff, a.act, a.sigma);
+    linearForward(k, ws.one, a.act, rows, ff, w.wd, d, w.bd, xOut);
     for (let i = 0; i < rows * d; i++) xOut[i] = (xOut[i] as number) + (a.xMid[i] as number);
   }
   rmsNormForward(ws.xs[shape.layers] as Floats, rows, d, p.outNorm, RMS_EPSILON, ws.hFinal, ws.rFinal);
@@ -69,7 +69,7 @@ export function forwardLogits(p: ModelParams, ws: Workspace, count: number): Flo
     const t = ws.positions[r] as number;
     for (let i = 0; i < d; i++) ws.selected[r * d + i] = ws.hFinal[t * d + i] as number;
   }
-  linearForward(ws.kernels, ws.selected, count, d, p.output, ws.vocabSize, null, ws.logits);
+  linearForward(ws.kernels, ws.one, ws.selected, count, d, p.output, ws.vocabSize, null, ws.logits);
   return ws.logits;
 }
 

@@ -21,7 +21,7 @@ import { findTensor } from "./param-layout.js";
 export const BIAS_CHANNEL_VALUE = 1;
 
 /** M: an unused token's output row is (−M, 0, …, 0). */
-export const UNUSED_OUTPUT_WEIGHT = 1000;
+export const UNUSED_OUTPUT_WEIGHT = 10_000;
 
 /** The corpus' token ids, sorted, and the map from an o200k_harmony id to its row in the compact matrices. */
 export class CompactVocabulary {

@@ -41,12 +41,18 @@ const simd = (op: number) => [0xfd, ...uleb(op)];
 /** memarg: alignment exponent, then a constant byte offset. */
 const memarg = (alignLog2: number, offset: number) => [...uleb(alignLog2), ...uleb(offset)];
 
-/** A function under construction; every parameter is an i32 (pointers and sizes). */
+/** A function under construction; parameters are i32 (pointers and sizes) unless `paramTypes` says otherwise. */
 export class FunctionBuilder {
   readonly code: number[] = [];
   private readonly localTypes: number[] = [];
+  readonly paramTypes: readonly number[];
 
-  constructor(readonly paramCount: number) {}
+  constructor(
+    readonly paramCount: number,
+    paramTypes?: readonly number[],
+  ) {
+    this.paramTypes = paramTypes ?? new Array<number>(paramCount).fill(I32);
+  }
 
   private local(type: number): number {
     this.localTypes.push(type);
@@ -111,6 +117,9 @@ export class FunctionBuilder {
   f32Zero(): this {
     return this.op(0x43, 0, 0, 0, 0);
   }
+  f32Const(value: number): this {
+    return this.op(0x43, ...new Uint8Array(Float32Array.of(value).buffer));
+  }
   v128Load(offset = 0): this {
     return this.op(...simd(0x00), ...memarg(4, offset));
   }
@@ -131,6 +140,32 @@ export class FunctionBuilder {
   }
   f32x4Mul(): this {
     return this.op(...simd(0xe6));
+  }
+  f32x4Sub(): this {
+    return this.op(...simd(0xe5));
+  }
+  f32x4Min(): this {
+    return this.op(...simd(0xe8));
+  }
+  f32x4Max(): this {
+    return this.op(...simd(0xe9));
+  }
+  f32x4Nearest(): this {
+    return this.op(...simd(0x6a));
+  }
+  f32x4Ge(): this {
+    return this.op(...simd(0x46));
+  }
+  v128And(): this {
+    return this.op(...simd(0x4e));
+  }
+  /** f32x4 → i32x4, truncating and saturating. */
+  i32x4TruncSatF32x4(): this {
+    return this.op(...simd(0xf8));
+  }
+  /** Shifts each i32 lane left by the i32 on top of the stack. */
+  i32x4Shl(): this {
+    return this.op(...simd(0xab));
   }
 
   /** local = local + constant (i32). */
@@ -193,12 +228,7 @@ export function encodeModule(
   functions: readonly { name: string; fn: FunctionBuilder }[],
   sharedMemory: boolean,
 ): Uint8Array {
-  const types = functions.map(({ fn }) => [
-    0x60,
-    ...uleb(fn.paramCount),
-    ...new Array<number>(fn.paramCount).fill(I32),
-    0,
-  ]);
+  const types = functions.map(({ fn }) => [0x60, ...uleb(fn.paramCount), ...fn.paramTypes, 0]);
   const limits = sharedMemory ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],

@@ -70,6 +70,25 @@ describe("WebAssembly SIMD kernels", () => {
     }
   });
 
+  it("exp matches Math.exp to float32 precision, flushes tiny results and handles tails", () => {
+    for (const n of [1, 3, 4, 7, 64, 1001]) {
+      const a = wasm.alloc(n + 2);
+      for (let i = 0; i < a.length; i++) a[i] = -100 + (190 * i) / a.length;
+      const input = Float32Array.from(a);
+      wasm.exp(a, 1, n, 2.5);
+      expect(a[0]).toBe(input[0]);
+      expect(a[n + 1]).toBe(input[n + 1]);
+      for (let i = 1; i <= n; i++) {
+        // The argument is rounded to float32 first, as every float32 exp (llama.cpp's too) sees it.
+        const want = Math.exp(Math.fround((input[i] as number) - 2.5));
+        const got = a[i] as number;
+        if (want < 1e-20) expect(got, `exp(${input[i]} − 2.5)`).toBe(0);
+        else if (want < 1e38)
+          expect(Math.abs(got - want) / want, `exp(${input[i]} − 2.5)`).toBeLessThan(3e-7);
+      }
+    }
+  });
+
   it("refuses arrays outside its memory", () => {
     const outside = new Float32Array(16);
     const inside = wasm.alloc(16);

@@ -4,15 +4,16 @@
  * `gemmAcc` on 4 output rows × 4 inner steps (sixteen splatted coefficients, a tile skipped when all sixteen are
  * zero — the masked half of attention). Lengths that are not multiples of 4 fall back to scalar tails, so any
  * shape works. Sums run in a fixed order, so results are deterministic (WebAssembly has no fused multiply-add
- * in this proposal, and no fast-math).
+ * in this proposal, and no fast-math). `exp` is wasm-exp.ts, four lanes at a time, with a Math.exp tail.
  *
  * Arrays live in one WebAssembly.Memory (shared when worker threads use it); `alloc` hands out 16-byte aligned
  * views from a region of it.
  */
-import type { Kernels } from "./kernels.js";
+import { expTail, type Kernels } from "./kernels.js";
 import type { Floats } from "./param-layout.js";
 import { buildDot } from "./wasm-dot.js";
 import { encodeModule } from "./wasm-encoder.js";
+import { buildExpShifted } from "./wasm-exp.js";
 import { buildGemmAcc } from "./wasm-gemm.js";
 
 /** The part of the WebAssembly JS API used here (Node has it; its type declarations live in the DOM lib). */
@@ -37,6 +38,7 @@ function kernelModule(shared: boolean): object {
       [
         { name: "dot", fn: buildDot() },
         { name: "gemmAcc", fn: buildGemmAcc() },
+        { name: "expShifted", fn: buildExpShifted() },
       ],
       shared,
     );
@@ -83,6 +85,7 @@ export class WasmKernels implements Kernels {
   readonly name = "wasm";
   private readonly dotFn: DotExport;
   private readonly gemmFn: GemmExport;
+  private readonly expFn: (pointer: number, count4: number, shift: number) => void;
   private next: number;
 
   /** Kernels over `memory`, allocating from bytes [start, end) of it. */
@@ -95,6 +98,7 @@ export class WasmKernels implements Kernels {
     const instance = new wasm.Instance(kernelModule(shared), { env: { memory } });
     this.dotFn = instance.exports.dot as DotExport;
     this.gemmFn = instance.exports.gemmAcc as GemmExport;
+    this.expFn = instance.exports.expShifted as (pointer: number, count4: number, shift: number) => void;
     this.next = align(start);
   }
 
@@ -116,6 +120,12 @@ export class WasmKernels implements Kernels {
   /** A view of floats already placed in this memory (by another thread's allocation). */
   view(byteOffset: number, length: number): Float32Array {
     return new Float32Array(this.memory.buffer, byteOffset, length);
+  }
+
+  exp(a: Floats, o: number, n: number, shift: number): void {
+    const n4 = n - (n % 4);
+    if (n4 > 0) this.expFn(this.pointer(a, o), n4, shift);
+    expTail(a, o, n4, n, shift);
   }
 
   private pointer(array: Floats, offset: number): number {

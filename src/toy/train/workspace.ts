@@ -56,6 +56,8 @@ export class Workspace {
   /** [rows][rows]: attention's da/dz for one head. */
   readonly attnScratch: Floats;
   readonly rope: RopeTables;
+  /** A single 1 (padded to a vector), the coefficient of bias terms in the kernels. */
+  readonly one: Floats;
 
   constructor(
     readonly shape: ToyShape,
@@ -106,5 +108,7 @@ export class Workspace {
     this.dSelected = alloc(T * d);
     this.attnScratch = alloc(T * T);
     this.rope = ropeTables(headDim, T);
+    this.one = alloc(4);
+    this.one.fill(1);
   }
 }
