@@ -10,6 +10,9 @@
 import type { LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import type { EngineModel } from "../src/engine/index.js";
 import {
+  developerContent,
+  developerMessage,
+  type Message,
   message,
   renderConversationForCompletion,
   systemContent,
@@ -18,6 +21,8 @@ import {
 
 export interface Speed {
   prefill: number;
+  /** Time to the first generated token, ms (the prefill plus any fixed cost of a request). */
+  firstTokenMs: number;
   decode: number;
   /** CPU time of the whole run (all threads of the process), ms: far less disturbed by other processes. */
   cpuMs: number;
@@ -28,12 +33,24 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1000;
 }
 
+/** A developer message with a pasted 30-day forecast table: what makes a real gpt-oss prompt long. */
+function forecastNotes(): Message {
+  const cities = ["Oslo", "Bergen", "Trondheim"];
+  const rows = Array.from({ length: 30 }, (_, day) =>
+    cities.map((city, c) => `${city} ${((day * 7 + c * 5) % 15) - 3}°C, wind ${(day + c * 3) % 12} m/s`),
+  ).map((cells, day) => `Day ${day + 1}: ${cells.join("; ")}.`);
+  const instructions = `Answer from these forecast notes only.\n${rows.join("\n")}`;
+  return developerMessage(developerContent({ instructions }));
+}
+
 /**
- * A ~140-token prompt whose first text differs per round, so no run reuses another's KV cache (Overtone's
- * prefix reuse would otherwise skip the prefill it is measured on).
+ * A prompt whose first text differs per round, so no run reuses another's KV cache (Overtone's prefix reuse
+ * would otherwise skip the prefill it is measured on): ~100 tokens, or ~1,200 with a developer message of
+ * forecast notes (`long`), the size of a gpt-oss prompt with instructions or tools.
  */
-export function benchPrompt(round: number): number[] {
-  const identity = `Round ${round}. You are a careful assistant who answers questions about the weather.`;
+export function benchPrompt(round: number, long = false): number[] {
+  // The first words differ per round and size, so no prompt shares more than a few tokens with another.
+  const identity = `${long ? "Long round" : "Round"} ${round}. You are a careful assistant who answers questions about the weather.`;
   const question =
     "Please describe, in a few sentences, what the weather is usually like in Oslo in early spring, " +
     "how it compares with Bergen and Trondheim, and what a visitor should pack for a week of walking.";
@@ -41,6 +58,7 @@ export function benchPrompt(round: number): number[] {
     {
       messages: [
         systemMessage(systemContent({ model_identity: identity, reasoning_effort: "Low" })),
+        ...(long ? [forecastNotes()] : []),
         message("user", question),
       ],
     },
@@ -69,6 +87,7 @@ export async function rawRun(
     const end = performance.now();
     return {
       prefill: (prompt.length / (first - start)) * 1000,
+      firstTokenMs: first - start,
       decode: ((n - 1) / (end - first)) * 1000,
       cpuMs: cpuMsSince(cpu),
     };
@@ -101,6 +120,7 @@ export async function overtoneRun(
   const end = performance.now();
   return {
     prefill: (prompt.length / firstTokenMs) * 1000,
+    firstTokenMs,
     decode: ((outputTokens - 1) / (end - start - firstTokenMs)) * 1000,
     cpuMs: cpuMsSince(cpu),
   };

@@ -12,12 +12,10 @@ import { InputError } from "../errors/index.js";
 import type { ChatTemplateKind } from "../gguf/index.js";
 import { type Conversation, type Part, partsFromTokens } from "../harmony/index.js";
 import { GenerationStats, withGenerationStats } from "./generation-stats.js";
+import { PrefillPacer } from "./prefill-pacer.js";
 import { type PromptOptions, promptTokens } from "./prompt.js";
 import { checkMaxTokens, evaluateOptions, type SamplingOptions } from "./sampling.js";
 import { limitTokens, type TokenLimitOptions, type TokenLimitOutcome } from "./token-limit.js";
-
-/** Prompt tokens per evaluation call during a long prefill: node-llama-cpp's default batch size. */
-const PREFILL_CHUNK = 512;
 
 export interface EngineModelInfo {
   path: string;
@@ -52,14 +50,18 @@ export interface EngineGenerateOptions extends TokenGenerateOptions, PromptOptio
 export class EngineModel {
   private queue: Promise<void> = Promise.resolve();
   private readonly sequence: LlamaContextSequence;
+  private readonly pacer: PrefillPacer;
   private disposed = false;
 
   constructor(
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
     readonly info: EngineModelInfo,
+    /** See LoadModelOptions.abortWithinMs. */
+    abortWithinMs?: number,
   ) {
     this.sequence = context.getSequence();
+    this.pacer = new PrefillPacer(abortWithinMs);
   }
 
   /** node-llama-cpp's model, for tools that need its API directly (benchmarks, raw comparisons). */
@@ -157,12 +159,14 @@ export class EngineModel {
       const cached = sequence.nextTokenIndex;
       stats.prefill(prompt.length, cached);
       let rest = prompt.slice(cached) as Token[];
-      // A long prompt goes in chunk by chunk, so an abort during a prefill of many seconds takes effect at the
-      // next chunk rather than at the end; the last chunk is evaluated with the first sampled token.
-      while (rest.length > PREFILL_CHUNK) {
+      // A long prompt goes in call by call, so an abort during a prefill of many seconds takes effect at the
+      // next call rather than at the end (prefill-pacer.ts); the last call also samples the first token.
+      for (let n = this.pacer.callTokens(); rest.length > n; n = this.pacer.callTokens()) {
         if (limit.signal?.aborted) return;
-        await sequence.evaluateWithoutGeneratingNewTokens(rest.slice(0, PREFILL_CHUNK));
-        rest = rest.slice(PREFILL_CHUNK);
+        const started = performance.now();
+        await sequence.evaluateWithoutGeneratingNewTokens(rest.slice(0, n));
+        this.pacer.measured(n, performance.now() - started);
+        rest = rest.slice(n);
       }
       const evaluation = sequence.evaluate(rest, { ...sampling, yieldEogToken: true });
       yield* limitTokens(evaluation, limit, outcome);

@@ -4,7 +4,7 @@
  * thread count (threads.ts) and make the one context the model's requests share.
  */
 import type { LlamaModel } from "node-llama-cpp";
-import { ConfigError } from "../errors/index.js";
+import { ConfigError, InputError } from "../errors/index.js";
 import { EngineModel, type EngineModelInfo } from "./engine-model.js";
 import { engineLlama, engineLog, type GpuChoice } from "./llama-runtime.js";
 import { readModelFacts } from "./model-facts.js";
@@ -21,11 +21,26 @@ export interface LoadModelOptions {
   /** Default: use a GPU when node-llama-cpp finds a usable one. */
   gpu?: GpuChoice;
   signal?: AbortSignal;
+  /**
+   * How soon an abort takes effect while a long prompt is evaluated (default 250 ms): the prompt goes to
+   * llama.cpp in calls of whole 512-token batches that take about this long (prefill-pacer.ts). 0: one batch
+   * per call, the quickest abort.
+   */
+  abortWithinMs?: number;
 }
 
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<EngineModel> {
   checkPositiveInteger(options.threads, "threads", "e.g. 1 for small models, or your physical core count");
   checkPositiveInteger(options.contextSize, "contextSize", "e.g. 8192");
+  if (
+    options.abortWithinMs !== undefined &&
+    !(Number.isFinite(options.abortWithinMs) && options.abortWithinMs >= 0)
+  ) {
+    throw new InputError(`abortWithinMs: ${options.abortWithinMs} is not a number ≥ 0`, {
+      where: "abortWithinMs",
+      hint: "e.g. 250 (the default), or 0 for the quickest abort",
+    });
+  }
   const facts = await readModelFacts(path);
   const started = performance.now();
   const llama = await engineLlama(options.gpu !== undefined ? { gpu: options.gpu } : {});
@@ -64,7 +79,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       activeBytes: facts.activeBytes,
       loadMs: performance.now() - started,
     };
-    return new EngineModel(model, context, info);
+    return new EngineModel(model, context, info, options.abortWithinMs);
   } catch (error) {
     await model.dispose();
     throw new ConfigError(`${path}: llama.cpp could not make a context: ${(error as Error).message}`, {

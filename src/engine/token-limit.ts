@@ -67,12 +67,13 @@ export async function* limitTokens(
         return;
       }
       outcome.count++;
+      // Stamped as it arrives, before the next one is asked for.
+      options.onToken?.(token);
       const last = stop.has(token) || outcome.count >= max;
       if (!last) {
         ahead = Promise.resolve(iterator.next());
         pending = ahead;
       }
-      options.onToken?.(token);
       yield token;
       if (last) {
         outcome.cause = stop.has(token) ? "stop-token" : "length";

@@ -172,32 +172,48 @@ describe("generate", () => {
     ).toBe(3);
   });
 
-  it("evaluates a long prompt in chunks: same tokens as raw node-llama-cpp, and an abort stops between chunks", async () => {
-    const prompt = promptTokens(chat("Tell me more. ".repeat(400)));
-    expect(prompt.length).toBeGreaterThan(1200);
-    const ours = await greedy(prompt, 4);
-    const context = await model.nativeModel.createContext({ contextSize: CONTEXT, threads: 1 });
-    try {
-      const raw: number[] = [];
-      for await (const id of context.getSequence().evaluate(prompt as Token[], { temperature: 0 })) {
-        raw.push(id);
-        if (raw.length === 4) break;
+  it("evaluates a long prompt in calls of whole batches: same tokens as raw node-llama-cpp, and an abort stops between calls", async () => {
+    const raw = async (prompt: readonly number[]) => {
+      const context = await model.nativeModel.createContext({ contextSize: CONTEXT, threads: 1 });
+      try {
+        const ids: number[] = [];
+        for await (const id of context.getSequence().evaluate(prompt as Token[], { temperature: 0 })) {
+          ids.push(id);
+          if (ids.length === 4) break;
+        }
+        return ids;
+      } finally {
+        await context.dispose();
       }
-      expect(ours).toEqual(raw);
-    } finally {
-      await context.dispose();
+    };
+    // The first long prompt goes one batch per call and measures the speed; the tiny model then takes the
+    // second in one call of several batches. Either way llama.cpp sees the same batches as raw evaluation.
+    for (const text of ["Tell me more. ", "Tell me again. "]) {
+      const prompt = promptTokens(chat(text.repeat(400)));
+      expect(prompt.length).toBeGreaterThan(1200);
+      expect(await greedy(prompt, 4)).toEqual(await raw(prompt));
     }
 
-    const other = promptTokens(chat("Tell me less. ".repeat(400)));
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 0);
-    const aborted = finishOf(await partsOf(model.generateFromTokens(other, { signal: controller.signal })));
-    expect(aborted.reason).toBe("aborted");
-    // Only whole chunks made it into the KV cache: the next request finds part of the prompt, not all of it.
-    const next = finishOf(await partsOf(model.generateFromTokens(other, { maxTokens: 1 })));
-    const cached = next.usage?.cachedInputTokens ?? 0;
-    expect(cached).toBeLessThan(other.length - 1);
-    expect(cached % 512).toBe(0);
+    // One batch per call: an abort lands between calls.
+    const quick = await loadModel(await tinyModelPath(), {
+      threads: 1,
+      contextSize: CONTEXT,
+      abortWithinMs: 0,
+    });
+    try {
+      const other = promptTokens(chat("Tell me less. ".repeat(400)));
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 0);
+      const aborted = finishOf(await partsOf(quick.generateFromTokens(other, { signal: controller.signal })));
+      expect(aborted.reason).toBe("aborted");
+      // Only whole calls made it into the KV cache: the next request finds part of the prompt, not all of it.
+      const next = finishOf(await partsOf(quick.generateFromTokens(other, { maxTokens: 1 })));
+      const cached = next.usage?.cachedInputTokens ?? 0;
+      expect(cached).toBeLessThan(other.length - 1);
+      expect(cached % 512).toBe(0);
+    } finally {
+      await quick.dispose();
+    }
   });
 
   it("samples from the whole distribution at temperature 1 (no hidden top-k), reproducibly per seed", async () => {
