@@ -1,7 +1,8 @@
 /**
  * `npm run eval:toy [-- --model PATH] [--count N]`: the toy gpt-oss's behaviour on held-out prompts through the
  * embedded engine (real llama.cpp), greedy and at gpt-oss's own temperature 1 (seeded), with issue 5's targets.
- * The greedy run is also a test (test/toy/toy-behaviour.test.ts); the T=1 rates are reported here.
+ * The greedy run is also a test (test/toy/toy-behaviour.test.ts); the T=1 rates are reported here, and every
+ * case's problems under each report.
  */
 import { formatToyReport } from "../src/toy/eval/index.js";
 import { evaluateToyFile } from "../test/support/toy-eval.js";
@@ -20,7 +21,11 @@ for (const [label, temperature] of [
   ["T=1 (seeded)", 1],
 ] as const) {
   const started = performance.now();
-  const { report } = await evaluateToyFile(path, { count, temperature, samplingSeed: 1 });
+  const { report, scores } = await evaluateToyFile(path, { count, temperature, samplingSeed: 1 });
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   console.log(`\n${label} (${seconds} s):\n${formatToyReport(report)}`);
+  // What went wrong where, so a retrain can be aimed (held-out case index, then the problems).
+  scores.forEach((score, i) => {
+    if (score.problems.length > 0) console.log(`  case ${i}: ${score.problems.join("; ")}`);
+  });
 }
