@@ -4,7 +4,6 @@
  * analysis and a final answer that uses the result. Also what an evaluator should expect of that turn.
  */
 import { message, toolResult } from "../../harmony/builders.js";
-import { encodeOrdinary } from "../../harmony/tokenizer.js";
 import type { JsonValue, Message } from "../../harmony/types.js";
 import type { ExamplePlan } from "./example-plan.js";
 import type { Analysis, Effort, ToolTask } from "./task.js";
@@ -21,13 +20,6 @@ import type { ToolResult } from "./tool-spec.js";
 export interface TurnSegment {
   generated: boolean;
   messages: Message[];
-  /**
-   * The token of the first message's content where a tool question's turn decides between calling the tool
-   * and saying it can't check: the first token at which the two analyses differ. Trained with more weight
-   * (example-tokens.ts): it is one token of ~60, and without the weight the model learned the question → tool
-   * association but not to check the developer message's list.
-   */
-  decisionToken?: number;
 }
 
 export type Expected =
@@ -99,21 +91,10 @@ function callTurn(task: ToolTask, effort: Effort, result: ToolResult): Assistant
   };
 }
 
-/** Where the call and no-tool analyses of a tool question first differ, in tokens. */
-function decisionToken(task: ToolTask, plan: ExamplePlan): number {
-  const call = encodeOrdinary(callAnalysis(task)[plan.effort]);
-  const none = encodeOrdinary(noToolAnalysis(task, plan.tools)[plan.effort]);
-  let i = 0;
-  while (i < call.length && call[i] === none[i]) i++;
-  return i;
-}
-
 export function assistantTurn(plan: ExamplePlan): AssistantTurn {
   const { task, effort } = plan;
   if (task.kind === "answer") return answerTurn(task.analysis, effort, task.final, task.answerContains);
-  const turn = plan.tools.some((t) => t.name === task.spec.tool.name)
-    ? callTurn(task, effort, task.spec.result(task.arguments, plan.date))
-    : answerTurn(noToolAnalysis(task, plan.tools), effort, noToolFinal(task), NO_TOOL_ANSWER_CONTAINS);
-  (turn.segments[0] as TurnSegment).decisionToken = decisionToken(task, plan);
-  return turn;
+  if (plan.tools.some((t) => t.name === task.spec.tool.name))
+    return callTurn(task, effort, task.spec.result(task.arguments, plan.date));
+  return answerTurn(noToolAnalysis(task, plan.tools), effort, noToolFinal(task), NO_TOOL_ANSWER_CONTAINS);
 }

@@ -42,7 +42,7 @@ export function corpusStats(examples: readonly CorpusExample[]): CorpusStats {
   const categories = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   for (const example of examples) {
     for (const id of example.tokens) ids.add(id);
-    for (const weight of example.lossMask) if (weight !== 0) masked++;
+    for (const bit of example.lossMask) masked += bit;
     lengths.push(example.tokens.length);
     analysis[example.effort].push(example.analysisTokens);
     categories[example.category] += 1;

@@ -3,12 +3,10 @@
  * conversation with analysis kept (`renderConversationForTraining(…, { autoDropAnalysis: false })`): the turn's
  * own analysis must stay, and earlier turns carry none. The mask is 1 exactly on what the model generates: from
  * after a prompt's trailing `<|start|>assistant` through the `<|call|>` or `<|return|>` that ends its run,
- * including the `<|start|>assistant` headers of later messages in that run; 0 on everything it is given. The
- * token where a tool question's turn decides whether to call (TurnSegment.decisionToken) has the mask value
- * DECISION_WEIGHT: the trainer weighs its loss that many times.
+ * including the `<|start|>assistant` headers of later messages in that run; 0 on everything it is given.
  */
 import { renderMessage } from "../../harmony/render-message.js";
-import { END, MESSAGE, RETURN } from "../../harmony/special-tokens.js";
+import { END, RETURN } from "../../harmony/special-tokens.js";
 import type { Message } from "../../harmony/types.js";
 import type { TurnSegment } from "./assistant-turn.js";
 
@@ -18,9 +16,6 @@ export interface ExampleTokens {
   /** Where each generated run starts (the first masked token) and ends (one past its last). */
   runs: { start: number; end: number }[];
 }
-
-/** How many times a turn's deciding token counts in the loss. */
-export const DECISION_WEIGHT = 10;
 
 /** `<|start|>assistant`: the prompt ends with it, so a run's first message header begins after these two ids. */
 const PROMPT_HEADER_LENGTH = 2;
@@ -52,13 +47,11 @@ export function exampleTokens(prompt: readonly Message[], segments: readonly Tur
   const ids: number[] = [];
   const mask: number[] = [];
   const runs: { start: number; end: number }[] = [];
-  const append = (message: Message, masked: (index: number) => boolean, decision?: number) => {
+  const append = (message: Message, masked: (index: number) => boolean) => {
     const rendered = render(message, functionTools);
-    // The content starts after `<|message|>`.
-    const weighted = decision === undefined ? -1 : rendered.indexOf(MESSAGE) + 1 + decision;
     for (let i = 0; i < rendered.length; i++) {
       ids.push(rendered[i] as number);
-      mask.push(i === weighted ? DECISION_WEIGHT : masked(i) ? 1 : 0);
+      mask.push(masked(i) ? 1 : 0);
     }
   };
   for (const m of prompt) append(m, () => false);
@@ -69,7 +62,7 @@ export function exampleTokens(prompt: readonly Message[], segments: readonly Tur
     }
     const start = ids.length + PROMPT_HEADER_LENGTH;
     segment.messages.forEach((m, i) => {
-      append(m, (at) => i > 0 || at >= PROMPT_HEADER_LENGTH, i === 0 ? segment.decisionToken : undefined);
+      append(m, (at) => i > 0 || at >= PROMPT_HEADER_LENGTH);
     });
     runs.push({ start, end: ids.length });
   }

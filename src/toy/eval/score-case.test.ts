@@ -14,8 +14,8 @@ function generatedRuns(i: number): number[][] {
   const { tokens, lossMask } = examples[i] as (typeof examples)[number];
   const runs: number[][] = [];
   for (let t = 0; t < tokens.length; t++) {
-    if (lossMask[t] === 0) continue;
-    if (t === 0 || lossMask[t - 1] === 0) runs.push([]);
+    if (lossMask[t] !== 1) continue;
+    if (t === 0 || lossMask[t - 1] !== 1) runs.push([]);
     runs.at(-1)?.push(tokens[t] as number);
   }
   return runs;

@@ -23,7 +23,7 @@ export function heldOutLoss(forward: ToyForward, examples: readonly TokenExample
     used++;
     const logits = forward.logits(Array.from(example.tokens));
     for (let t = 0; t + 1 < length; t++) {
-      if (example.lossMask[t + 1] === 0) continue;
+      if (example.lossMask[t + 1] !== 1) continue;
       const base = t * vocab;
       let max = Number.NEGATIVE_INFINITY;
       for (let i = 0; i < vocab; i++) max = Math.max(max, logits[base + i] as number);

@@ -103,33 +103,4 @@ describe("toy trainer backward pass", () => {
     expect(l).toBe(0);
     expect(g.every((v) => v === 0)).toBe(true);
   });
-
-  it("weighs a position's gradient by its mask value, and reports the loss unweighted", () => {
-    const p = paramViews(model.layout, model.data);
-    const gradientOf = (mask: Uint8Array) => {
-      const g = new Float64Array(model.layout.total);
-      const l = accumulateSequenceGradient(p, paramViews(model.layout, g), ws, tokens, mask, 1);
-      return { g, l };
-    };
-    const only = (at: number, weight: number) => {
-      const mask = new Uint8Array(tokens.length);
-      mask[at] = weight;
-      return mask;
-    };
-    const weighted = Uint8Array.from(lossMask);
-    weighted[7] = 4;
-    const all = gradientOf(lossMask);
-    const withWeight = gradientOf(weighted);
-    const single = gradientOf(only(7, 1));
-    expect(withWeight.l).toBeCloseTo(all.l, 12);
-    // The same as the plain gradient plus three more times position 7's own.
-    let compared = 0;
-    for (let i = 0; i < all.g.length; i++) {
-      const expected = (all.g[i] as number) + 3 * (single.g[i] as number);
-      expect(withWeight.g[i] as number).toBeCloseTo(expected, 10);
-      if (single.g[i] !== 0) compared++;
-    }
-    expect(compared).toBeGreaterThan(100);
-    expect(gradientOf(only(7, 4)).g.map((v) => v / 4)).toEqual(single.g.map((v) => v));
-  });
 });

@@ -13,14 +13,10 @@ import { ropeBackward } from "./rope.js";
 import { swigluOaiBackward } from "./swiglu-oai.js";
 import type { Workspace } from "./workspace.js";
 
-/**
- * The tokens a sequence trains on: position t predicts token t+1 where lossMask[t+1] is not 0. A mask value
- * above 1 weighs that token's loss gradient that many times (a turn's deciding token; the reported loss stays
- * the plain mean).
- */
+/** The tokens a sequence trains on: position t predicts token t+1 where lossMask[t+1] is 1. */
 export function trainedPositions(lossMask: Uint8Array, rows: number): number {
   let n = 0;
-  for (let t = 1; t < rows; t++) if (lossMask[t] !== 0) n++;
+  for (let t = 1; t < rows; t++) if (lossMask[t] === 1) n++;
   return n;
 }
 
@@ -46,7 +42,7 @@ export function accumulateSequenceGradient(
 
   let count = 0;
   for (let t = 0; t + 1 < rows; t++) {
-    if (lossMask[t + 1] === 0) continue;
+    if (lossMask[t + 1] !== 1) continue;
     ws.positions[count] = t;
     ws.targets[count] = tokens[t + 1] as number;
     count++;
@@ -54,13 +50,6 @@ export function accumulateSequenceGradient(
   if (count === 0) return 0;
   const logits = forwardLogits(p, ws, count);
   const loss = crossEntropyInPlace(k, logits, count, ws.vocabSize, ws.targets, gradientScale);
-  for (let r = 0; r < count; r++) {
-    const weight = lossMask[(ws.positions[r] as number) + 1] as number;
-    if (weight > 1) {
-      const row = r * ws.vocabSize;
-      for (let i = 0; i < ws.vocabSize; i++) logits[row + i] = (logits[row + i] as number) * weight;
-    }
-  }
 
   ws.dSelected.fill(0, 0, count * d);
   linearBackward(

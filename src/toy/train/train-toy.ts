@@ -72,7 +72,7 @@ function batchTokens(set: TrainingSet, batch: Int32Array): { tokens: number; tra
     const start = offsets[i] as number;
     const end = offsets[i + 1] as number;
     tokens += end - start;
-    for (let t = start + 1; t < end; t++) if (masks[t] !== 0) trained++;
+    for (let t = start + 1; t < end; t++) trained += masks[t] as number;
   }
   return { tokens, trained };
 }

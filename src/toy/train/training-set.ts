@@ -63,9 +63,9 @@ export function buildTrainingSet(
     offsets[i] = at;
     rows.set(vocabulary.toRows(e.tokens, `training example ${i}`), at);
     for (let t = 0; t < e.tokens.length; t++) {
-      const weight = e.lossMask[t] as number;
-      masks[at + t] = weight;
-      if (t > 0 && weight !== 0) trainedTokens++;
+      const bit = e.lossMask[t] === 1 ? 1 : 0;
+      masks[at + t] = bit;
+      if (t > 0) trainedTokens += bit;
     }
     at += e.tokens.length;
     longest = Math.max(longest, e.tokens.length);
