@@ -27,6 +27,20 @@ export interface AttentionSaved {
   sinkProbs: Floats;
 }
 
+/** What the forward and backward passes derive from the dims: query heads per KV head, the score scale, strides. */
+function geometry({ rows, heads, kvHeads, headDim, window }: AttentionDims) {
+  return {
+    T: rows,
+    heads,
+    D: headDim,
+    window,
+    group: heads / kvHeads,
+    scale: Math.fround(1 / Math.sqrt(headDim)),
+    qStride: heads * headDim,
+    kvStride: kvHeads * headDim,
+  };
+}
+
 function firstVisible(t: number, window: number): number {
   return window === Number.POSITIVE_INFINITY ? 0 : Math.max(0, t - window + 1);
 }
@@ -42,11 +56,7 @@ export function attentionForward(
   saved: AttentionSaved,
   o: Floats,
 ): void {
-  const { rows: T, heads, kvHeads, headDim: D, window } = dims;
-  const group = heads / kvHeads;
-  const scale = Math.fround(1 / Math.sqrt(D));
-  const qStride = heads * D;
-  const kvStride = kvHeads * D;
+  const { T, heads, D, window, group, scale, qStride, kvStride } = geometry(dims);
   const { probs, sinkProbs } = saved;
   o.fill(0, 0, T * qStride);
   for (let h = 0; h < heads; h++) {
@@ -98,11 +108,7 @@ export function attentionBackward(
   dSinks: Floats,
   scratch: Floats,
 ): void {
-  const { rows: T, heads, kvHeads, headDim: D, window } = dims;
-  const group = heads / kvHeads;
-  const scale = Math.fround(1 / Math.sqrt(D));
-  const qStride = heads * D;
-  const kvStride = kvHeads * D;
+  const { T, heads, D, window, group, scale, qStride, kvStride } = geometry(dims);
   const { probs, sinkProbs } = saved;
   for (let h = 0; h < heads; h++) {
     const kvOff = Math.floor(h / group) * D;
