@@ -14,6 +14,7 @@ import { MAX_STRING_LENGTH } from "./gguf-limits.js";
 import type { GgufArray, GgufValue, GgufValueTypeName } from "./gguf-values.js";
 import { GGUF_VALUE_SIZE } from "./gguf-values.js";
 import type { HeaderCursor } from "./header-cursor.js";
+import { walkShortStrings } from "./string-walk.js";
 import { recordDecoded, recordSource } from "./value-source.js";
 
 /** Top-level arrays with at least this many items are decoded on first access. */
@@ -71,29 +72,6 @@ function validUtf8(bytes: Buffer, from: number, to: number): boolean {
   return isUtf8(new Uint8Array(bytes.buffer, bytes.byteOffset + from, to - from));
 }
 
-/** Where a walk over a string array is: byte offset in the window's buffer and item index. */
-interface Walk {
-  p: number;
-  i: number;
-}
-
-/**
- * The hot loop: walks items while they are short (< 128 bytes) and inside the window. Nothing else happens in
- * it, so it is compiled once and never deoptimized by a rare case (each of those ends the walk instead).
- */
-function walkShortStrings(view: DataView, end: number, n: number, w: Walk): void {
-  // The walk's state is stored at every step, not once at the end: a store first reached only after the loop
-  // was compiled would lack type feedback and throw the compiled code away.
-  while (w.i < n) {
-    const p = w.p;
-    if (p + 8 > end) return;
-    const len = view.getUint32(p, true);
-    if (len >= 0x80 || view.getUint32(p + 4, true) !== 0 || p + 8 + len > end) return;
-    w.p = p + 8 + len;
-    w.i++;
-  }
-}
-
 /**
  * Skipping a string array reads every length. The UTF-8 is validated natively in place, a long stretch at a
  * time: a length below 128 is eight ASCII bytes, so between two such prefixes every string sits between ASCII
@@ -106,11 +84,11 @@ function skipStrings(cur: HeaderCursor, n: number, key: string, progress: SkipPr
   const start = cur.pos;
   const end = cur.end - base;
   const resume = progress.at === start;
-  const w: Walk = { p: (resume ? progress.pos : start) - base, i: resume ? progress.item : 0 };
+  let p = (resume ? progress.pos : start) - base;
+  let i = resume ? progress.item : 0;
   let stretch = (resume ? progress.stretch : start) - base;
   for (;;) {
-    walkShortStrings(view, end, n, w);
-    const { p, i } = w;
+    ({ at: p, item: i } = walkShortStrings(bytes, p, end, n, i));
     if (i === n) break;
     // A string the walk stopped at: past the window, over the limit, or long.
     if (p + 8 > end) {
@@ -130,11 +108,11 @@ function skipStrings(cur: HeaderCursor, n: number, key: string, progress: SkipPr
     }
     if (!validUtf8(bytes, stretch, p)) return false;
     stretch = p + 8;
-    w.p = p + 8 + len;
-    w.i = i + 1;
+    p += 8 + len;
+    i++;
   }
-  cur.pos = base + w.p;
-  return validUtf8(bytes, stretch, w.p);
+  cur.pos = base + p;
+  return validUtf8(bytes, stretch, p);
 }
 
 /** How a lazy array shows its start without decoding the rest: its length and a decoder of the first items. */

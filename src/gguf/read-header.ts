@@ -127,15 +127,19 @@ export async function readGgufHeader(fh: FileHandle): Promise<GgufHeader> {
   };
   const window = new HeaderWindow(fh, fileSize, HEADER_INITIAL_READ);
   let cur = await window.cursor(0, Math.min(HEADER_INITIAL_READ, fileSize));
-  for (;;) {
-    try {
-      parseFrom(cur, st);
-      break;
-    } catch (e) {
-      if (!(e instanceof NeedMoreBytes)) throw e;
-      // Restart at the last complete item, with the window grown to cover the need.
-      cur = await window.cursor(st.resumeAt, e.end);
+  try {
+    for (;;) {
+      try {
+        parseFrom(cur, st);
+        break;
+      } catch (e) {
+        if (!(e instanceof NeedMoreBytes)) throw e;
+        // Restart at the last complete item, with the window grown to cover the need.
+        cur = await window.cursor(st.resumeAt, e.end);
+      }
     }
+  } finally {
+    await window.settle(); // reads ahead past the header end land before anyone closes the file
   }
   const headerEnd = cur.pos;
   const alignment = alignmentOf(st.metadata, headerEnd);

