@@ -3,7 +3,7 @@
  * four x rows against four w rows, sixteen f32x4 accumulators, so each loaded vector is used four times. Rows,
  * columns and lengths that are not multiples of 4 take scalar tails.
  */
-import { FunctionBuilder } from "./wasm-encoder.js";
+import { FunctionBuilder } from "../../wasm/index.js";
 
 /** dot(x, sx, w, sw, y, sy, rows, cols, n): pointers in bytes, strides and sizes in elements. */
 export function buildDot(): FunctionBuilder {

@@ -5,8 +5,9 @@
  * parts, a degree-6 polynomial, 2^k assembled in the exponent bits — accurate to about 1 ulp of float32 (tested
  * against Math.exp), which is also what llama.cpp's own vectorized expf gives.
  */
+
+import { F32, FunctionBuilder, I32 } from "../../wasm/index.js";
 import { FLUSH_TO_ZERO_BELOW } from "./kernels.js";
-import { F32, FunctionBuilder, I32 } from "./wasm-encoder.js";
 
 const LOG2E = Math.LOG2E;
 const LN2_HI = 0.693359375;

@@ -3,7 +3,7 @@
  * rows × 4 inner steps — sixteen coefficients splatted into f32x4, four b rows loaded once per step. A tile
  * whose sixteen coefficients are all zero is skipped (the masked half of attention); tails are scalar.
  */
-import { FunctionBuilder } from "./wasm-encoder.js";
+import { FunctionBuilder } from "../../wasm/index.js";
 
 /** gemmAcc(a, sar, sak, b, sb, c, sc, rows, inner, n): pointers in bytes, strides and sizes in elements. */
 export function buildGemmAcc(): FunctionBuilder {

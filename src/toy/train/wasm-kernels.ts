@@ -9,23 +9,15 @@
  * Arrays live in one WebAssembly.Memory (shared when worker threads use it); `alloc` hands out 16-byte aligned
  * views from a region of it.
  */
+import { encodeModule, type WasmMemory, wasm } from "../../wasm/index.js";
 import { expTail, type Kernels } from "./kernels.js";
 import type { Floats } from "./param-layout.js";
 import { buildDot } from "./wasm-dot.js";
-import { encodeModule } from "./wasm-encoder.js";
 import { buildExpShifted } from "./wasm-exp.js";
 import { buildGemmAcc } from "./wasm-gemm.js";
 
-/** The part of the WebAssembly JS API used here (Node has it; its type declarations live in the DOM lib). */
-export interface KernelMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-}
-interface WebAssemblyApi {
-  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => KernelMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+/** Kernel arrays live in one WebAssembly memory. */
+export type KernelMemory = WasmMemory;
 
 const PAGE = 65536;
 

@@ -1,6 +1,6 @@
 /**
- * Just enough of a WebAssembly encoder to build the trainer's SIMD kernels at run time: i32 parameters, i32 /
- * f32 / v128 locals, structured loops, and one imported memory. Building the bytes here (instead of shipping a
+ * Just enough of a WebAssembly encoder to build Overtone's kernels at run time (the trainer's SIMD kernels, the
+ * GGUF reader's string walk): i32 parameters, i32 / f32 / v128 locals, structured loops, and one imported memory. Building the bytes here (instead of shipping a
  * compiled .wasm) keeps the kernels readable as code, needs no toolchain, and the module is a few KB made in
  * microseconds. Opcodes: the WebAssembly core spec §5.4 and the fixed-width SIMD proposal's table.
  */
@@ -98,6 +98,22 @@ export class FunctionBuilder {
   }
   ltS(): this {
     return this.op(0x48);
+  }
+  ltU(): this {
+    return this.op(0x49);
+  }
+  leU(): this {
+    return this.op(0x4d);
+  }
+  eqz(): this {
+    return this.op(0x45);
+  }
+  /** i32 load/store at any alignment (a hint only: unaligned access is valid WebAssembly). */
+  i32Load(offset = 0): this {
+    return this.op(0x28, ...memarg(0, offset));
+  }
+  i32Store(offset = 0): this {
+    return this.op(0x36, ...memarg(0, offset));
   }
   f32Load(offset = 0): this {
     return this.op(0x2a, ...memarg(2, offset));
