@@ -41,9 +41,13 @@ import { toyModelPath } from "../support/toy-model.js";
 import { ollama, recorded, replay } from "./ollama/ollama-replay.js";
 import { openai } from "./openai-compatible/openai-replay.js";
 
+// llama-server's gpt-oss template stamps today's date (strftime_now), whatever the request says: the
+// conversation carries the same date, so the two renderings can be compared.
+const TODAY = new Date().toISOString().slice(0, 10);
+
 function weatherConversation(tool: ToolDescription, city: string): Conversation {
   return conversation([
-    systemMessage(systemContent({ reasoning_effort: "Low", conversation_start_date: "2026-11-22" })),
+    systemMessage(systemContent({ reasoning_effort: "Low", conversation_start_date: TODAY })),
     developerMessage(withFunctionTools(developerContent({}), [tool])),
     message("user", `What's the weather in ${city}?`),
   ]);

@@ -7,6 +7,7 @@ import {
   systemMessage,
 } from "../../harmony/builders.js";
 import { renderConversationForCompletion } from "../../harmony/render-conversation.js";
+import { encodeOrdinary } from "../../harmony/tokenizer.js";
 import { SeededRandom } from "../../models/seeded-random.js";
 import {
   type CorpusExample,
@@ -127,6 +128,26 @@ describe("the held-out split", () => {
       if (e.expected.kind === "tool") expect(text).toContain(e.expected.resultMentions);
       else expect(text).toContain(e.expected.answerContains);
     }
+  });
+});
+
+describe("the deciding token of a tool question", () => {
+  it('is the trained "use" of a call or "no" of a refusal, right after the topic', () => {
+    const [use, no] = [encodeOrdinary(" use")[0], encodeOrdinary(" no")[0]];
+    const seen = { use: 0, no: 0 };
+    for (const e of train.slice(0, 3_000)) {
+      if (e.category !== "tool") {
+        expect(e.decisionIndex).toBe(-1);
+        continue;
+      }
+      expect(e.decisionIndex).toBeGreaterThanOrEqual(e.promptLength);
+      expect(e.lossMask[e.decisionIndex]).toBe(1);
+      expect(e.tokens[e.decisionIndex]).toBe(e.expected.kind === "tool" ? use : no);
+      seen[e.expected.kind === "tool" ? "use" : "no"]++;
+    }
+    // Both outcomes are common enough to learn from.
+    expect(seen.use).toBeGreaterThan(300);
+    expect(seen.no).toBeGreaterThan(100);
   });
 });
 

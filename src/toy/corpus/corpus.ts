@@ -13,6 +13,7 @@ import { assistantTurn, type Expected } from "./assistant-turn.js";
 import { drawPlan, promptMessages } from "./example-plan.js";
 import { exampleTokens } from "./example-tokens.js";
 import type { Category, Effort, Split } from "./task.js";
+import { decisionIndex } from "./tool-reasoning.js";
 
 export interface CorpusExample {
   tokens: Uint32Array;
@@ -28,6 +29,8 @@ export interface CorpusExample {
   expected: Expected;
   /** Token count of the turn's first analysis, the one whose length follows the effort. */
   analysisTokens: number;
+  /** A tool question's deciding token (call or not; tool-reasoning.ts), −1 for other questions. */
+  decisionIndex: number;
 }
 
 /** An example with the conversation behind its tokens, for checks and inspection (the corpus drops it). */
@@ -64,6 +67,7 @@ export function corpusExample(rng: SeededRandom, split: Split): DetailedExample 
   const prompt = promptMessages(plan);
   const turn = assistantTurn(plan);
   const { tokens, lossMask, runs } = exampleTokens(prompt, turn.segments);
+  const task = plan.task;
   return {
     tokens,
     lossMask,
@@ -73,6 +77,7 @@ export function corpusExample(rng: SeededRandom, split: Split): DetailedExample 
     fill: plan.task.fill,
     expected: turn.expected,
     analysisTokens: encodeOrdinary(turn.analysis).length,
+    decisionIndex: task.kind === "tool" ? decisionIndex(tokens, runs[0]?.start ?? 0, task) : -1,
     conversation: conversation([...prompt, ...turn.segments.flatMap((s) => s.messages)]),
     runs,
   };

@@ -70,6 +70,12 @@ const DATES: readonly string[] = Array.from({ length: DAYS }, (_, day) =>
   new Date(FIRST_DAY + day * 86_400_000).toISOString().slice(0, 10),
 );
 
+/**
+ * How often a tool question comes with its tool listed. The rest, mostly with other tools listed, teach the model
+ * to read the list rather than call whatever tool the question suggests (docs/toy-model.md).
+ */
+const FITTING_TOOL_LISTED = 0.65;
+
 /** How many tools besides the fitting one a developer message lists: few, so most examples stay short. */
 const OTHER_TOOLS_WITH_FIT: readonly (readonly [number, number])[] = [
   [0, 45],
@@ -77,9 +83,9 @@ const OTHER_TOOLS_WITH_FIT: readonly (readonly [number, number])[] = [
   [2, 20],
 ];
 const OTHER_TOOLS_WITHOUT_FIT: readonly (readonly [number, number])[] = [
-  [0, 40],
-  [1, 35],
-  [2, 25],
+  [0, 25],
+  [1, 40],
+  [2, 35],
 ];
 
 /** The canonical declaration of a tool half the time, else one of its variants (see ToolSpec.variants). */
@@ -89,7 +95,7 @@ function declaration(rng: SeededRandom, spec: ToolSpec): ToolDescription {
 }
 
 function drawTools(rng: SeededRandom, task: Task): ToolDescription[] {
-  const fitting = task.kind === "tool" && chance(rng, 0.75) ? task.spec : undefined;
+  const fitting = task.kind === "tool" && chance(rng, FITTING_TOOL_LISTED) ? task.spec : undefined;
   const others = TOOL_SPECS.filter((s) => task.kind !== "tool" || s !== task.spec);
   const count = pickWeighted(rng, fitting !== undefined ? OTHER_TOOLS_WITH_FIT : OTHER_TOOLS_WITHOUT_FIT);
   const chosen = sample(rng, others, count);

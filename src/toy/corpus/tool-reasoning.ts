@@ -2,7 +2,13 @@
  * What the assistant says around a tool: the reasoning before a call (the fitting tool is listed), the
  * reasoning and refusal when it is not, and the short reasoning after the tool's result. Formulaic on purpose:
  * the toy model learns the pattern "need → tool → arguments" from many fills of the same sentences.
+ *
+ * Whether to call is decided on one token, the word right after "For <topic>": "use" when the developer message
+ * lists the fitting tool, "no" when it does not. Ending the sentence on the topic's own word lets a single
+ * attention step compare it with the tool names in the developer message; the trainer weights that token
+ * (decisionIndex), since the lookup is rarely needed and is otherwise not learned (docs/toy-model.md).
  */
+import { encodeOrdinary } from "../../harmony/tokenizer.js";
 import type { ToolDescription } from "../../harmony/types.js";
 import type { SeededRandom } from "../../models/seeded-random.js";
 import { pick } from "./random-choice.js";
@@ -15,16 +21,20 @@ export function drawToolTask(rng: SeededRandom): ToolTask {
   return { kind: "tool", category: "tool", spec, ...spec.ask(rng) };
 }
 
+const USE = "use";
+const NO = "no";
+
 /** Reasoning before calling the fitting tool, which the developer message lists. */
 export function callAnalysis(task: ToolTask): Analysis {
   const name = task.spec.tool.name;
+  const use = `For ${task.spec.topic} ${USE} ${name}`;
   const args = argumentsText(task.arguments);
   const restate = `The user wants ${task.need}.`;
   return {
-    low: `Call ${name} with ${args}.`,
-    medium: `${restate} The ${name} tool can look this up. Call it with ${args}.`,
+    low: `${use}. Call it with ${args}.`,
+    medium: `${restate} ${use}; it can look this up. Call it with ${args}.`,
     high:
-      `${restate} I cannot know this without a tool. The ${name} tool is in my tool list. ` +
+      `${restate} I cannot know this without a tool, and I should not guess. ${use}, which is in my tool list. ` +
       `It needs ${requiredText(task.spec.tool)}. ${task.spec.argumentNote(task.arguments)} So call ${name} with ${args}.`,
   };
 }
@@ -38,13 +48,13 @@ function toolListText(tools: readonly ToolDescription[]): string {
 
 /** Reasoning when the question needs a tool the developer message does not list. */
 export function noToolAnalysis(task: ToolTask, tools: readonly ToolDescription[]): Analysis {
-  const topic = task.spec.topic;
+  const none = `For ${task.spec.topic} ${NO} tool is listed`;
   const restate = `The user wants ${task.need}.`;
   return {
-    low: `No tool for ${topic} is available, so I can't check.`,
-    medium: `${restate} That needs a tool for ${topic}. None is available, so I can't check it.`,
+    low: `${none}, so I can't check.`,
+    medium: `${restate} ${none}, so I can't check it.`,
     high:
-      `${restate} That needs live data from a tool for ${topic}. ${toolListText(tools)} ` +
+      `${restate} That needs live data from a tool. ${none}. ${toolListText(tools)} ` +
       `None of them can do it. I should not guess. So I will say that I can't check it.`,
   };
 }
@@ -64,4 +74,21 @@ export function resultAnalysis(result: ToolResult): Analysis {
     medium: `${said} Now answer the user.`,
     high: `${said} That is what the user asked for. Now answer in one sentence.`,
   };
+}
+
+/**
+ * Where a tool question's turn is decided: the index of the "use"/"no" token right after the topic in the first
+ * run the model generates (`tokens` from `start`). Throws when the analysis has no such sentence (a corpus bug).
+ */
+export function decisionIndex(tokens: ArrayLike<number>, start: number, task: ToolTask): number {
+  const topic = encodeOrdinary(` ${task.spec.topic}`);
+  const deciders = [` ${USE}`, ` ${NO}`].map((word) => encodeOrdinary(word)[0]);
+  for (let at = start; at + topic.length < tokens.length; at++) {
+    if (topic.every((id, j) => tokens[at + j] === id) && deciders.includes(tokens[at + topic.length])) {
+      return at + topic.length;
+    }
+  }
+  throw new Error(
+    `no "For ${task.spec.topic} ${USE}|${NO}" in the analysis of a ${task.spec.tool.name} question`,
+  );
 }

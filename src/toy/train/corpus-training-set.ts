@@ -13,5 +13,6 @@ export function corpusTrainingSet(config: ToyConfig, shared: boolean): TrainingS
   const used = new Set<number>(corpusVocabulary({ seed: config.seed, trainCount: 0 }));
   for (const e of examples) for (const id of e.tokens) used.add(id);
   const vocabulary = Uint32Array.from(used).sort();
-  return buildTrainingSet(examples, vocabulary, config.recipe.maxSequenceLength, shared);
+  const { maxSequenceLength, decisionWeight } = config.recipe;
+  return buildTrainingSet(examples, vocabulary, maxSequenceLength, shared, decisionWeight);
 }

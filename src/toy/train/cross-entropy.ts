@@ -7,8 +7,9 @@ import { FLUSH_TO_ZERO_BELOW, type Kernels } from "./kernels.js";
 import type { Floats } from "./param-layout.js";
 
 /**
- * For each of `rows` logit rows (width `vocab`): adds −log softmax(row)[target] to the returned sum and
- * overwrites the row with its gradient (softmax − one-hot)·`gradientScale`.
+ * For each of `rows` logit rows (width `vocab`): adds weight × −log softmax(row)[target] to the returned sum and
+ * overwrites the row with its gradient (softmax − one-hot)·weight·`gradientScale`. A row's weight is
+ * `weights[r]` (the loss weight of a token; see TokenExample), 1 without weights.
  */
 export function crossEntropyInPlace(
   kern: Kernels,
@@ -17,9 +18,12 @@ export function crossEntropyInPlace(
   vocab: number,
   targets: Int32Array,
   gradientScale: number,
+  weights?: ArrayLike<number>,
 ): number {
   let loss = 0;
   for (let r = 0; r < rows; r++) {
+    const weight = weights === undefined ? 1 : (weights[r] as number);
+    const scale = gradientScale * weight;
     const base = r * vocab;
     let max = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < vocab; i++) {
@@ -31,13 +35,13 @@ export function crossEntropyInPlace(
     kern.exp(logits, base, vocab, max);
     let sum = 0;
     for (let i = 0; i < vocab; i++) sum += logits[base + i] as number;
-    loss += Math.log(sum) - (targetLogit - max);
-    const inv = gradientScale / sum;
+    loss += weight * (Math.log(sum) - (targetLogit - max));
+    const inv = scale / sum;
     for (let i = 0; i < vocab; i++) {
       const g = (logits[base + i] as number) * inv;
       logits[base + i] = g < FLUSH_TO_ZERO_BELOW ? 0 : g;
     }
-    logits[base + target] = (logits[base + target] as number) - gradientScale;
+    logits[base + target] = (logits[base + target] as number) - scale;
   }
   return loss;
 }

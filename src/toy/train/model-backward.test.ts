@@ -17,7 +17,8 @@ import { Workspace } from "./workspace.js";
 const shape: ToyShape = { layers: 2, embd: 10, heads: 4, kvHeads: 2, headDim: 4, ff: 7, slidingWindow: 3 };
 const VOCAB = 11;
 const tokens = Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9]);
-const lossMask = Uint8Array.from([0, 0, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1]);
+// Loss weights: 0 given, 1 trained, 5 a deciding token (the gradient must follow the weighted loss).
+const lossMask = Uint8Array.from([0, 0, 0, 1, 1, 0, 1, 5, 1, 0, 1, 1, 1]);
 
 function microModel() {
   const layout = paramLayout(shape, VOCAB);
@@ -102,5 +103,22 @@ describe("toy trainer backward pass", () => {
     const l = accumulateSequenceGradient(p, paramViews(model.layout, g), ws, tokens, unmasked, 1);
     expect(l).toBe(0);
     expect(g.every((v) => v === 0)).toBe(true);
+  });
+
+  it("counts a token of weight w as w tokens of weight 1", () => {
+    const p = paramViews(model.layout, model.data);
+    const run = (mask: Uint8Array) => {
+      const g = new Float64Array(model.layout.total);
+      const l = accumulateSequenceGradient(p, paramViews(model.layout, g), ws, tokens, mask, 1);
+      return { l, g };
+    };
+    const weighted = run(lossMask);
+    const ones = run(lossMask.map((w) => (w > 0 ? 1 : 0)));
+    const only = run(lossMask.map((w) => (w > 1 ? 1 : 0)));
+    expect(only.l).toBeGreaterThan(0);
+    expect(weighted.l).toBeCloseTo(ones.l + 4 * only.l, 10);
+    weighted.g.forEach((v, i) => {
+      expect(v).toBeCloseTo((ones.g[i] as number) + 4 * (only.g[i] as number), 10);
+    });
   });
 });

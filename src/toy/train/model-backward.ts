@@ -1,7 +1,7 @@
 /**
  * One sequence's loss and gradient: forward, cross-entropy on the positions whose next token the loss mask
- * selects, then every op backwards in reverse order, accumulating into a gradient array of the parameter
- * layout. Scratch buffers come from the workspace, so a step allocates nothing.
+ * selects (weighted by it), then every op backwards in reverse order, accumulating into a gradient array of the
+ * parameter layout. Scratch buffers come from the workspace, so a step allocates nothing.
  */
 import { attentionBackward } from "./attention.js";
 import { crossEntropyInPlace } from "./cross-entropy.js";
@@ -13,16 +13,19 @@ import { ropeBackward } from "./rope.js";
 import { swigluOaiBackward } from "./swiglu-oai.js";
 import type { Workspace } from "./workspace.js";
 
-/** The tokens a sequence trains on: position t predicts token t+1 where lossMask[t+1] is 1. */
-export function trainedPositions(lossMask: Uint8Array, rows: number): number {
+/**
+ * The summed loss weight of a sequence: position t predicts token t+1 with weight lossMask[t+1] (0: given, not
+ * trained; 1: trained; more: a token that decides the turn, see TokenExample).
+ */
+export function trainedWeight(lossMask: Uint8Array, rows: number): number {
   let n = 0;
-  for (let t = 1; t < rows; t++) if (lossMask[t] === 1) n++;
+  for (let t = 1; t < rows; t++) n += lossMask[t] as number;
   return n;
 }
 
 /**
- * Adds `gradientScale` × ∂(Σ token losses)/∂θ into `grad` and returns the unscaled loss sum over the trained
- * positions (divide by trainedPositions for the mean).
+ * Adds `gradientScale` × ∂(Σ weight × token loss)/∂θ into `grad` and returns that weighted loss sum, unscaled
+ * (divide by trainedWeight for the mean).
  */
 export function accumulateSequenceGradient(
   p: ModelParams,
@@ -42,14 +45,16 @@ export function accumulateSequenceGradient(
 
   let count = 0;
   for (let t = 0; t + 1 < rows; t++) {
-    if (lossMask[t + 1] !== 1) continue;
+    const weight = lossMask[t + 1] as number;
+    if (weight === 0) continue;
     ws.positions[count] = t;
     ws.targets[count] = tokens[t + 1] as number;
+    ws.weights[count] = weight;
     count++;
   }
   if (count === 0) return 0;
   const logits = forwardLogits(p, ws, count);
-  const loss = crossEntropyInPlace(k, logits, count, ws.vocabSize, ws.targets, gradientScale);
+  const loss = crossEntropyInPlace(k, logits, count, ws.vocabSize, ws.targets, gradientScale, ws.weights);
 
   ws.dSelected.fill(0, 0, count * d);
   linearBackward(

@@ -37,6 +37,11 @@ export interface ToyRecipe {
   trainExamples: number;
   /** Longest example kept (longer ones are dropped, and counted). */
   maxSequenceLength: number;
+  /**
+   * Loss weight of the token that decides whether a turn calls a tool (docs/toy-model.md: without it the model
+   * calls tools the developer message does not list).
+   */
+  decisionWeight: number;
 }
 
 export interface ToyConfig {
@@ -68,6 +73,7 @@ export const TOY_RECIPE_DEFAULTS: Readonly<ToyRecipe> = Object.freeze({
   gradientClip: 1,
   trainExamples: 20000,
   maxSequenceLength: 512,
+  decisionWeight: 10,
 });
 
 export interface ToyConfigInput {
@@ -127,6 +133,7 @@ export function resolveToyConfig(input: ToyConfigInput = {}): ToyConfig {
   checkInteger("recipe.warmupSteps", recipe.warmupSteps, 0, 10_000_000);
   checkInteger("recipe.trainExamples", recipe.trainExamples, 1, 10_000_000);
   checkInteger("recipe.maxSequenceLength", recipe.maxSequenceLength, 2, 1 << 16);
+  checkInteger("recipe.decisionWeight", recipe.decisionWeight, 1, 255);
   checkReal("recipe.learningRate", recipe.learningRate, 0, 1);
   checkReal("recipe.finalLearningRateRatio", recipe.finalLearningRateRatio, 0, 1);
   checkReal("recipe.weightDecay", recipe.weightDecay, 0, 1);

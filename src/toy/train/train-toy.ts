@@ -21,7 +21,7 @@ export interface TrainProgress {
   /** Steps done (after this one). */
   step: number;
   steps: number;
-  /** This step's mean loss per trained token (nats), and an exponential average of it. */
+  /** This step's weighted mean loss per trained token (nats), and an exponential average of it. */
   loss: number;
   smoothedLoss: number;
   learningRate: number;
@@ -64,17 +64,18 @@ const exists = (path: string) =>
     () => false,
   );
 
-function batchTokens(set: TrainingSet, batch: Int32Array): { tokens: number; trained: number } {
+/** A batch's token count and summed loss weight (a deciding token counts decisionWeight times). */
+function batchTokens(set: TrainingSet, batch: Int32Array): { tokens: number; weight: number } {
   const { offsets, masks } = set.packed;
   let tokens = 0;
-  let trained = 0;
+  let weight = 0;
   for (const i of batch) {
     const start = offsets[i] as number;
     const end = offsets[i + 1] as number;
     tokens += end - start;
-    for (let t = start + 1; t < end; t++) trained += masks[t] as number;
+    for (let t = start + 1; t < end; t++) weight += masks[t] as number;
   }
-  return { tokens, trained };
+  return { tokens, weight };
 }
 
 export async function trainToy(options: TrainToyOptions = {}): Promise<TrainedToy> {
@@ -124,12 +125,12 @@ export async function trainToy(options: TrainToyOptions = {}): Promise<TrainedTo
     let smoothed = losses.length > 0 ? (losses[losses.length - 1] as number) : Number.NaN;
     while (step < stopAt && options.signal?.aborted !== true) {
       const batch = sampler.batch(step, recipe.batchSize);
-      const { tokens, trained } = batchTokens(set, batch);
-      const lossSum = await engine.compute(batch, trained > 0 ? 1 / trained : 0);
+      const { tokens, weight } = batchTokens(set, batch);
+      const lossSum = await engine.compute(batch, weight > 0 ? 1 / weight : 0);
       zeroFrozen(engine.gradient, frozen);
       adamwStep(layout, engine.params, engine.gradient, { m, v }, step, recipe);
       imposeFrozen(engine.params, frozen);
-      const loss = trained > 0 ? lossSum / trained : 0;
+      const loss = weight > 0 ? lossSum / weight : 0;
       losses.push(loss);
       smoothed = Number.isNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
       step++;

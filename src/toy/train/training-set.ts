@@ -12,11 +12,17 @@ export interface TokenExample {
   tokens: ArrayLike<number>;
   /** 1 on tokens the model generates (trained), 0 on what it is given. */
   lossMask: ArrayLike<number>;
+  /**
+   * The token that decides the turn (a tool call or not), trained with the recipe's decisionWeight instead of 1;
+   * −1 or absent when none does.
+   */
+  decisionIndex?: number;
 }
 
 /** Examples packed back to back: example i is [offsets[i], offsets[i+1]). */
 export interface PackedExamples {
   rows: Int32Array;
+  /** Each token's loss weight: 0 given, 1 trained, decisionWeight on a deciding token. */
   masks: Uint8Array;
   offsets: Int32Array;
 }
@@ -27,7 +33,7 @@ export interface TrainingSet {
   count: number;
   longest: number;
   tokens: number;
-  /** Tokens with loss, over all examples. */
+  /** Tokens with loss, over all examples (each counted once, whatever its weight). */
   trainedTokens: number;
   /** Examples left out for being longer than the maximum length. */
   dropped: number;
@@ -37,13 +43,20 @@ function sharedOrPlain(bytes: number, shared: boolean): ArrayBuffer | SharedArra
   return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 
-/** Maps tokens to vocabulary rows and packs the examples; `shared` puts them in SharedArrayBuffers. */
+/**
+ * Maps tokens to vocabulary rows and packs the examples with their loss weights; `shared` puts them in
+ * SharedArrayBuffers.
+ */
 export function buildTrainingSet(
   examples: readonly TokenExample[],
   vocabularyIds: ArrayLike<number>,
   maxLength: number,
   shared = false,
+  decisionWeight = 1,
 ): TrainingSet {
+  if (!Number.isInteger(decisionWeight) || decisionWeight < 1 || decisionWeight > 255) {
+    throw new RangeError(`decision weight ${decisionWeight}: expected a whole number in 1..255`);
+  }
   const vocabulary = new CompactVocabulary(vocabularyIds);
   const kept = examples.filter((e) => e.tokens.length <= maxLength && e.tokens.length >= 2);
   if (kept.length === 0) {
@@ -64,7 +77,7 @@ export function buildTrainingSet(
     rows.set(vocabulary.toRows(e.tokens, `training example ${i}`), at);
     for (let t = 0; t < e.tokens.length; t++) {
       const bit = e.lossMask[t] === 1 ? 1 : 0;
-      masks[at + t] = bit;
+      masks[at + t] = bit === 1 && t === e.decisionIndex ? decisionWeight : bit;
       if (t > 0) trainedTokens += bit;
     }
     at += e.tokens.length;

@@ -37,11 +37,12 @@ export class Workspace {
   readonly xs: Floats[] = [];
   readonly hFinal: Floats;
   readonly rFinal: Floats;
-  /** Rows of hFinal whose next token is trained, gathered; their logits; positions and target rows. */
+  /** Rows of hFinal whose next token is trained, gathered; their logits; positions, target rows and weights. */
   readonly selected: Floats;
   readonly logits: Floats;
   readonly positions: Int32Array;
   readonly targets: Int32Array;
+  readonly weights: Int32Array;
   // Backward scratch, shared by the layers.
   readonly dx: Floats;
   readonly dh: Floats;
@@ -96,6 +97,7 @@ export class Workspace {
     this.logits = alloc(T * vocabSize);
     this.positions = new Int32Array(T);
     this.targets = new Int32Array(T);
+    this.weights = new Int32Array(T);
     this.dx = alloc(T * d);
     this.dh = alloc(T * d);
     this.dq = alloc(T * q);
