@@ -1,6 +1,6 @@
 /**
  * `npm run toy:package [-- --from FILE]`: trains the toy gpt-oss exactly as `overtone gguf train-toy --seed 1`
- * does (the default recipe, ~20 minutes on 2 cores), or takes FILE made by that very command with this code, and
+ * does (the default recipe, 5–17 minutes on 2 cores), or takes FILE made by that very command with this code, and
  * ships it: data/models/toy-gpt-oss.gguf.gz (gzip -9; the 200k unused
  * vocabulary rows are all alike, so 118 MB become a few MB) and data/models/toy-gpt-oss.json, the manifest
  * `--model toy` checks the unpacked file against. The manifest also keeps the config and the first steps'
