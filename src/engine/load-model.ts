@@ -1,20 +1,24 @@
 /**
  * Loading a gpt-oss GGUF into llama.cpp: check the file first with Overtone's own reader (model-facts.ts: a typo
  * or a model that is not gpt-oss is a ConfigError naming the file, not a native stack), load it once, pick the
- * thread count (threads.ts) and make the one context the model's requests share.
+ * thread count (threads.ts, thread-probe.ts) and make the one context the model's requests share.
  */
 import type { LlamaModel } from "node-llama-cpp";
 import { ConfigError, InputError } from "../errors/index.js";
 import { EngineModel, type EngineModelInfo } from "./engine-model.js";
 import { engineLlama, engineLog, type GpuChoice } from "./llama-runtime.js";
 import { readModelFacts } from "./model-facts.js";
+import { measuredAutoThreads } from "./thread-probe.js";
 import { autoThreads } from "./threads.js";
 
 /** Default context: room for long reasoning, without the KV cache of gpt-oss's full 131,072 tokens. */
 export const DEFAULT_CONTEXT_SIZE = 16_384;
 
 export interface LoadModelOptions {
-  /** CPU threads; default: the auto rule of threads.ts (1 for tiny models, else the physical math cores). */
+  /**
+   * CPU threads; default: one per physical math core (threads.ts), or for a small model on the CPU the fastest
+   * count measured at load (thread-probe.ts).
+   */
   threads?: number;
   /** Tokens of context (prompt plus output); default min(16384, the model's training context). */
   contextSize?: number;
@@ -64,8 +68,11 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     });
   }
   try {
+    const rule = autoThreads({ cpuMathCores: llama.cpuMathCores, activeBytes: facts.activeBytes });
+    // On a GPU the CPU threads matter little; on the CPU, small models get their count measured.
     const threads =
-      options.threads ?? autoThreads({ cpuMathCores: llama.cpuMathCores, activeBytes: facts.activeBytes });
+      options.threads ??
+      (llama.gpu === false ? await measuredAutoThreads(model, rule, facts.activeBytes) : rule);
     const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, model.trainContextSize);
     const context = await model.createContext({ contextSize, threads, sequences: 1 });
     const info: EngineModelInfo = {

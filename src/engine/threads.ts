@@ -3,10 +3,11 @@
  * (llama.cpp's own default), never node-llama-cpp's max(cores, 4), which oversubscribes small machines — on the
  * 2-core test machine 3 or 4 threads decode the tiny gpt-oss at 3 tok/s against 144 on 1 and 204 on 2.
  *
- * Measured with `npm run bench:engine` (prebuilt CPU binary, quiet machine): 2 threads beat 1 for the tiny model
- * too (204 vs 144 tok/s decode, 12.0k vs 9.3k prefill), so there is no small-model exception. Under heavy
- * contention from other processes 1 thread can win; the test suite, which runs many files at once, pins 1 thread
- * for that reason (test/support/llama.ts), and users can pass `threads`.
+ * Measured with `npm run bench:engine` (prebuilt CPU binary, quiet machine): on one host 2 threads beat 1 for the
+ * tiny model too (204 vs 144 tok/s decode), on another 1 beat 2 by 6× (585 vs 90): small models therefore get
+ * their count measured at load (thread-probe.ts), and this rule is what larger ones use. Under heavy contention
+ * from other processes 1 thread can win; the test suite, which runs many files at once, pins 1 thread for that
+ * reason (test/support/llama.ts), and users can pass `threads`.
  */
 /** A tensor's name and data size, as the GGUF reader gives them. */
 export interface TensorSize {
