@@ -14,18 +14,8 @@ import { swigluOaiBackward } from "./swiglu-oai.js";
 import type { Workspace } from "./workspace.js";
 
 /**
- * The summed loss weight of a sequence: position t predicts token t+1 with weight lossMask[t+1] (0: given, not
- * trained; 1: trained; more: a token that decides the turn, see TokenExample).
- */
-export function trainedWeight(lossMask: Uint8Array, rows: number): number {
-  let n = 0;
-  for (let t = 1; t < rows; t++) n += lossMask[t] as number;
-  return n;
-}
-
-/**
  * Adds `gradientScale` × ∂(Σ weight × token loss)/∂θ into `grad` and returns that weighted loss sum, unscaled
- * (divide by trainedWeight for the mean).
+ * (train-toy.ts divides a batch's sum by the batch's summed weight).
  */
 export function accumulateSequenceGradient(
   p: ModelParams,
