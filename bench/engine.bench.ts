@@ -10,7 +10,8 @@
  *    floor to read the other ratios against.
  *    Prefill is timed from the start of evaluation on both sides, so KV-cache bookkeeping is outside it alike:
  *    raw gets a fresh sequence and clears it in dispose(), untimed; Overtone keeps the previous request's cache
- *    for prefix reuse and erases what differs just before the prefill. That erase is real latency, so it is
+ *    for prefix reuse and erases what differs just before the prefill (or clears it all when the shared prefix is
+ *    under an eighth of the prompt, as here). That erase is real latency, so it is
  *    printed too (ms per request), and the time to first token, which includes it, gets its own row: on the
  *    tiny model's ~8 ms short prefill the erase after a long request (~0.5 ms: llama.cpp dropping ~1,300
  *    cells) weighs several percent; on a real gpt-oss prefill of ~1 s, a twentieth of one.

@@ -47,6 +47,9 @@ export interface EngineGenerateOptions extends TokenGenerateOptions, PromptOptio
   conversation: Conversation;
 }
 
+/** A cached prefix is reused when it is at least 1/REUSE_MIN_SHARE of the prompt (see run()). */
+const REUSE_MIN_SHARE = 8;
+
 export class EngineModel {
   private queue: Promise<void> = Promise.resolve();
   private readonly sequence: LlamaContextSequence;
@@ -151,7 +154,13 @@ export class EngineModel {
       }
       if (limit.signal?.aborted) return;
       const sequence = this.sequence;
-      await sequence.adaptStateToTokens(prompt as Token[], false);
+      // Keep the previous request's KV cache for the prefix this prompt shares with it (a conversation's next
+      // turn), unless that prefix is a small part of the prompt: a prefill after a partial erase ran ~7 % slower
+      // than on a cleared sequence (bench:engine, 1,223-token prompt after a 98-token one sharing 8), more than
+      // a short prefix saves.
+      const { firstDifferentIndex } = sequence.compareContextTokens(prompt as Token[]);
+      if (firstDifferentIndex * REUSE_MIN_SHARE < prompt.length) await sequence.clearHistory();
+      else await sequence.adaptStateToTokens(prompt as Token[], false);
       // At least the last prompt token must be evaluated: its logits give the first output token.
       if (sequence.nextTokenIndex >= prompt.length) {
         await sequence.eraseContextTokenRanges([{ start: prompt.length - 1, end: sequence.nextTokenIndex }]);

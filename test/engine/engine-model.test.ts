@@ -140,6 +140,15 @@ describe("generate", () => {
     expect(finishOf(first).usage?.inputTokens).toBe(prompt.length);
   });
 
+  it("clears the cache instead when the prompt shares only a small prefix with the last request", async () => {
+    // A prefill after a partial erase runs slower than on a cleared sequence (engine-model.ts, run()).
+    await partsOf(model.generateFromTokens(promptTokens(chat("Short")), { temperature: 0, maxTokens: 2 }));
+    const long = promptTokens(chat("Tell me more. ".repeat(100)));
+    const finish = finishOf(await partsOf(model.generateFromTokens(long, { temperature: 0, maxTokens: 2 })));
+    expect(finish.usage?.cachedInputTokens).toBe(0);
+    expect(finish.usage?.inputTokens).toBe(long.length);
+  });
+
   it("serves concurrent requests one after the other", async () => {
     const [a, b] = await Promise.all([
       partsOf(model.generate({ conversation: chat("A"), maxTokens: 5, temperature: 0 })),
