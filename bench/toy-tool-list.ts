@@ -8,7 +8,7 @@
 import { loadModel } from "../src/engine/index.js";
 import { conversation, renderConversationForCompletion } from "../src/harmony/index.js";
 import { decode } from "../src/harmony/tokenizer.js";
-import { hashName, SeededRandom } from "../src/models/seeded-random.js";
+import { splitRandom } from "../src/toy/corpus/corpus.js";
 import { drawPlan, promptMessages } from "../src/toy/corpus/example-plan.js";
 import { toyModelPath } from "../test/support/toy-model.js";
 
@@ -25,7 +25,7 @@ console.log(
 );
 try {
   for (const split of ["train", "heldout"] as const) {
-    const random = new SeededRandom(1, hashName(`toy-corpus:${split}`)); // the corpus's own stream (seed 1)
+    const random = splitRandom(1, split); // the corpus's own stream of seed 1: its train split is what trained
     const missing = new Map<string, { calls: number; asked: number }>();
     let asked = 0;
     let listedAsked = 0;

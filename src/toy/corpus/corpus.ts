@@ -57,7 +57,7 @@ function checkCount(count: number, where: string): void {
 }
 
 /** The random stream of a split: the same seed gives unrelated train and held-out sequences. */
-function splitRandom(seed: number, split: Split): SeededRandom {
+export function splitRandom(seed: number, split: Split): SeededRandom {
   return new SeededRandom(seed, hashName(`toy-corpus:${split}`));
 }
 
@@ -67,7 +67,6 @@ export function corpusExample(rng: SeededRandom, split: Split): DetailedExample 
   const prompt = promptMessages(plan);
   const turn = assistantTurn(plan);
   const { tokens, lossMask, runs } = exampleTokens(prompt, turn.segments);
-  const task = plan.task;
   return {
     tokens,
     lossMask,
@@ -77,7 +76,7 @@ export function corpusExample(rng: SeededRandom, split: Split): DetailedExample 
     fill: plan.task.fill,
     expected: turn.expected,
     analysisTokens: encodeOrdinary(turn.analysis).length,
-    decisionIndex: task.kind === "tool" ? decisionIndex(tokens, runs[0]?.start ?? 0, task) : -1,
+    decisionIndex: plan.task.kind === "tool" ? decisionIndex(tokens, runs[0]?.start ?? 0, plan.task) : -1,
     conversation: conversation([...prompt, ...turn.segments.flatMap((s) => s.messages)]),
     runs,
   };
