@@ -10,8 +10,7 @@
  * included). The shared 2-core machine is noisy (±30 % between runs), so settings are measured in interleaved
  * rounds and compared by their medians.
  */
-import type { LlamaContext, LlamaModel, Token } from "node-llama-cpp";
-import type { EngineModel } from "../src/engine/index.js";
+
 import {
   developerContent,
   developerMessage,
@@ -20,7 +19,9 @@ import {
   renderConversationForCompletion,
   systemContent,
   systemMessage,
-} from "../src/harmony/index.js";
+} from "@overtone/harmony";
+import type { LlamaContext, LlamaModel, Token } from "node-llama-cpp";
+import type { EngineModel } from "../packages/overtone/src/engine/index.js";
 
 export interface Speed {
   prefill: number;

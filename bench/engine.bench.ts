@@ -20,7 +20,7 @@
  * Default model: the tiny gpt-oss of the tests — the worst case for overhead, since its decode step is the
  * shortest (a real model's step is ~100× longer, so the same per-token cost weighs ~100× less).
  */
-import { disposeEngineLlama, loadModel } from "../src/engine/index.js";
+import { disposeEngineLlama, loadModel } from "../packages/overtone/src/engine/index.js";
 import { tinyModelPath } from "../test/support/tiny-models.js";
 import { benchPrompt, fmt, median, overtoneRun, rawRun, type Speed, threadSweep } from "./engine-measure.js";
 

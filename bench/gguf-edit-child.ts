@@ -3,7 +3,8 @@
  * this process's peak RSS, printed as JSON. A separate process so the peak is the edit's alone, and so the edit
  * runs cold, as in a CLI run. With `--open-only <file>` it times opening the file (parsing its header) instead.
  */
-import { copyWithEdits, ggufValue, loadHarmonyTemplate, openGguf } from "../src/gguf/index.js";
+import { ggufValue } from "@overtone/gguf";
+import { copyWithEdits, loadHarmonyTemplate, openGguf } from "@overtone/gguf/node";
 
 const args = process.argv.slice(2);
 if (args[0] === "--open-only") {

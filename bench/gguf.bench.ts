@@ -9,13 +9,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import {
-  decodeTensorInto,
-  encodedByteLength,
-  encodeTensorInto,
-  GGML_TYPE,
-  openGguf,
-} from "../src/gguf/index.js";
+import { decodeTensorInto, encodedByteLength, encodeTensorInto, GGML_TYPE } from "@overtone/gguf";
+import { openGguf } from "@overtone/gguf/node";
 import { ggmlRow } from "../test/support/libggml.js";
 import { BENCH_DIR, mediumModelPath } from "./medium-model.js";
 

@@ -11,7 +11,7 @@ import {
   systemMessage,
   type ToolDescription,
   withFunctionTools,
-} from "../src/harmony/index.js";
+} from "@overtone/harmony";
 
 const system = systemMessage(
   systemContent({ reasoning_effort: "High", conversation_start_date: "2026-11-22" }),

@@ -9,8 +9,8 @@ import {
   renderConversation,
   renderConversationForCompletion,
   StreamableParser,
-} from "../src/harmony/index.js";
-import { clearPieceCache } from "../src/harmony/render-pieces.js";
+} from "@overtone/harmony";
+import { clearPieceCache } from "../packages/harmony/src/render-pieces.js";
 import { loadHarmonyOracle } from "../test/oracle/harmony-oracle.js";
 import { fiftyTurns, shortChat, toolHeavy } from "./harmony-corpus.js";
 import { measure, printTable, type Row } from "./measure.js";

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeTinyGptOss } from "../src/models/index.js";
+import { makeTinyGptOss } from "@overtone/makers";
 
 export const BENCH_DIR = join(tmpdir(), "overtone-bench-gguf");
 

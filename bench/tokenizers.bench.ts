@@ -8,7 +8,7 @@ import { encode as gptTokenizerEncode } from "gpt-tokenizer/encoding/o200k_base"
 import { Tiktoken } from "js-tiktoken/lite";
 import o200k from "js-tiktoken/ranks/o200k_base";
 import { get_encoding } from "tiktoken";
-import { encodeOrdinary } from "../src/harmony/tokenizer.js";
+import { encodeOrdinary } from "../packages/harmony/src/tokenizer.js";
 import { measure, printTable } from "./measure.js";
 
 const dir = new URL("../test/fixtures/harmony/", import.meta.url);

@@ -4,7 +4,7 @@
  * The greedy run is also a test (test/toy/toy-behaviour.test.ts); the T=1 rates are reported here, and every
  * case's problems under each report.
  */
-import { formatToyReport } from "../src/toy/eval/index.js";
+import { formatToyReport } from "../packages/toy/src/eval/index.js";
 import { evaluateToyFile } from "../test/support/toy-eval.js";
 import { toyModelPath } from "../test/support/toy-model.js";
 

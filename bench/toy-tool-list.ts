@@ -5,11 +5,12 @@
  * embedded engine: how many still get a call (should be none), per tool, and how many questions whose tool is
  * listed get one (should be all). The 100-case evaluation holds only ~7 such questions; this holds N per split.
  */
-import { loadModel } from "../src/engine/index.js";
-import { conversation, renderConversationForCompletion } from "../src/harmony/index.js";
-import { decode } from "../src/harmony/tokenizer.js";
-import { splitRandom } from "../src/toy/corpus/corpus.js";
-import { drawPlan, promptMessages } from "../src/toy/corpus/example-plan.js";
+
+import { conversation, renderConversationForCompletion } from "@overtone/harmony";
+import { decode } from "../packages/harmony/src/tokenizer.js";
+import { loadModel } from "../packages/overtone/src/engine/index.js";
+import { splitRandom } from "../packages/toy/src/corpus/corpus.js";
+import { drawPlan, promptMessages } from "../packages/toy/src/corpus/example-plan.js";
 import { toyModelPath } from "../test/support/toy-model.js";
 
 function flag(name: string): string | undefined {

@@ -13,12 +13,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { TOY_MANIFEST } from "../src/engine/models/index.js";
-import { makeToyGptOss, resolveToyConfig, trainToy } from "../src/toy/train/index.js";
+import { TOY_MANIFEST } from "../packages/overtone/src/engine/models/index.js";
+import { makeToyGptOss, resolveToyConfig, trainToy } from "../packages/toy/src/train/index.js";
 
 const CHECKED_STEPS = 5;
 const SEED = 1;
-const dataDir = fileURLToPath(new URL("../data/models/", import.meta.url));
+const dataDir = fileURLToPath(new URL("../packages/overtone/data/models/", import.meta.url));
 const out = join(tmpdir(), `toy-gpt-oss-${process.pid}.gguf`);
 
 const from =

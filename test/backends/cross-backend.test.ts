@@ -5,17 +5,7 @@
  * same part-sequence shape — analysis, then a tool call, `finish: tool-calls` — and, after the tool's result
  * is added to the conversation, analysis then a non-empty final answer, `finish: stop`.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Backend,
-  createEmbedded,
-  createOpenAICompatible,
-  type Route,
-} from "../../src/backends/index.js";
-import {
-  chatCompletionBody,
-  type OpenAICompatibleOptions,
-} from "../../src/backends/openai-compatible/index.js";
+
 import {
   type CollectedParts,
   type Conversation,
@@ -30,8 +20,19 @@ import {
   type ToolDescription,
   toolResult,
   withFunctionTools,
-} from "../../src/harmony/index.js";
-import { corpusTool } from "../../src/toy/corpus/index.js";
+} from "@overtone/harmony";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Backend,
+  createEmbedded,
+  createOpenAICompatible,
+  type Route,
+} from "../../packages/overtone/src/backends/index.js";
+import {
+  chatCompletionBody,
+  type OpenAICompatibleOptions,
+} from "../../packages/overtone/src/backends/openai-compatible/index.js";
+import { corpusTool } from "../../packages/toy/src/corpus/index.js";
 import {
   LLAMA_SERVER_BUILD_TIMEOUT_MS,
   type LlamaServerHandle,

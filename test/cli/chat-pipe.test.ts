@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { recorded, replay, WEATHER_TOOL } from "../replay/replay-kit.js";
 
-const BIN = fileURLToPath(new URL("../../bin/overtone.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "overtone-chat-pipe-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

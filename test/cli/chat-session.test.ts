@@ -3,19 +3,20 @@
  * exchange 003 (thinking, a weather call, "40 C", the answer), the thinking stream 001, the HTTP 500 of 009.
  * What the server received shows what the history and the effort became on the wire.
  */
-import { describe, expect, it } from "vitest";
-import { createOllama } from "../../src/backends/index.js";
-import { conversationStart } from "../../src/cli/backend-flags.js";
-import { runChatCommand } from "../../src/cli/chat/chat-commands.js";
-import { ChatRenderer } from "../../src/cli/chat/chat-renderer.js";
-import { ChatSession, type ToolCallRequest } from "../../src/cli/chat/chat-session.js";
+
 import {
   conversation,
   type Message,
   message,
   type Part,
   renderConversationForCompletionText,
-} from "../../src/harmony/index.js";
+} from "@overtone/harmony";
+import { describe, expect, it } from "vitest";
+import { createOllama } from "../../packages/overtone/src/backends/index.js";
+import { conversationStart } from "../../packages/overtone/src/cli/backend-flags.js";
+import { runChatCommand } from "../../packages/overtone/src/cli/chat/chat-commands.js";
+import { ChatRenderer } from "../../packages/overtone/src/cli/chat/chat-renderer.js";
+import { ChatSession, type ToolCallRequest } from "../../packages/overtone/src/cli/chat/chat-session.js";
 import { recorded, replay, WEATHER_TOOL } from "../replay/replay-kit.js";
 import type { ReplayServer } from "../replay/replay-server.js";
 

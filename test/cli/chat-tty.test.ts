@@ -16,7 +16,7 @@ import { loadWireFixture } from "../replay/wire-fixture.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 
 const TMUX = "/usr/bin/tmux";
-const BIN = fileURLToPath(new URL("../../bin/overtone.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
 const DIM = "\x1b[2m";
 const work = mkdtempSync(join(tmpdir(), "overtone-chat-tty-"));
 const sockets: string[] = [];

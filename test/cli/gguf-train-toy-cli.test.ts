@@ -6,9 +6,10 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chatTemplateOf, classifyChatTemplate } from "@overtone/gguf";
+import { openGguf } from "@overtone/gguf/node";
+import { GPT_OSS_VOCAB_SIZE } from "@overtone/makers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatTemplateOf, classifyChatTemplate, openGguf } from "../../src/gguf/index.js";
-import { GPT_OSS_VOCAB_SIZE } from "../../src/models/index.js";
 import { runCli } from "./run-cli.js";
 
 let dir: string;

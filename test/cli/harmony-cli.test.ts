@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { encodeWithSpecialTokens } from "../../src/harmony/tokenizer.js";
+import { encodeWithSpecialTokens } from "../../packages/harmony/src/tokenizer.js";
 import { runCli } from "./run-cli.js";
 
 const fixture = (name: string) => new URL(`../fixtures/harmony/${name}`, import.meta.url).pathname;

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FileServer, generatedBody, startFileServer } from "../engine/models/file-server.js";
 
-const bin = fileURLToPath(new URL("../../bin/overtone.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
 const cache = mkdtempSync(join(tmpdir(), "overtone-models-cli-"));
 let server: FileServer;
 const body = generatedBody(3 * 1024 * 1024);

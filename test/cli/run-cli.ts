@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const bin = fileURLToPath(new URL("../../bin/overtone.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
 
 export interface CliResult {
   status: number | null;

@@ -4,12 +4,7 @@
  * it evaluates, model listing, load errors as error parts, abort, close.
  */
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GenerateRequest } from "../../src/backends/contract.js";
-import { createEmbedded, type EmbeddedBackend } from "../../src/backends/embedded/index.js";
-import { conversationForRendering } from "../../src/backends/gpt-oss-profile.js";
-import { disposeEngineLlama } from "../../src/engine/index.js";
-import { ConfigError, InputError } from "../../src/errors/index.js";
+import { ConfigError, InputError } from "@overtone/errors";
 import {
   conversation,
   message,
@@ -17,7 +12,12 @@ import {
   renderConversationForCompletion,
   renderConversationForCompletionText,
   systemMessage,
-} from "../../src/harmony/index.js";
+} from "@overtone/harmony";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GenerateRequest } from "../../packages/overtone/src/backends/contract.js";
+import { createEmbedded, type EmbeddedBackend } from "../../packages/overtone/src/backends/embedded/index.js";
+import { conversationForRendering } from "../../packages/overtone/src/backends/gpt-oss-profile.js";
+import { disposeEngineLlama } from "../../packages/overtone/src/engine/index.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 
 let path: string;

@@ -7,16 +7,7 @@
 import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Token } from "node-llama-cpp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  disposeEngineLlama,
-  type EngineModel,
-  engineLlama,
-  loadModel,
-  promptTokens,
-} from "../../src/engine/index.js";
-import { ConfigError } from "../../src/errors/index.js";
+import { ConfigError } from "@overtone/errors";
 import {
   conversation,
   type FinishPart,
@@ -25,7 +16,16 @@ import {
   renderConversationForCompletion,
   systemContent,
   systemMessage,
-} from "../../src/harmony/index.js";
+} from "@overtone/harmony";
+import type { Token } from "node-llama-cpp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  disposeEngineLlama,
+  type EngineModel,
+  engineLlama,
+  loadModel,
+  promptTokens,
+} from "../../packages/overtone/src/engine/index.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 
 const CONTEXT = 2048;

@@ -5,12 +5,12 @@
  */
 import type { LlamaModel } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disposeEngineLlama, engineLlama } from "../../src/engine/index.js";
+import { disposeEngineLlama, engineLlama } from "../../packages/overtone/src/engine/index.js";
 import {
   measuredAutoThreads,
   PROBE_BELOW_ACTIVE_BYTES,
   probeThreads,
-} from "../../src/engine/thread-probe.js";
+} from "../../packages/overtone/src/engine/thread-probe.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 
 let model: LlamaModel;

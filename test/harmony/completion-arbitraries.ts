@@ -3,14 +3,15 @@
  * tokens spelled out), cut at EOS or not, and ways to chunk text; plus recorders that run the token parser and
  * the text parser on the same text and report what each saw.
  */
+
+import { HarmonyParseError } from "@overtone/errors";
 import fc from "fast-check";
-import { HarmonyParseError } from "../../src/errors/index.js";
-import type { MessageHeader, ParsedMessage, ParserEvent } from "../../src/harmony/parser-types.js";
-import { renderMessageText } from "../../src/harmony/render-message.js";
-import { StreamableParser } from "../../src/harmony/streamable-parser.js";
-import { type TextParserOptions, TextStreamParser } from "../../src/harmony/text-stream-parser.js";
-import { decode, encodeWithSpecialTokens } from "../../src/harmony/tokenizer.js";
-import type { Message } from "../../src/harmony/types.js";
+import type { MessageHeader, ParsedMessage, ParserEvent } from "../../packages/harmony/src/parser-types.js";
+import { renderMessageText } from "../../packages/harmony/src/render-message.js";
+import { StreamableParser } from "../../packages/harmony/src/streamable-parser.js";
+import { type TextParserOptions, TextStreamParser } from "../../packages/harmony/src/text-stream-parser.js";
+import { decode, encodeWithSpecialTokens } from "../../packages/harmony/src/tokenizer.js";
+import type { Message } from "../../packages/harmony/src/types.js";
 
 const SPECIAL_STRING =
   /<\|(?:startoftext|endoftext|return|constrain|channel|start|end|message|call|reserved_\d{6})\|>/;

@@ -12,11 +12,12 @@
  *    `Some("a b")`: the oracle's text is rewritten to v0.0.8's before comparing.
  * 4. Non-strict mode: the oracle has none (fuzz.test.ts covers it for robustness).
  */
+
+import { messageToJson, type Role, STOP_TOKENS } from "@overtone/harmony";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { messageToJson, type Role, STOP_TOKENS } from "../../src/harmony/index.js";
-import { parseMessagesFromCompletionTokens } from "../../src/harmony/parse.js";
-import { StreamableParser } from "../../src/harmony/streamable-parser.js";
+import { parseMessagesFromCompletionTokens } from "../../packages/harmony/src/parse.js";
+import { StreamableParser } from "../../packages/harmony/src/streamable-parser.js";
 import { tokenStream } from "../oracle/arbitraries.js";
 import { type Outcome, ours, PARSE_ERRORS, PROPERTY_SEED, upstream } from "../oracle/differential.js";
 import { type HarmonyOracle, type JsonObject, loadHarmonyOracle } from "../oracle/harmony-oracle.js";

@@ -4,8 +4,7 @@
  * The one exclusion: generated text has no characters newer than upstream's Unicode tables, which tokenize
  * differently (docs/harmony-upstream-differences.md §3.1; filtered in test/oracle/text-arbitraries.ts).
  */
-import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+
 import {
   conversationToJson,
   messageToJson,
@@ -15,7 +14,9 @@ import {
   renderConversationForCompletion,
   renderConversationForTraining,
   renderMessage,
-} from "../../src/harmony/index.js";
+} from "@overtone/harmony";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
 import { conversation } from "../oracle/arbitraries.js";
 import {
   describeTokenMismatch,

@@ -7,9 +7,8 @@
  *
  * Seeded (HARMONY_PROPERTY_SEED); a failure prints the stream and options to reproduce it.
  */
-import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { HarmonyParseError, TokenizerError } from "../../src/errors/index.js";
+
+import { HarmonyParseError, TokenizerError } from "@overtone/errors";
 import {
   decode,
   encodeWithSpecialTokens,
@@ -18,9 +17,11 @@ import {
   type Role,
   renderConversation,
   TextStreamParser,
-} from "../../src/harmony/index.js";
-import { parseMessagesFromCompletionTokens } from "../../src/harmony/parse.js";
-import { StreamableParser } from "../../src/harmony/streamable-parser.js";
+} from "@overtone/harmony";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseMessagesFromCompletionTokens } from "../../packages/harmony/src/parse.js";
+import { StreamableParser } from "../../packages/harmony/src/streamable-parser.js";
 import { conversation, partialUtf8Tokens, TOKEN, tokenStream } from "../oracle/arbitraries.js";
 import { PROPERTY_SEED } from "../oracle/differential.js";
 

@@ -3,12 +3,15 @@
  * of a parse kind in inline-vectors.json, checked as upstream's tests check them (strict and non-strict).
  */
 import { readFileSync } from "node:fs";
+import { HarmonyParseError } from "@overtone/errors";
 import { describe, expect, it } from "vitest";
-import { HarmonyParseError } from "../../src/errors/index.js";
-import { parseCompletionTokens, parseMessagesFromCompletionTokens } from "../../src/harmony/parse.js";
-import { StreamableParser } from "../../src/harmony/streamable-parser.js";
-import { encodeOrdinary, encodeWithSpecialTokens } from "../../src/harmony/tokenizer.js";
-import type { Message, Role } from "../../src/harmony/types.js";
+import {
+  parseCompletionTokens,
+  parseMessagesFromCompletionTokens,
+} from "../../packages/harmony/src/parse.js";
+import { StreamableParser } from "../../packages/harmony/src/streamable-parser.js";
+import { encodeOrdinary, encodeWithSpecialTokens } from "../../packages/harmony/src/tokenizer.js";
+import type { Message, Role } from "../../packages/harmony/src/types.js";
 
 const FIXTURES = new URL("../fixtures/harmony/", import.meta.url);
 

@@ -6,9 +6,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseCompletionTokens } from "../../src/harmony/parse.js";
-import type { ParserOptions } from "../../src/harmony/parser-types.js";
-import { StreamableParser } from "../../src/harmony/streamable-parser.js";
+import { parseCompletionTokens } from "../../packages/harmony/src/parse.js";
+import type { ParserOptions } from "../../packages/harmony/src/parser-types.js";
+import { StreamableParser } from "../../packages/harmony/src/streamable-parser.js";
 import { partialUtf8Tokens, TOKEN, tokenStream } from "../oracle/arbitraries.js";
 import { PROPERTY_SEED } from "../oracle/differential.js";
 

@@ -4,7 +4,6 @@
  * text-equal files against the decoded render, both after right-trimming the file.
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
 import {
   channelConfig,
   conversation,
@@ -31,7 +30,8 @@ import {
   withBrowserTool,
   withFunctionTools,
   withPythonTool,
-} from "../../src/harmony/index.js";
+} from "@overtone/harmony";
+import { describe, expect, it } from "vitest";
 
 const FIXTURES = new URL("../fixtures/harmony/", import.meta.url);
 

@@ -6,8 +6,8 @@
 import fc from "fast-check";
 import { get_encoding } from "tiktoken";
 import { afterAll, describe, expect, it } from "vitest";
-import { encodeOrdinaryFallback } from "../../src/harmony/bpe-fallback.js";
-import { decode, encodeOrdinary } from "../../src/harmony/tokenizer.js";
+import { encodeOrdinaryFallback } from "../../packages/harmony/src/bpe-fallback.js";
+import { decode, encodeOrdinary } from "../../packages/harmony/src/tokenizer.js";
 
 const tiktoken = get_encoding("o200k_base");
 afterAll(() => tiktoken.free());

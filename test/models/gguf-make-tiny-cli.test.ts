@@ -2,11 +2,12 @@
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { InputError } from "@overtone/errors";
+import { plainValue } from "@overtone/gguf";
+import { openGguf } from "@overtone/gguf/node";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { integerFlag, registerGgufMakeTiny } from "../../src/cli/gguf-make-tiny.js";
-import { InputError } from "../../src/errors/index.js";
-import { openGguf, plainValue } from "../../src/gguf/index.js";
+import { integerFlag, registerGgufMakeTiny } from "../../packages/overtone/src/cli/gguf-make-tiny.js";
 
 let dir: string;
 beforeAll(async () => {

@@ -8,16 +8,8 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  ChatMLChatWrapper,
-  HarmonyChatWrapper,
-  type LlamaModel,
-  readGgufFileInfo,
-  resolveChatWrapper,
-  type Token,
-} from "node-llama-cpp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classifyChatTemplate, loadHarmonyTemplate, openGguf, plainValue } from "../../src/gguf/index.js";
+import { classifyChatTemplate, plainValue } from "@overtone/gguf";
+import { loadHarmonyTemplate, openGguf } from "@overtone/gguf/node";
 import {
   conversation,
   decodeUtf8,
@@ -29,13 +21,22 @@ import {
   renderConversationForCompletion,
   systemContent,
   systemMessage,
-} from "../../src/harmony/index.js";
+} from "@overtone/harmony";
 import {
   GPT_OSS_VOCAB_SIZE,
   gptOssTensorPlan,
   makeTinyGptOss,
   resolveTinyGptOssOptions,
-} from "../../src/models/index.js";
+} from "@overtone/makers";
+import {
+  ChatMLChatWrapper,
+  HarmonyChatWrapper,
+  type LlamaModel,
+  readGgufFileInfo,
+  resolveChatWrapper,
+  type Token,
+} from "node-llama-cpp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, disposeTestLlama, llamaLog, loadTestModel } from "../support/llama.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 

@@ -18,8 +18,8 @@ import type {
   SystemContent,
   ToolDescription,
   ToolNamespaceConfig,
-} from "../../src/harmony/types.js";
-import { REASONING_EFFORTS, ROLES } from "../../src/harmony/types.js";
+} from "../../packages/harmony/src/types.js";
+import { REASONING_EFFORTS, ROLES } from "../../packages/harmony/src/types.js";
 import { toolParameters } from "./schema-arbitraries.js";
 import { identifier, multilineText, text } from "./text-arbitraries.js";
 

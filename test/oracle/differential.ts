@@ -2,7 +2,7 @@
  * Shared machinery of the differential tests: run one operation on both sides, classify the outcome, and say
  * precisely where two token sequences part ways (decoded, with special tokens spelled out).
  */
-import { HarmonyParseError, HarmonyRenderError, TokenizerError } from "../../src/errors/index.js";
+import { HarmonyParseError, HarmonyRenderError, TokenizerError } from "@overtone/errors";
 import { type HarmonyOracle, OracleError } from "./harmony-oracle.js";
 
 /** The seed of every property test here: fixed so failures reproduce; override with HARMONY_PROPERTY_SEED. */

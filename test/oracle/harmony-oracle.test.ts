@@ -4,9 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { systemContent } from "../../src/harmony/builders.js";
-import { browserTool, pythonTool } from "../../src/harmony/builtin-tools.js";
-import { conversationToJson } from "../../src/harmony/json.js";
+import { systemContent } from "../../packages/harmony/src/builders.js";
+import { browserTool, pythonTool } from "../../packages/harmony/src/builtin-tools.js";
+import { conversationToJson } from "../../packages/harmony/src/json.js";
 import {
   checkTiktokenHash,
   type HarmonyOracle,

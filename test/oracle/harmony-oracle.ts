@@ -21,7 +21,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { JsHarmonyEncoding, JsStreamableParser } from "openai-harmony";
-import type { JsonValue, Role } from "../../src/harmony/types.js";
+import type { JsonValue, Role } from "../../packages/harmony/src/types.js";
 import { asOracleError, OracleStreamableParser } from "./oracle-streamable-parser.js";
 
 export { asOracleError, OracleError, OracleStreamableParser } from "./oracle-streamable-parser.js";

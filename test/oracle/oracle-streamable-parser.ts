@@ -6,7 +6,7 @@
  * The WASM parser always takes a role and has no `process_eos`; see harmony-oracle.ts for how both are filled.
  */
 import type { JsStreamableParser } from "openai-harmony";
-import type { JsonValue, Role } from "../../src/harmony/types.js";
+import type { JsonValue, Role } from "../../packages/harmony/src/types.js";
 
 /** An error raised by the upstream WASM (which throws bare strings), carrying upstream's message. */
 export class OracleError extends Error {

@@ -7,7 +7,7 @@
  * `const`, …) and malformed shapes (`type: 5`, `oneOf: "x"`, `properties: []`, non-object schemas).
  */
 import fc from "fast-check";
-import type { JsonValue } from "../../src/harmony/types.js";
+import type { JsonValue } from "../../packages/harmony/src/types.js";
 import { identifier, jsonValue, multilineText, text } from "./text-arbitraries.js";
 
 type Schema = JsonValue;

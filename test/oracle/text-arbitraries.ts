@@ -5,7 +5,7 @@
  * valid text, and the WASM oracle would see them as U+FFFD.
  */
 import fc from "fast-check";
-import type { JsonValue } from "../../src/harmony/types.js";
+import type { JsonValue } from "../../packages/harmony/src/types.js";
 import { hasNewerUnicode } from "./newer-unicode.js";
 
 export const SPECIAL_TOKEN_STRINGS = [

@@ -5,7 +5,7 @@
  * part of a UTF-8 character, ids no tokenizer knows, missing `<|message|>`, and truncation anywhere.
  */
 import fc from "fast-check";
-import { encodeOrdinary, tokenBytes } from "../../src/harmony/tokenizer.js";
+import { encodeOrdinary, tokenBytes } from "../../packages/harmony/src/tokenizer.js";
 import { identifier, text } from "./text-arbitraries.js";
 
 export const TOKEN = {

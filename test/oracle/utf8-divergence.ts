@@ -6,7 +6,7 @@
  * token, the held-back bytes are either empty or an unfinished start of a single character, and nothing is
  * held back when the message ends. This tracker says when that stops being true.
  */
-import { isKnownToken, tokenBytes } from "../../src/harmony/tokenizer.js";
+import { isKnownToken, tokenBytes } from "../../packages/harmony/src/tokenizer.js";
 
 /** Rust's `Utf8Error` for `bytes` (`errorLen` undefined: cut off at the end), or null when they are valid. */
 export function utf8Error(

@@ -3,7 +3,7 @@
  * exchanges in test/fixtures/wire/, closed after each test with its list of problems asserted empty; stream
  * helpers; and the conversations and tool of the recorded client (charmbracelet/fantasy).
  */
-import { afterEach, expect } from "vitest";
+
 import {
   type Conversation,
   conversation,
@@ -13,7 +13,8 @@ import {
   type Part,
   systemContent,
   systemMessage,
-} from "../../src/harmony/index.js";
+} from "@overtone/harmony";
+import { afterEach, expect } from "vitest";
 import {
   type ReplayRoute,
   type ReplayServer,

@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GGML_TYPE, tensorByteSize } from "../../src/gguf/ggml-types.js";
-import type { GgufMetadata, GgufValue } from "../../src/gguf/gguf-values.js";
+import { GGML_TYPE, tensorByteSize } from "../../packages/gguf/src/ggml-types.js";
+import type { GgufMetadata, GgufValue } from "../../packages/gguf/src/gguf-values.js";
 
 /** Every scalar type at its limits, and arrays of each (ggml-compatible: no nested arrays). */
 export function sampleMetadata(): GgufMetadata {

@@ -7,8 +7,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import koffi from "koffi";
-import type { GgufArray, GgufValue } from "../../src/gguf/gguf-values.js";
-import { GGUF_VALUE_TYPE, ggufValueTypeName } from "../../src/gguf/gguf-values.js";
+import type { GgufArray, GgufValue } from "../../packages/gguf/src/gguf-values.js";
+import { GGUF_VALUE_TYPE, ggufValueTypeName } from "../../packages/gguf/src/gguf-values.js";
 
 export const LIBGGML_DIR = fileURLToPath(
   new URL("../../node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/", import.meta.url),

@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { mkdir, open, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { makeTinyGptOss, resolveTinyGptOssOptions, type TinyGptOssOptions } from "../../src/models/index.js";
+import { makeTinyGptOss, resolveTinyGptOssOptions, type TinyGptOssOptions } from "@overtone/makers";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const TEST_MODEL_DIR = join(ROOT, ".cache", "test-models");

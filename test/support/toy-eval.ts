@@ -3,16 +3,17 @@
  * corpus, each turn rendered by Overtone and generated from exact ids, scored by src/toy/eval. Shared by the
  * behaviour tests and `npm run eval:toy`.
  */
-import { type EngineModel, loadModel } from "../../src/engine/index.js";
-import { renderConversationForCompletion } from "../../src/harmony/index.js";
-import { heldOutCases } from "../../src/toy/corpus/index.js";
+
+import { renderConversationForCompletion } from "@overtone/harmony";
+import { type EngineModel, loadModel } from "../../packages/overtone/src/engine/index.js";
+import { heldOutCases } from "../../packages/toy/src/corpus/index.js";
 import {
   type CaseScore,
   type GenerateTurn,
   scoreCase,
   summarize,
   type ToyReport,
-} from "../../src/toy/eval/index.js";
+} from "../../packages/toy/src/eval/index.js";
 
 export interface ToyEvalOptions {
   /** Held-out cases (default 100). */

@@ -4,8 +4,9 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { resolveModel } from "../../src/engine/models/index.js";
-import { copyWithEdits, ggufValue, loadChatmlTemplate } from "../../src/gguf/index.js";
+import { ggufValue } from "@overtone/gguf";
+import { copyWithEdits, loadChatmlTemplate } from "@overtone/gguf/node";
+import { resolveModel } from "../../packages/overtone/src/engine/models/index.js";
 import { TEST_MODEL_DIR } from "./tiny-models.js";
 
 let toy: Promise<string> | undefined;

@@ -9,22 +9,23 @@
  * The last test shows the comparison has teeth: each plausible mistake (no sinks, the wrong layers sliding,
  * a window off by one, plain RoPE for YaRN, a tied output, …) moves these models' logits far past 2e-4.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import {
   conversation,
   encodeOrdinary,
   encodeWithSpecialTokens,
   message,
   renderConversationForCompletion,
-} from "../../src/harmony/index.js";
-import type { TinyGptOssOptions } from "../../src/models/index.js";
+} from "@overtone/harmony";
+import type { TinyGptOssOptions } from "@overtone/makers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   emptyForwardStats,
   loadReferenceModel,
   type ReferenceModel,
   referenceFinalHidden,
   referenceForward,
-} from "../../src/toy/reference/index.js";
+} from "../../packages/toy/src/reference/index.js";
 import { disposeTestLlama, loadTestModel, logitsAtEveryPosition } from "../support/llama.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 

@@ -6,11 +6,12 @@
  * - The same weights behind a ChatML template, served by llama-server's chat API, lose that structure: no
  *   reasoning channel, no tool calls — field report 000, reproduced on purpose.
  */
+
+import { collectParts } from "@overtone/harmony";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createOpenAICompatible } from "../../src/backends/index.js";
-import { collectParts } from "../../src/harmony/index.js";
-import { heldOutCases } from "../../src/toy/corpus/index.js";
-import { formatToyReport, TOY_TARGETS } from "../../src/toy/eval/index.js";
+import { createOpenAICompatible } from "../../packages/overtone/src/backends/index.js";
+import { heldOutCases } from "../../packages/toy/src/corpus/index.js";
+import { formatToyReport, TOY_TARGETS } from "../../packages/toy/src/eval/index.js";
 import { LLAMA_SERVER_BUILD_TIMEOUT_MS, startLlamaServer } from "../support/llama-server.js";
 import { evaluateToyFile } from "../support/toy-eval.js";
 import { toyChatmlModelPath, toyModelPath } from "../support/toy-model.js";

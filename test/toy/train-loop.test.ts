@@ -7,12 +7,12 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ConfigError } from "@overtone/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/errors/index.js";
-import { generateCorpus } from "../../src/toy/corpus/index.js";
-import { exportToyGguf } from "../../src/toy/train/export-gguf.js";
-import { type TrainToyOptions, trainToy } from "../../src/toy/train/train-toy.js";
-import { buildTrainingSet, type TrainingSet } from "../../src/toy/train/training-set.js";
+import { generateCorpus } from "../../packages/toy/src/corpus/index.js";
+import { exportToyGguf } from "../../packages/toy/src/train/export-gguf.js";
+import { type TrainToyOptions, trainToy } from "../../packages/toy/src/train/train-toy.js";
+import { buildTrainingSet, type TrainingSet } from "../../packages/toy/src/train/training-set.js";
 
 let dir: string;
 let trainingSet: TrainingSet;

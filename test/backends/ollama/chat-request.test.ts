@@ -1,7 +1,6 @@
 /** The Harmony conversation → `/api/chat` request mapping (no server needed: pure functions). */
-import { describe, expect, it } from "vitest";
-import { chatMessages, chatRequestBody, ollamaTools } from "../../../src/backends/ollama/chat-request.js";
-import { InputError } from "../../../src/errors/index.js";
+
+import { InputError } from "@overtone/errors";
 import {
   conversation,
   developerContent,
@@ -13,7 +12,13 @@ import {
   withBrowserTool,
   withFunctionTools,
   withPythonTool,
-} from "../../../src/harmony/index.js";
+} from "@overtone/harmony";
+import { describe, expect, it } from "vitest";
+import {
+  chatMessages,
+  chatRequestBody,
+  ollamaTools,
+} from "../../../packages/overtone/src/backends/ollama/chat-request.js";
 import { WEATHER_TOOL } from "./ollama-replay.js";
 
 describe("chatMessages", () => {

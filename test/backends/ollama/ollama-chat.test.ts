@@ -1,6 +1,7 @@
 /** The chat route (`/api/chat`) against recorded Ollama streams (fixtures 001–004, 012, 102). */
+
+import { collectParts, type FinishPart } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import { collectParts, type FinishPart } from "../../../src/harmony/index.js";
 import {
   ollama,
   partsOf,

@@ -1,7 +1,8 @@
 /** Failures, never silent: error lines (008, 011), HTTP 500s (009, 010), cut-off streams, no server, abort. */
+
+import { BackendError, ConfigError } from "@overtone/errors";
+import type { ErrorPart, FinishPart, Part } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import { BackendError, ConfigError } from "../../../src/errors/index.js";
-import type { ErrorPart, FinishPart, Part } from "../../../src/harmony/index.js";
 import { startReplayServer } from "../../replay/replay-server.js";
 import { bodyChunks, loadWireFixture } from "../../replay/wire-fixture.js";
 import { ollama, partsOf, portugueseGreeting, recorded, replay } from "./ollama-replay.js";

@@ -3,8 +3,9 @@
  * chat for a model whose template is Harmony or unknown, raw with a notice for a gpt-oss model with a ChatML
  * template (field report 000).
  */
+
+import { collectParts } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import { collectParts } from "../../../src/harmony/index.js";
 import { ollama, portugueseGreeting, recorded, replay } from "./ollama-replay.js";
 
 const SHOW = "007-ollama-api-show-gptoss.txt";

@@ -3,9 +3,10 @@
  * general: stripped special tokens (103, 104), fields Ollama parsed itself (005, 006), and the "empty response"
  * of field report 004 (101).
  */
+
+import { collectParts, renderConversationForCompletionText } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import { rawConversation } from "../../../src/backends/ollama/generate-request.js";
-import { collectParts, renderConversationForCompletionText } from "../../../src/harmony/index.js";
+import { rawConversation } from "../../../packages/overtone/src/backends/ollama/generate-request.js";
 import { bodyChunks, loadWireFixture } from "../../replay/wire-fixture.js";
 import { ollama, portugueseGreeting, recorded, replay, WEATHER_TOOL } from "./ollama-replay.js";
 

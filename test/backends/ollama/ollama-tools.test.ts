@@ -1,5 +1,5 @@
 /** Tool calls through `/api/chat`: a whole round trip against the recorded two-turn exchanges 003 and 004. */
-import { describe, expect, it } from "vitest";
+
 import {
   collectParts,
   conversation,
@@ -9,7 +9,8 @@ import {
   systemContent,
   systemMessage,
   withFunctionTools,
-} from "../../../src/harmony/index.js";
+} from "@overtone/harmony";
+import { describe, expect, it } from "vitest";
 import { loadWireFixture, requestJson } from "../../replay/wire-fixture.js";
 import { ollama, recorded, replay, WEATHER_TOOL } from "./ollama-replay.js";
 

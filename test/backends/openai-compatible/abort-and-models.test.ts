@@ -1,8 +1,12 @@
 /** Abort against a replayed stream that stays open (031), and model listing (036's documented /props). */
+
+import { ConfigError } from "@overtone/errors";
+import type { FinishPart, Part } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import { modelsFromAnswer, serverRoot } from "../../../src/backends/openai-compatible/index.js";
-import { ConfigError } from "../../../src/errors/index.js";
-import type { FinishPart, Part } from "../../../src/harmony/index.js";
+import {
+  modelsFromAnswer,
+  serverRoot,
+} from "../../../packages/overtone/src/backends/openai-compatible/index.js";
 import { bodyText, loadWireFixture } from "../../replay/wire-fixture.js";
 import { openai, portugueseGreeting, recorded, replay } from "./openai-replay.js";
 

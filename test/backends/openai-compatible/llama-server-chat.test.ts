@@ -1,7 +1,8 @@
 /** llama-server's Chat Completions, replayed from recorded traffic (fixtures 030–035; build b7010/b9554). */
+
+import { BackendError } from "@overtone/errors";
+import { collectParts, type ErrorPart, type FinishPart, message } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import { BackendError } from "../../../src/errors/index.js";
-import { collectParts, type ErrorPart, type FinishPart, message } from "../../../src/harmony/index.js";
 import {
   openai,
   partsOf,

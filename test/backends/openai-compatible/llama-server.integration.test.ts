@@ -4,10 +4,8 @@
  * what is sent (effort, prompt ids), what comes back (a stream that ends in `finish` with usage and timings,
  * `length` at the budget), and that an abort stops the server's work.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Backend, createOpenAICompatible } from "../../../src/backends/index.js";
-import { chatCompletionBody, completionBody } from "../../../src/backends/openai-compatible/index.js";
-import { BackendError } from "../../../src/errors/index.js";
+
+import { BackendError } from "@overtone/errors";
 import {
   conversation,
   developerContent,
@@ -18,7 +16,13 @@ import {
   renderConversationForCompletionText,
   systemContent,
   systemMessage,
-} from "../../../src/harmony/index.js";
+} from "@overtone/harmony";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Backend, createOpenAICompatible } from "../../../packages/overtone/src/backends/index.js";
+import {
+  chatCompletionBody,
+  completionBody,
+} from "../../../packages/overtone/src/backends/openai-compatible/index.js";
 import {
   LLAMA_SERVER_BUILD_TIMEOUT_MS,
   type LlamaServerHandle,

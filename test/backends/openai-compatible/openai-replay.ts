@@ -3,11 +3,12 @@
  * request bodies, and a backend pointed at a replay server (020–037 vLLM and llama-server, 040 LM Studio, 13x
  * derived).
  */
+
+import type { Part } from "@overtone/harmony";
 import {
   createOpenAICompatible,
   type OpenAICompatibleOptions,
-} from "../../../src/backends/openai-compatible/index.js";
-import type { Part } from "../../../src/harmony/index.js";
+} from "../../../packages/overtone/src/backends/openai-compatible/index.js";
 import type { ReplayServer } from "../../replay/replay-server.js";
 import { loadWireFixture } from "../../replay/wire-fixture.js";
 

@@ -3,8 +3,9 @@
  * re-parsed into channels and tool calls; an empty answer says why. Fixtures 130–133 are derived from the
  * recorded llama-server streams 031 and 033 (their headers say exactly how).
  */
+
+import { collectParts, type FinishPart } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import { collectParts, type FinishPart } from "../../../src/harmony/index.js";
 import {
   openai,
   partsOf,

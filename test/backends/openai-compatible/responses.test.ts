@@ -1,7 +1,8 @@
 /** `/v1/responses` against recorded vLLM traffic (fixtures 021 stream, 022 non-stream with a function call). */
+
+import { collectParts, conversation, message, type Part } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import { responsesBody } from "../../../src/backends/openai-compatible/responses.js";
-import { collectParts, conversation, message, type Part } from "../../../src/harmony/index.js";
+import { responsesBody } from "../../../packages/overtone/src/backends/openai-compatible/responses.js";
 import { openai, partsOf, recorded, recordedRequest, replay, shapeOf, textOf } from "./openai-replay.js";
 
 const FILE_SEARCH = {

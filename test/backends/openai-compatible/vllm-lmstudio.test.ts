@@ -1,6 +1,6 @@
 /** vLLM and LM Studio, replayed from recorded traffic (fixtures 020, 023, 040), and server errors (023, 037). */
-import { describe, expect, it } from "vitest";
-import { BackendError } from "../../../src/errors/index.js";
+
+import { BackendError } from "@overtone/errors";
 import {
   collectParts,
   conversation,
@@ -10,7 +10,8 @@ import {
   message,
   systemContent,
   systemMessage,
-} from "../../../src/harmony/index.js";
+} from "@overtone/harmony";
+import { describe, expect, it } from "vitest";
 import {
   openai,
   partsOf,

@@ -7,9 +7,9 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BackendError } from "@overtone/errors";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type DownloadProgress, downloadFile } from "../../../src/engine/models/index.js";
-import { BackendError } from "../../../src/errors/index.js";
+import { type DownloadProgress, downloadFile } from "../../../packages/overtone/src/engine/models/index.js";
 import { type FileServer, generatedBody, startFileServer } from "./file-server.js";
 
 const SIZE = 1_500_000;

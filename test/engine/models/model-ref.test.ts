@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { InputError } from "@overtone/errors";
 import { describe, expect, it } from "vitest";
 import {
   cachedModelPath,
@@ -9,8 +10,7 @@ import {
   parseModelRef,
   pickGguf,
   sha256FromEtag,
-} from "../../../src/engine/models/index.js";
-import { InputError } from "../../../src/errors/index.js";
+} from "../../../packages/overtone/src/engine/models/index.js";
 
 describe("parseModelRef", () => {
   it("reads every accepted form", () => {

@@ -6,7 +6,7 @@ import {
   formatBytes,
   formatDuration,
   formatProgressLine,
-} from "../../../src/engine/models/index.js";
+} from "../../../packages/overtone/src/engine/models/index.js";
 
 function clock() {
   let t = 0;

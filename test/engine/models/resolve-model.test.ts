@@ -6,9 +6,9 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ConfigError } from "@overtone/errors";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { listCachedModels, resolveModel } from "../../../src/engine/models/index.js";
-import { ConfigError } from "../../../src/errors/index.js";
+import { listCachedModels, resolveModel } from "../../../packages/overtone/src/engine/models/index.js";
 import { type FileServer, generatedBody, refusedOrigin, startFileServer } from "./file-server.js";
 
 const body = generatedBody(300_000, 11);

@@ -4,14 +4,14 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { ConfigError } from "@overtone/errors";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   ensureToyModel,
   readToyManifest,
   resolveModel,
   TOY_MANIFEST,
-} from "../../../src/engine/models/index.js";
-import { ConfigError } from "../../../src/errors/index.js";
+} from "../../../packages/overtone/src/engine/models/index.js";
 
 let dir: string;
 beforeEach(async () => {

@@ -1,0 +1,127 @@
+/**
+ * The embedded backend: gpt-oss in this process, through llama.cpp (src/engine/). Overtone renders the Harmony
+ * prompt (the gpt-oss profile applies effort and tools, as for every raw route), the engine evaluates exactly
+ * those ids and parses the generated ids with Overtone's Harmony parser, so there is no template and no server
+ * parser to get wrong. Routes do not apply: there is no chat API, only the raw prompt.
+ *
+ * The model loads on first use (or from `ready()`), once, and serves one request at a time; a load failure
+ * (a wrong path, a file that is not gpt-oss) arrives as the stream's `error` part with a ConfigError.
+ */
+import { basename } from "node:path";
+import { InputError } from "@overtone/errors";
+import type { Part } from "@overtone/harmony";
+import { type EngineModel, type GpuChoice, loadModel } from "../../engine/index.js";
+import type { Backend, BackendCapabilities, GenerateRequest, ModelInfo } from "../contract.js";
+import { conversationForRendering, withEmptyAnswerNotice } from "../gpt-oss-profile.js";
+
+export interface EmbeddedBackendOptions {
+  /** Path of a gpt-oss GGUF, or a model already loaded with the engine's `loadModel` (then the caller owns it). */
+  model: string | EngineModel;
+  /** CPU threads; default: the engine's auto rule. */
+  threads?: number;
+  /** Context tokens; default min(16384, the model's training context). */
+  contextSize?: number;
+  gpu?: GpuChoice;
+}
+
+export interface EmbeddedBackend extends Backend {
+  /** The loaded model (loading it now if needed). Rejects with a ConfigError when it cannot load. */
+  ready(): Promise<EngineModel>;
+}
+
+export const EMBEDDED_CAPABILITIES: Readonly<BackendCapabilities> = Object.freeze({
+  rawPrompt: true,
+  nativeHarmony: true,
+  reasoningEffort: true,
+  tools: true,
+  logprobs: false,
+  tokenCounts: true,
+});
+
+export function createEmbedded(options: EmbeddedBackendOptions): EmbeddedBackend {
+  const given = typeof options.model === "string" ? undefined : options.model;
+  const path = given?.info.path ?? (options.model as string);
+  let loading: Promise<EngineModel> | undefined = given && Promise.resolve(given);
+  let closed = false;
+
+  const ready = (): Promise<EngineModel> => {
+    if (closed) return Promise.reject(new InputError("the embedded backend is closed", { where: path }));
+    loading ??= loadModel(path, {
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.contextSize !== undefined ? { contextSize: options.contextSize } : {}),
+      ...(options.gpu !== undefined ? { gpu: options.gpu } : {}),
+    });
+    // A failed load is not remembered: the next request tries again (the file may have been fixed).
+    loading.catch(() => {
+      loading = undefined;
+    });
+    return loading;
+  };
+
+  async function* stream(request: GenerateRequest): AsyncGenerator<Part, void, undefined> {
+    let model: EngineModel;
+    try {
+      model = await ready();
+      checkModelName(request.model, model);
+    } catch (error) {
+      yield { type: "error", error: error instanceof Error ? error : new Error(String(error)) };
+      return;
+    }
+    const parts = model.generate({
+      conversation: conversationForRendering(request),
+      ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...(request.topP !== undefined ? { topP: request.topP } : {}),
+      ...(request.seed !== undefined ? { seed: request.seed } : {}),
+      ...(request.signal !== undefined ? { signal: request.signal } : {}),
+    });
+    yield* withEmptyAnswerNotice(parts, () =>
+      request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {},
+    );
+  }
+
+  return {
+    kind: "embedded",
+    location: path,
+    capabilities: EMBEDDED_CAPABILITIES,
+    ready,
+    stream,
+    async listModels(): Promise<ModelInfo[]> {
+      return [modelInfo(await ready())];
+    },
+    async close(): Promise<void> {
+      closed = true;
+      const model = loading;
+      loading = undefined;
+      if (given === undefined) await (await model?.catch(() => undefined))?.dispose();
+    },
+  };
+}
+
+/** The names a request may use for the one model this backend serves: its path, file name or GGUF name. */
+function checkModelName(requested: string | undefined, model: EngineModel): void {
+  if (requested === undefined) return;
+  const { path, name } = model.info;
+  if (requested === path || requested === basename(path) || requested === name) return;
+  throw new InputError(`model "${requested}" is not the one this embedded backend serves (${path})`, {
+    where: "request.model",
+    hint: `omit model, or create another embedded backend for ${requested}`,
+  });
+}
+
+function modelInfo(model: EngineModel): ModelInfo {
+  const { info } = model;
+  return {
+    id: info.path,
+    gptOss: true,
+    template: info.template,
+    contextLength: info.contextSize,
+    details: {
+      ...(info.name !== undefined ? { name: info.name } : {}),
+      threads: info.threads,
+      gpu: info.gpu,
+      trainContextLength: info.trainContextSize,
+      loadMs: Math.round(info.loadMs),
+    },
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * The one place Overtone calls `fetch`. A thin wrapper that adds what every caller needs and fetch lacks: a
+ * timeout on connecting and the response headers (not on the body — a 13 GB download or a long stream must not be
+ * cut off), typed errors (`BackendError` with status, URL, the start of the body, whether a retry may help, and
+ * the system error code when no response came back at all) and abort that stays an abort: when the caller's
+ * signal fires, its reason is thrown unchanged so callers can tell "stopped on purpose" from "failed".
+ */
+import { BackendError } from "@overtone/errors";
+
+export interface HttpRequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: RequestInit["body"];
+  signal?: AbortSignal;
+  /** Time allowed for connecting and receiving the response headers (ms). Default 30 s; 0 disables. */
+  timeoutMs?: number;
+  /** Injected for tests and proxies; defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** `manual` returns 3xx responses as they are, so a caller can read headers on each hop. Default `follow`. */
+  redirect?: "follow" | "manual" | "error";
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** How much of an error response body is kept on the error (enough for a JSON error message, not a page). */
+const ERROR_BODY_LIMIT = 2_000;
+
+/** Statuses where the same request may succeed later (rate limits, gateway trouble, overload). */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+/** True for an error raised because an AbortSignal fired (fetch's `AbortError`, or a signal's reason). */
+export function isAbortError(error: unknown): boolean {
+  return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
+}
+
+/** The system error code behind a failed fetch (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`, …), if any. */
+export function networkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    // Dual-stack connects fail with an AggregateError holding one error per address.
+    const inner = (current as { errors?: unknown[] }).errors;
+    if (Array.isArray(inner) && inner.length > 0) {
+      const first = networkCode(inner[0]);
+      if (first !== undefined) return first;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Codes meaning no connection could be made at all: the host is unknown, refused, or unreachable. */
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "ENETDOWN",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** True when the error says the server could not be reached (offline, DNS, refused), not that it answered. */
+export function isUnreachable(error: unknown): boolean {
+  return error instanceof BackendError && error.network !== undefined && UNREACHABLE.has(error.network);
+}
+
+/** Codes of a connection that broke or never formed (as opposed to, say, a full disk while saving a body). */
+const NETWORK = new Set([
+  ...UNREACHABLE,
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTDOWN",
+  "EPROTO",
+]);
+
+/** True for a system error code that means the network failed (undici's own `UND_ERR_*` included). */
+export function isNetworkCode(code: string | undefined): boolean {
+  return (
+    code !== undefined && (NETWORK.has(code) || code.startsWith("UND_ERR") || code.startsWith("ERR_TLS"))
+  );
+}
+
+/** A fetch-level failure (no usable response, or the body broke off) as a `BackendError`. */
+export function toBackendError(error: unknown, url: string, what = "request"): BackendError {
+  if (error instanceof BackendError) return error;
+  const code = networkCode(error);
+  const detail = code ?? (error instanceof Error ? error.message : String(error));
+  return new BackendError(`${what} to ${url} failed: ${detail}`, {
+    url,
+    retryable: isNetworkCode(code),
+    network: code,
+    cause: error,
+  });
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+}
+
+/**
+ * Sends one request and returns the response whatever its status (see `ensureOk`). Throws the caller's abort
+ * reason on abort, and a `BackendError` when no response arrives (timeout, connection failure).
+ */
+export async function httpRequest(url: string, options: HttpRequestOptions = {}): Promise<Response> {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = new AbortController();
+  const signals = options.signal === undefined ? [timeout.signal] : [timeout.signal, options.signal];
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => timeout.abort(new DOMException("timed out", "TimeoutError")), timeoutMs)
+      : undefined;
+  try {
+    return await doFetch(url, {
+      method: options.method ?? "GET",
+      headers: options.headers,
+      body: options.body,
+      redirect: options.redirect ?? "follow",
+      signal: AbortSignal.any(signals),
+    });
+  } catch (error) {
+    if (options.signal?.aborted) throw abortReason(options.signal);
+    if (timeout.signal.aborted) {
+      throw new BackendError(`no response from ${url} within ${timeoutMs} ms`, {
+        url,
+        retryable: true,
+        network: "ETIMEDOUT",
+        cause: error,
+      });
+    }
+    throw toBackendError(error, url);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+/** Reads at most `limit` characters of a response body, for error messages; never throws. */
+export async function readErrorBody(
+  response: Response,
+  limit = ERROR_BODY_LIMIT,
+): Promise<string | undefined> {
+  try {
+    const text = await response.text();
+    return text.length > limit ? `${text.slice(0, limit)}…` : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Returns the response when it is 2xx; otherwise consumes the body and throws a `BackendError`. */
+export async function ensureOk(response: Response, url: string, hint?: string): Promise<Response> {
+  if (response.ok) return response;
+  const body = await readErrorBody(response);
+  throw new BackendError(`${url} answered ${response.status} ${response.statusText}`.trim(), {
+    url,
+    status: response.status,
+    body,
+    retryable: isRetryableStatus(response.status),
+    hint,
+  });
+}
+
+/** GET (or send) and parse a JSON answer; non-2xx and unparsable bodies become `BackendError`s. */
+export async function httpJson<T = unknown>(url: string, options: HttpRequestOptions = {}): Promise<T> {
+  const response = await ensureOk(
+    await httpRequest(url, { ...options, headers: { accept: "application/json", ...options.headers } }),
+    url,
+  );
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    if (options.signal?.aborted) throw abortReason(options.signal);
+    throw toBackendError(error, url, "reading the response");
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new BackendError(`${url} answered with invalid JSON`, {
+      url,
+      status: response.status,
+      body: text.slice(0, ERROR_BODY_LIMIT),
+      retryable: false,
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The flags `overtone run` and `overtone chat` share (where the model runs, which one, effort, instructions,
+ * budget, tools, threads) and what they turn into: a checked set-up, an opened backend, and the messages a
+ * conversation starts with. One place, so both commands accept and reject exactly the same things.
+ */
+import { readFile } from "node:fs/promises";
+import { InputError } from "@overtone/errors";
+import {
+  developerMessage,
+  type Message,
+  parseJsonText,
+  systemContent,
+  systemMessage,
+  type ToolDescription,
+} from "@overtone/harmony";
+import type { Command } from "commander";
+import {
+  BACKEND_KINDS,
+  type Backend,
+  type BackendKind,
+  createBackend,
+  type Effort,
+} from "../backends/index.js";
+import { createProgressRenderer } from "../engine/models/index.js";
+import { choice } from "./io.js";
+import { toolsFromJson } from "./tools-file.js";
+
+export const EFFORTS: readonly Effort[] = ["low", "medium", "high"];
+
+/** The options as commander hands them over (strings, unchecked). */
+export interface BackendFlags {
+  backend: string;
+  url?: string;
+  model?: string;
+  effort: string;
+  system?: string;
+  maxTokens?: string;
+  tools?: string;
+  threads?: string;
+  temperature?: string;
+  seed?: string;
+}
+
+/** Sampling a request carries; absent fields get gpt-oss's defaults (temperature 1, top_p 1) from the profile. */
+export interface SamplingFlags {
+  temperature?: number;
+  seed?: number;
+}
+
+/** The flags checked and the tools file read; nothing loaded or contacted yet. */
+export interface BackendSetup {
+  kind: BackendKind;
+  url?: string;
+  model?: string;
+  effort: Effort;
+  system?: string;
+  maxTokens?: number;
+  tools: ToolDescription[];
+  threads?: number;
+  sampling: SamplingFlags;
+}
+
+export function addBackendOptions(command: Command): Command {
+  return command
+    .option("--backend <kind>", `where the model runs: ${BACKEND_KINDS.join(", ")}`, "embedded")
+    .option("--url <url>", "server URL (ollama: http://127.0.0.1:11434, openai: http://127.0.0.1:8080/v1)")
+    .option(
+      "--model <model>",
+      "embedded: a .gguf path, tiny, or a Hugging Face reference (default gpt-oss-20b)",
+    )
+    .option("--effort <effort>", "reasoning effort: low, medium or high", "medium")
+    .option("--system <text>", "instructions for the model (the developer message)")
+    .option("--max-tokens <n>", "output token budget, reasoning included")
+    .option(
+      "--tools <file>",
+      "JSON file of function tools: [{name, description, parameters}] (OpenAI form accepted)",
+    )
+    .option("--threads <n>", "embedded: CPU threads (default: chosen for this machine)")
+    .option("--temperature <t>", "sampling temperature, 0 for greedy (default: gpt-oss's 1)")
+    .option("--seed <n>", "sampling seed, for answers that repeat run to run");
+}
+
+export async function backendSetup(flags: BackendFlags): Promise<BackendSetup> {
+  const kind = choice("--backend", flags.backend, BACKEND_KINDS);
+  const effort = choice("--effort", flags.effort, EFFORTS);
+  const maxTokens = flags.maxTokens === undefined ? undefined : positiveInt("--max-tokens", flags.maxTokens);
+  const threads = flags.threads === undefined ? undefined : positiveInt("--threads", flags.threads);
+  const tools = flags.tools === undefined ? [] : await readTools(flags.tools);
+  const sampling: SamplingFlags = {
+    ...(flags.temperature !== undefined ? { temperature: temperatureOf(flags.temperature) } : {}),
+    ...(flags.seed !== undefined ? { seed: nonNegativeInt("--seed", flags.seed) } : {}),
+  };
+  return {
+    kind,
+    effort,
+    tools,
+    sampling,
+    ...(flags.url !== undefined ? { url: flags.url } : {}),
+    ...(flags.model !== undefined ? { model: flags.model } : {}),
+    ...(flags.system !== undefined ? { system: flags.system } : {}),
+    ...(maxTokens !== undefined ? { maxTokens } : {}),
+    ...(threads !== undefined ? { threads } : {}),
+  };
+}
+
+/** Creates the backend, showing a download's progress on stderr (the embedded model may be fetched first). */
+export async function openBackend(setup: BackendSetup): Promise<Backend> {
+  const progress = createProgressRenderer({ label: "downloading model" });
+  try {
+    return await createBackend({
+      kind: setup.kind,
+      ...(setup.url !== undefined ? { url: setup.url } : {}),
+      ...(setup.model !== undefined ? { model: setup.model } : {}),
+      ...(setup.threads !== undefined ? { threads: setup.threads } : {}),
+      onDownloadProgress: (p) => progress.update(p),
+    });
+  } finally {
+    progress.end();
+  }
+}
+
+/** The system message (today's date) and, when there are instructions or tools, the developer message. */
+export function conversationStart(setup: Pick<BackendSetup, "system" | "tools">): Message[] {
+  const { system, tools } = setup;
+  return [
+    systemMessage(systemContent({ conversation_start_date: new Date().toISOString().slice(0, 10) })),
+    ...(system !== undefined || tools.length > 0
+      ? [
+          developerMessage({
+            ...(system !== undefined ? { instructions: system } : {}),
+            ...(tools.length > 0 ? { tools: { functions: { name: "functions", tools } } } : {}),
+          }),
+        ]
+      : []),
+  ];
+}
+
+async function readTools(path: string): Promise<ToolDescription[]> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    throw new InputError(`--tools: cannot read ${path}`, {
+      where: "--tools",
+      hint: "give a JSON file of tools",
+    });
+  }
+  return toolsFromJson(parseJsonText(text, path), path);
+}
+
+export function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new InputError(`${flag}: expected a positive whole number, found ${JSON.stringify(value)}`, {
+      where: flag,
+    });
+  }
+  return n;
+}
+
+function nonNegativeInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+    throw new InputError(
+      `${flag}: expected a whole number from 0 to 4294967295, found ${JSON.stringify(value)}`,
+      {
+        where: flag,
+      },
+    );
+  }
+  return n;
+}
+
+function temperatureOf(value: string): number {
+  const t = Number(value);
+  if (value.trim() === "" || !Number.isFinite(t) || t < 0) {
+    throw new InputError(`--temperature: expected a number ≥ 0, found ${JSON.stringify(value)}`, {
+      where: "--temperature",
+      hint: "0 is greedy; gpt-oss is meant to run at 1",
+    });
+  }
+  return t;
+}

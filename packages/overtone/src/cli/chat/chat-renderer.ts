@@ -1,0 +1,171 @@
+/**
+ * Stream parts → terminal text for `overtone chat`. Reasoning (analysis, and commentary preambles) goes on its
+ * own lines, dimmed — or, without colours, behind a `│ ` gutter so it still stands apart from the answer; the
+ * answer is plain text; a tool call is one line `→ name(arguments)`; a finish other than a plain stop and the
+ * backend's notice get one dim line each. Pure: it returns text and keeps only where the cursor is.
+ */
+import { OvertoneError } from "@overtone/errors";
+import type { Part } from "@overtone/harmony";
+
+export interface ChatRendererOptions {
+  /** ANSI styling (dim); off for NO_COLOR or when stdout is not a terminal. */
+  color: boolean;
+  /** Show the reasoning stream (default true). */
+  reasoning?: boolean;
+}
+
+const DIM = "\x1b[2m";
+const UNDIM = "\x1b[22m";
+const GUTTER = "│ ";
+
+type Block = "reasoning" | "answer" | "tool-call" | "hidden";
+
+export class ChatRenderer {
+  readonly color: boolean;
+  reasoning: boolean;
+  #atLineStart = true;
+  #block: Block | undefined;
+  #hiddenNoted = false;
+
+  constructor(options: ChatRendererOptions) {
+    this.color = options.color;
+    this.reasoning = options.reasoning ?? true;
+  }
+
+  /** The text to write for one part. */
+  render(part: Part): string {
+    switch (part.type) {
+      case "analysis-start":
+      case "commentary-start":
+        return this.#open(this.reasoning ? "reasoning" : "hidden");
+      case "analysis-delta":
+      case "commentary-delta":
+        return this.#block === "reasoning" ? this.#text(part.delta) : "";
+      case "analysis-end":
+      case "commentary-end":
+      case "final-end":
+        return this.#close();
+      case "final-start":
+        return this.#open("answer");
+      case "final-delta":
+        return this.#text(part.delta);
+      case "tool-call-start":
+        return `${this.#open("tool-call")}${this.#text(`→ ${toolLabel(part.recipient)}(`)}`;
+      case "tool-call-delta":
+        return this.#text(part.delta);
+      case "tool-call-end":
+        return `${this.#text(")")}${this.#close()}`;
+      case "finish": {
+        const lines = [finishExplanation(part.reason), part.notice && `note: ${part.notice}`];
+        this.#hiddenNoted = false;
+        return this.#endTurn() + lines.map((line) => (line ? this.info(line) : "")).join("");
+      }
+      case "error":
+        this.#hiddenNoted = false;
+        // One line, even for a server's multi-line error body: the prompt follows right below.
+        return `${this.#endTurn()}error: ${clean(describeError(part.error))
+          .trim()
+          .replace(/\s*\n\s*/g, " ")}\n`;
+    }
+  }
+
+  /** One dim line of information (command output, explanations), on a line of its own. */
+  info(text: string): string {
+    const text_ = clean(text);
+    return `${this.#lineBreak()}${this.color ? `${DIM}${text_}${UNDIM}` : text_}\n`;
+  }
+
+  /** Ends whatever is open, so the next prompt starts on a fresh line. */
+  #endTurn(): string {
+    const out = this.#close() + this.#lineBreak();
+    this.#block = undefined;
+    return out;
+  }
+
+  #open(block: Block): string {
+    let out = this.#close();
+    if (block === "hidden") {
+      this.#block = "hidden";
+      if (this.#hiddenNoted) return out;
+      this.#hiddenNoted = true;
+      return out + this.info("thinking…");
+    }
+    // The answer continues on the same line only when it was already the answer (a second final message).
+    if (block !== "answer" || this.#block !== "answer") out += this.#lineBreak();
+    this.#block = block;
+    return out;
+  }
+
+  #close(): string {
+    const block = this.#block;
+    if (block === "reasoning" || block === "tool-call") {
+      this.#block = undefined;
+      return this.#lineBreak();
+    }
+    return "";
+  }
+
+  #lineBreak(): string {
+    if (this.#atLineStart) return "";
+    this.#atLineStart = true;
+    return "\n";
+  }
+
+  /** Model text, made safe and styled for the open block. */
+  #text(raw: string): string {
+    const text = clean(raw);
+    if (text === "") return "";
+    if (this.#block !== "reasoning") {
+      this.#atLineStart = text.endsWith("\n");
+      return text;
+    }
+    if (this.color) {
+      this.#atLineStart = text.endsWith("\n");
+      return `${DIM}${text}${UNDIM}`;
+    }
+    let out = "";
+    for (const char of text) {
+      if (this.#atLineStart && char !== "\n") out += GUTTER;
+      out += char;
+      this.#atLineStart = char === "\n";
+    }
+    return out;
+  }
+}
+
+/** `functions.get_weather` → `get_weather`; built-in tools keep their namespace (`browser.search`). */
+export function toolLabel(recipient: string): string {
+  return recipient.startsWith("functions.") ? recipient.slice("functions.".length) : recipient;
+}
+
+export function finishExplanation(reason: Extract<Part, { type: "finish" }>["reason"]): string | undefined {
+  switch (reason) {
+    case "length":
+      return "stopped at the token limit (--max-tokens)";
+    case "error":
+      return "the backend reported a failed generation; this turn is not kept";
+    case "aborted":
+      return "interrupted; this turn is not kept";
+    default:
+      return undefined;
+  }
+}
+
+function describeError(error: Error): string {
+  const hint = error instanceof OvertoneError && error.hint ? ` (${error.hint})` : "";
+  return `${error.message}${hint}`;
+}
+
+/**
+ * Drops control characters other than newline and tab: model text (or a server's error body) must not be able to
+ * move the cursor, retitle the terminal or switch off the dimming. A carriage return would overwrite the line.
+ */
+export function clean(text: string): string {
+  let out = "";
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    const control = code < 0x20 || (code >= 0x7f && code < 0xa0);
+    if (!control || char === "\n" || char === "\t") out += char;
+  }
+  return out;
+}

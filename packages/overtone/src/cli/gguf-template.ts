@@ -1,0 +1,62 @@
+/**
+ * `overtone gguf template FILE`: print the chat template's class and text; with `--set harmony|chatml|@path
+ * --out NEW.gguf`, write a copy with that template and every other byte of metadata and data preserved.
+ */
+import { readFile } from "node:fs/promises";
+import { InputError } from "@overtone/errors";
+import { CHAT_TEMPLATE_KEY, chatTemplateOf, classifyChatTemplate, ggufValue } from "@overtone/gguf";
+import { copyWithEdits, loadChatmlTemplate, loadHarmonyTemplate, openGguf } from "@overtone/gguf/node";
+import type { Command } from "commander";
+import { bytes } from "./format.js";
+import { writeOut } from "./io.js";
+
+export function registerGgufTemplate(gguf: Command): void {
+  gguf
+    .command("template")
+    .description("show a GGUF's chat template, or write a copy with another one")
+    .argument("<file>", "the GGUF file (never modified)")
+    .option("--set <template>", "harmony (the official gpt-oss template), chatml, or @path to a Jinja file")
+    .option("--out <file>", "where to write the copy (required with --set)")
+    .action(async (file: string, flags: { set?: string; out?: string }) => {
+      if (flags.set === undefined) {
+        const gguf = await openGguf(file);
+        const text = chatTemplateOf(gguf.metadata);
+        await gguf.close();
+        await writeOut(`${classifyChatTemplate(text)}\n${text === undefined ? "" : `${text}\n`}`);
+        return;
+      }
+      if (flags.out === undefined) {
+        throw new InputError("--set needs --out: the input file is never modified", {
+          where: "--out",
+          hint: `e.g. --out ${file.replace(/\.gguf$/, "")}-harmony.gguf`,
+        });
+      }
+      const template = await templateText(flags.set);
+      const result = await copyWithEdits(file, flags.out, {
+        setMetadata: { [CHAT_TEMPLATE_KEY]: ggufValue.str(template) },
+      });
+      await writeOut(
+        `wrote ${result.path} (${bytes(result.bytes)}) with a ${classifyChatTemplate(template)} chat template\n`,
+      );
+    });
+}
+
+async function templateText(choice: string): Promise<string> {
+  if (choice === "harmony") return loadHarmonyTemplate();
+  if (choice === "chatml") return loadChatmlTemplate();
+  if (choice.startsWith("@")) {
+    const path = choice.slice(1);
+    try {
+      return await readFile(path, "utf8");
+    } catch {
+      throw new InputError(`--set ${choice}: cannot read ${path}`, {
+        where: "--set",
+        hint: "give @path to a readable Jinja file",
+      });
+    }
+  }
+  throw new InputError(`--set: unknown template ${JSON.stringify(choice)}`, {
+    where: "--set",
+    hint: "use harmony, chatml, or @path/to/template.jinja",
+  });
+}

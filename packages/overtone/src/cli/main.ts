@@ -1,0 +1,84 @@
+/**
+ * The `overtone` command line: wires commands together and turns errors into one line and an exit code.
+ * Only the invoked command's module is imported: the others pull in node-llama-cpp or the tokenizer's 200k-token
+ * tables, which would cost every command about a second of start-up. Help without a command loads them all.
+ */
+
+import { OvertoneError } from "@overtone/errors";
+import { Command, CommanderError } from "commander";
+
+type Register = (parent: Command) => void;
+
+const GROUPS: Record<string, { description: string; commands: Record<string, () => Promise<Register>> }> = {
+  harmony: {
+    description: "render and parse the Harmony format exactly",
+    commands: {
+      render: () => import("./harmony-render.js").then((m) => m.registerHarmonyRender),
+      parse: () => import("./harmony-parse.js").then((m) => m.registerHarmonyParse),
+    },
+  },
+  gguf: {
+    description: "inspect, repair and make GGUF model files",
+    commands: {
+      inspect: () => import("./gguf-inspect.js").then((m) => m.registerGgufInspect),
+      template: () => import("./gguf-template.js").then((m) => m.registerGgufTemplate),
+      "make-tiny": () => import("./gguf-make-tiny.js").then((m) => m.registerGgufMakeTiny),
+      "train-toy": () => import("./gguf-train-toy.js").then((m) => m.registerGgufTrainToy),
+    },
+  },
+};
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  run: () => import("./run.js").then((m) => m.registerRun),
+  chat: () => import("./chat.js").then((m) => m.registerChat),
+  models: () => import("./models.js").then((m) => m.registerModels),
+};
+
+/** The first argument that is not an option, from `from` on. */
+function operand(argv: readonly string[], from: number): string | undefined {
+  return argv.slice(from).find((a) => !a.startsWith("-"));
+}
+
+async function buildProgram(argv: readonly string[]): Promise<Command> {
+  const program = new Command("overtone")
+    .description("Make OpenAI's gpt-oss models (Harmony format) work right on your own machine.")
+    .option("--debug", "print the stack trace of errors")
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  const first = operand(argv, 2);
+  const known = first !== undefined && (first in GROUPS || first in COMMANDS);
+  for (const [name, group] of Object.entries(GROUPS)) {
+    if (known && first !== name) continue;
+    const parent = program.command(name).description(group.description).exitOverride();
+    const sub = operand(argv, argv.indexOf(name) + 1);
+    const only = sub !== undefined && sub in group.commands ? [sub] : Object.keys(group.commands);
+    for (const command of only) (await (group.commands[command] as () => Promise<Register>)())(parent);
+  }
+  for (const [name, load] of Object.entries(COMMANDS)) {
+    if (!known || first === name) (await load())(program);
+  }
+  return program;
+}
+
+try {
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message (usage errors, --help, --version).
+    return error.exitCode;
+  }
+  const debug = process.argv.includes("--debug");
+  if (error instanceof OvertoneError) {
+    const hint = error.hint ? ` (${error.hint})` : "";
+    process.stderr.write(`overtone: ${error.message}${hint}\n`);
+  } else {
+    process.stderr.write(
+      `overtone: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return error instanceof OvertoneError ? 1 : 70;
+}

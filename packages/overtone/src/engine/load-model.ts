@@ -1,0 +1,103 @@
+/**
+ * Loading a gpt-oss GGUF into llama.cpp: check the file first with Overtone's own reader (model-facts.ts: a typo
+ * or a model that is not gpt-oss is a ConfigError naming the file, not a native stack), load it once, pick the
+ * thread count (threads.ts, thread-probe.ts) and make the one context the model's requests share.
+ */
+
+import { ConfigError, InputError } from "@overtone/errors";
+import type { LlamaModel } from "node-llama-cpp";
+import { EngineModel, type EngineModelInfo } from "./engine-model.js";
+import { engineLlama, engineLog, type GpuChoice } from "./llama-runtime.js";
+import { readModelFacts } from "./model-facts.js";
+import { measuredAutoThreads } from "./thread-probe.js";
+import { autoThreads } from "./threads.js";
+
+/** Default context: room for long reasoning, without the KV cache of gpt-oss's full 131,072 tokens. */
+export const DEFAULT_CONTEXT_SIZE = 16_384;
+
+export interface LoadModelOptions {
+  /**
+   * CPU threads; default: one per physical math core (threads.ts), or for a small model on the CPU the fastest
+   * count measured at load (thread-probe.ts).
+   */
+  threads?: number;
+  /** Tokens of context (prompt plus output); default min(16384, the model's training context). */
+  contextSize?: number;
+  /** Default: use a GPU when node-llama-cpp finds a usable one. */
+  gpu?: GpuChoice;
+  signal?: AbortSignal;
+  /**
+   * How soon an abort takes effect while a long prompt is evaluated (default 250 ms): the prompt goes to
+   * llama.cpp in calls of whole 512-token batches that take about this long (prefill-pacer.ts). 0: one batch
+   * per call, the quickest abort.
+   */
+  abortWithinMs?: number;
+}
+
+export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<EngineModel> {
+  checkPositiveInteger(options.threads, "threads", "e.g. 1 for small models, or your physical core count");
+  checkPositiveInteger(options.contextSize, "contextSize", "e.g. 8192");
+  if (
+    options.abortWithinMs !== undefined &&
+    !(Number.isFinite(options.abortWithinMs) && options.abortWithinMs >= 0)
+  ) {
+    throw new InputError(`abortWithinMs: ${options.abortWithinMs} is not a number ≥ 0`, {
+      where: "abortWithinMs",
+      hint: "e.g. 250 (the default), or 0 for the quickest abort",
+    });
+  }
+  const facts = await readModelFacts(path);
+  const started = performance.now();
+  const llama = await engineLlama(options.gpu !== undefined ? { gpu: options.gpu } : {});
+  const lastLogged = engineLog().at(-1);
+  let model: LlamaModel;
+  try {
+    model = await llama.loadModel({
+      modelPath: path,
+      ...(options.signal ? { loadSignal: options.signal } : {}),
+    });
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    // llama.cpp logs the actual reason (a missing tensor, an unknown type); node-llama-cpp's error does not say.
+    const log = engineLog();
+    const fresh = lastLogged === undefined ? log : log.slice(log.lastIndexOf(lastLogged) + 1);
+    const logged = fresh.findLast((entry) => entry.level === "error")?.message;
+    const reason = [(error as Error).message, logged].filter(Boolean).join("; ");
+    throw new ConfigError(`${path}: llama.cpp could not load the model: ${reason}`, {
+      where: path,
+      hint: "check that the file is a complete gpt-oss GGUF; `overtone gguf inspect` shows what it holds",
+    });
+  }
+  try {
+    const rule = autoThreads({ cpuMathCores: llama.cpuMathCores, activeBytes: facts.activeBytes });
+    // On a GPU the CPU threads matter little; on the CPU, small models get their count measured.
+    const threads =
+      options.threads ??
+      (llama.gpu === false ? await measuredAutoThreads(model, rule, facts.activeBytes) : rule);
+    const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, model.trainContextSize);
+    const context = await model.createContext({ contextSize, threads, sequences: 1 });
+    const info: EngineModelInfo = {
+      path,
+      name: facts.name,
+      threads,
+      contextSize: context.contextSize,
+      trainContextSize: model.trainContextSize,
+      template: facts.template,
+      gpu: llama.gpu,
+      activeBytes: facts.activeBytes,
+      loadMs: performance.now() - started,
+    };
+    return new EngineModel(model, context, info, options.abortWithinMs);
+  } catch (error) {
+    await model.dispose();
+    throw new ConfigError(`${path}: llama.cpp could not make a context: ${(error as Error).message}`, {
+      where: path,
+      hint: "try a smaller contextSize (the KV cache may not fit in memory)",
+    });
+  }
+}
+
+function checkPositiveInteger(value: number | undefined, where: string, example: string): void {
+  if (value === undefined || (Number.isSafeInteger(value) && value > 0)) return;
+  throw new ConfigError(`${where}: ${value} is not a positive integer`, { where, hint: `pass ${example}` });
+}

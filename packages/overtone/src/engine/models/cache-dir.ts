@@ -1,0 +1,73 @@
+/**
+ * Where downloaded and generated models live: `$OVERTONE_CACHE`, else `$XDG_CACHE_HOME/overtone`, else
+ * `~/.cache/overtone`, with models under `models/`. Layout below it, one folder per source so that two files of
+ * the same name from different places never collide:
+ *
+ *   models/hf/<owner>/<repo>/<revision>/<file>      Hugging Face files
+ *   models/url/<host>/<hash of URL>/<file name>     any other URL
+ *   models/tiny/tiny-gpt-oss-<options hash>.gguf    the generated tiny model
+ *   models/index.json                               what is there (see cache-index.ts)
+ *
+ * A download in progress is `<file>.part` plus `<file>.part.json` (what it is a part of) beside the target.
+ */
+import { createHash } from "node:crypto";
+import { homedir } from "node:os";
+import { basename, isAbsolute, join, resolve } from "node:path";
+import { ConfigError } from "@overtone/errors";
+import type { ModelRef } from "./model-ref.js";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The Overtone cache root for this environment. */
+export function defaultCacheDir(env: Env = process.env): string {
+  const own = env.OVERTONE_CACHE?.trim();
+  if (own) return resolve(own);
+  const xdg = env.XDG_CACHE_HOME?.trim();
+  // The XDG spec says relative values are invalid and must be ignored.
+  if (xdg && isAbsolute(xdg)) return join(xdg, "overtone");
+  return join(homedir(), ".cache", "overtone");
+}
+
+/** The models folder under a cache root (the caller's `cacheDir` or the default). */
+export function modelsDir(cacheDir?: string, env: Env = process.env): string {
+  return join(cacheDir === undefined ? defaultCacheDir(env) : resolve(cacheDir), "models");
+}
+
+function safeSegment(segment: string, what: string): string {
+  if (segment === "" || segment === "." || segment === ".." || /[\\/\0]/.test(segment)) {
+    throw new ConfigError(`cannot store a model under ${what} "${segment}"`, {
+      where: "model cache",
+      hint: "use a reference whose names contain no path separators",
+    });
+  }
+  return segment;
+}
+
+/** Where a remote model is stored once downloaded (`hf-quant` must be resolved to `hf-file` first). */
+export function cachedModelPath(models: string, ref: ModelRef): string {
+  switch (ref.kind) {
+    case "hf-file":
+      return join(
+        models,
+        "hf",
+        safeSegment(ref.owner, "owner"),
+        safeSegment(ref.repo, "repo"),
+        safeSegment(ref.revision, "revision"),
+        ...ref.file.split("/").map((s) => safeSegment(s, "file")),
+      );
+    case "url": {
+      const url = new URL(ref.url);
+      const hash = createHash("sha256").update(ref.url).digest("hex").slice(0, 12);
+      const name = decodeURIComponent(basename(url.pathname)) || "model.gguf";
+      return join(
+        models,
+        "url",
+        safeSegment(url.host.replace(":", "_"), "host"),
+        hash,
+        safeSegment(name, "file"),
+      );
+    }
+    default:
+      throw new Error(`no cache path for a ${ref.kind} reference`);
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * `resolveModel`: turns `--model X` into a GGUF on disk. A local file is used as it is; `tiny` is made once into
+ * the cache; a Hugging Face or URL reference is served from the cache when there, downloaded otherwise (resumable,
+ * checksummed: download.ts). A cached file is used without asking the network, so everything that was downloaded
+ * once works offline; a `main`-revision file is not re-checked for updates (pin `@revision` for reproducibility,
+ * delete the cached file to refresh). When a download is needed and the network is not there — known only by
+ * trying: a refused or unresolvable connection — the error is one line naming what works instead.
+ */
+import { existsSync } from "node:fs";
+import { open, readdir, stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import { resolve } from "node:path";
+import { ConfigError } from "@overtone/errors";
+import { isUnreachable } from "../../backends/http.js";
+import { cachedModelPath, type Env, modelsDir } from "./cache-dir.js";
+import { recordCachedModel } from "./cache-index.js";
+import { type DownloadOptions, downloadFile } from "./download.js";
+import {
+  explainHubError,
+  type HfFileRef,
+  type HfQuantRef,
+  hfEndpoint,
+  hfFileUrl,
+  hfHeaders,
+  hfRepoPage,
+  hfToken,
+  listHfFiles,
+  pickGguf,
+} from "./hugging-face.js";
+import { formatModelRef, MODEL_ALIASES, type ModelRef, parseModelRef } from "./model-ref.js";
+import type { ProgressCallback } from "./progress.js";
+import { ensureTinyModel } from "./tiny-model.js";
+import { ensureToyModel } from "./toy-model.js";
+
+export interface ResolveModelOptions {
+  /** Cache root (default: $OVERTONE_CACHE, $XDG_CACHE_HOME/overtone, ~/.cache/overtone). */
+  cacheDir?: string;
+  /** Never touch the network (default: true when OVERTONE_OFFLINE or HF_HUB_OFFLINE is 1). */
+  offline?: boolean;
+  onProgress?: ProgressCallback;
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
+  /** Expected sha256 of the file to download; when given, it is checked instead of the one the server sends. */
+  sha256?: string;
+  /** Environment to read HF_TOKEN, HF_ENDPOINT and the cache variables from (default: process.env). */
+  env?: Env;
+  /** Where the shipped toy model is (default: the package's data/models/); for tests. */
+  toyDataDir?: string;
+  /** Retry and timeout tuning of the download. */
+  download?: Pick<DownloadOptions, "retries" | "retryDelayMs" | "idleTimeoutMs" | "timeoutMs">;
+}
+
+export interface ResolvedModel {
+  path: string;
+  /** Where the file came from. */
+  source: "local" | "tiny" | "toy" | "huggingface" | "url";
+  /** The canonical reference (`hf:owner/repo/file.gguf`, a URL, `tiny`, or the absolute path). */
+  ref: string;
+  sizeBytes: number;
+  /** True when nothing was downloaded or made by this call. */
+  cached: boolean;
+  url?: string;
+  /** The verified sha256 of a file downloaded by this call. */
+  sha256?: string;
+}
+
+const ALTERNATIVES = "run with --model tiny, give a local .gguf path, or connect and retry";
+
+function offlineError(ref: string, models: string, reason: string): ConfigError {
+  return new ConfigError(`model ${ref} is not in the cache and ${reason}: ${ALTERNATIVES}`, {
+    where: "--model",
+    hint: `downloads are cached in ${models}`,
+  });
+}
+
+function reachError(ref: string, models: string, url: string, error: unknown): unknown {
+  if (!isUnreachable(error)) return error;
+  const code = (error as { network?: string }).network;
+  return offlineError(ref, models, `${new URL(url).host} cannot be reached (${code})`);
+}
+
+async function localModel(path: string): Promise<ResolvedModel> {
+  const absolute = resolve(path.startsWith("~/") ? `${homedir()}${path.slice(1)}` : path);
+  const info = await stat(absolute).catch(() => undefined);
+  if (info === undefined) {
+    throw new ConfigError(`model file not found: ${absolute}`, {
+      where: "--model",
+      hint: "check the path, or use tiny, owner/repo/file.gguf, owner/repo:quant or an https:// URL",
+    });
+  }
+  if (!info.isFile()) throw new ConfigError(`${absolute} is not a file`, { where: "--model" });
+  const handle = await open(absolute, "r");
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4), 0, 4, 0);
+    if (bytesRead < 4 || buffer.toString("latin1") !== "GGUF") {
+      throw new ConfigError(`${absolute} is not a GGUF file (no GGUF magic at byte 0)`, {
+        where: "--model",
+        hint: "give a .gguf model file",
+      });
+    }
+  } finally {
+    await handle.close();
+  }
+  return { path: absolute, source: "local", ref: absolute, sizeBytes: info.size, cached: true };
+}
+
+/** A `:quant` reference already downloaded: chosen among the cached files of that repo and revision. */
+async function cachedQuant(models: string, ref: HfQuantRef): Promise<HfFileRef | undefined> {
+  const probe = cachedModelPath(models, { ...ref, kind: "hf-file", file: "x.gguf" });
+  const dir = probe.slice(0, -"x.gguf".length);
+  const names = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  const picked = pickGguf(
+    names.map((n) => n.split("\\").join("/")),
+    ref.quant,
+  );
+  return "file" in picked ? { ...ref, kind: "hf-file", file: picked.file } : undefined;
+}
+
+export async function resolveModel(
+  input: string | undefined,
+  options: ResolveModelOptions = {},
+): Promise<ResolvedModel> {
+  const env = options.env ?? process.env;
+  const models = modelsDir(options.cacheDir, env);
+  const offline = options.offline ?? (env.OVERTONE_OFFLINE === "1" || env.HF_HUB_OFFLINE === "1");
+  const text = (input ?? "").trim();
+  const keyword =
+    text === "tiny" || text === "toy" || text in MODEL_ALIASES || /^(hf:|https?:\/\/)/i.test(text);
+  // A path that exists always wins over reading `a/b/c.gguf` as a Hugging Face reference.
+  if (text !== "" && !keyword && existsSync(text)) return localModel(text);
+  let ref: ModelRef = parseModelRef(input);
+  if (ref.kind === "path") return localModel(ref.path);
+  if (ref.kind === "tiny") {
+    const tiny = await ensureTinyModel(models);
+    return { path: tiny.path, source: "tiny", ref: "tiny", sizeBytes: tiny.sizeBytes, cached: !tiny.made };
+  }
+  if (ref.kind === "toy") {
+    const toy = await ensureToyModel(
+      models,
+      options.toyDataDir !== undefined ? { dataDir: options.toyDataDir } : {},
+    );
+    return { path: toy.path, source: "toy", ref: "toy", sizeBytes: toy.sizeBytes, cached: !toy.made };
+  }
+
+  const endpoint = hfEndpoint(env);
+  const token = hfToken(env);
+  let expected = options.sha256;
+  if (ref.kind === "hf-quant") {
+    const asked = formatModelRef(ref);
+    const cached = await cachedQuant(models, ref);
+    if (cached !== undefined) ref = cached;
+    else {
+      if (offline) throw offlineError(asked, models, "offline mode is on");
+      const page = hfRepoPage(endpoint, ref);
+      const files = await listHfFiles(endpoint, ref, {
+        token,
+        fetch: options.fetch,
+        signal: options.signal,
+      }).catch((error: unknown) => {
+        throw explainHubError(reachError(asked, models, endpoint, error), asked, {
+          page,
+          tokenSent: !!token,
+          hub: true,
+        });
+      });
+      const picked = pickGguf(
+        files.map((f) => f.path),
+        ref.quant,
+      );
+      if ("why" in picked)
+        throw new ConfigError(`${asked}: ${picked.why}`, { where: "--model", hint: `see ${page}` });
+      expected ??= files.find((f) => f.path === picked.file)?.sha256;
+      ref = { ...ref, kind: "hf-file", file: picked.file };
+    }
+  }
+
+  const url = ref.kind === "hf-file" ? hfFileUrl(endpoint, ref) : ref.url;
+  const source = ref.kind === "hf-file" ? "huggingface" : "url";
+  const canonical = formatModelRef(ref);
+  const dest = cachedModelPath(models, ref);
+  const existing = await stat(dest).catch(() => undefined);
+  if (existing?.isFile())
+    return { path: dest, source, ref: canonical, sizeBytes: existing.size, cached: true, url };
+  if (offline) throw offlineError(canonical, models, "offline mode is on");
+
+  const page = ref.kind === "hf-file" ? hfRepoPage(endpoint, ref) : url;
+  const headers = hfHeaders(url, endpoint, token);
+  const done = await downloadFile({
+    url,
+    dest,
+    headers,
+    ...(expected === undefined ? {} : { sha256: expected }),
+    onProgress: options.onProgress,
+    signal: options.signal,
+    fetch: options.fetch,
+    ...options.download,
+  }).catch((error: unknown) => {
+    throw explainHubError(reachError(canonical, models, url, error), canonical, {
+      page,
+      tokenSent: headers.authorization !== undefined,
+      hub: source === "huggingface",
+    });
+  });
+  await recordCachedModel(models, {
+    ref: canonical,
+    path: dest,
+    source,
+    url,
+    ...(done.verified ? { sha256: done.sha256 } : {}),
+  });
+  return {
+    path: dest,
+    source,
+    ref: canonical,
+    sizeBytes: done.sizeBytes,
+    cached: false,
+    url,
+    sha256: done.sha256,
+  };
+}

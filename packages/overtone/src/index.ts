@@ -1,0 +1,2 @@
+export * from "@overtone/errors";
+export * as harmony from "@overtone/harmony";

@@ -1,0 +1,144 @@
+/**
+ * The toy model's corpus: seeded examples (token ids + loss mask) for training, held-out cases (prompt +
+ * expectations) for evaluation, and the token ids both use, to which the trainer restricts its softmax.
+ * Train and held-out examples come from separate random streams and disjoint template fills (task.ts).
+ */
+import { InputError } from "@overtone/errors";
+import type { Conversation } from "@overtone/harmony";
+import { conversation, encodeOrdinary, FORMAT_TOKENS } from "@overtone/harmony";
+import { hashName, SeededRandom } from "@overtone/makers";
+import { assistantTurn, type Expected } from "./assistant-turn.js";
+import { drawPlan, promptMessages } from "./example-plan.js";
+import { exampleTokens } from "./example-tokens.js";
+import type { Category, Effort, Split } from "./task.js";
+import { decisionIndex } from "./tool-reasoning.js";
+
+export interface CorpusExample {
+  tokens: Uint32Array;
+  /** 1 on the tokens the model must generate, 0 on everything it is given. */
+  lossMask: Uint8Array;
+  /** Tokens before the first generated one: the prompt ends `<|start|>assistant`. */
+  promptLength: number;
+  effort: Effort;
+  category: Category;
+  /** The template fill; no fill is in both splits. */
+  fill: string;
+  /** "tool" when the turn calls a tool, else "answer". */
+  expected: Expected;
+  /** Token count of the turn's first analysis, the one whose length follows the effort. */
+  analysisTokens: number;
+  /** A tool question's deciding token (call or not; tool-reasoning.ts), −1 for other questions. */
+  decisionIndex: number;
+}
+
+/** An example with the conversation behind its tokens, for checks and inspection (the corpus drops it). */
+export interface DetailedExample extends CorpusExample {
+  /** The whole conversation the tokens render (analysis kept). */
+  conversation: Conversation;
+  /** The generated runs: [start, end) of the tokens the model writes after each prompt. */
+  runs: { start: number; end: number }[];
+}
+
+export interface HeldOutCase {
+  /** The prompt, ready for `renderConversationForCompletion(…, "assistant")`. */
+  conversation: Conversation;
+  effort: Effort;
+  category: Category;
+  fill: string;
+  expected: Expected;
+}
+
+function checkCount(count: number, where: string): void {
+  if (!Number.isInteger(count) || count < 0) {
+    throw new InputError(`${where}: expected a whole number ≥ 0, found ${count}`, { where });
+  }
+}
+
+/** The random stream of a split: the same seed gives unrelated train and held-out sequences. */
+export function splitRandom(seed: number, split: Split): SeededRandom {
+  return new SeededRandom(seed, hashName(`toy-corpus:${split}`));
+}
+
+/** One example from `rng`, its fill drawn from `split`. */
+export function corpusExample(rng: SeededRandom, split: Split): DetailedExample {
+  const plan = drawPlan(rng, split);
+  const prompt = promptMessages(plan);
+  const turn = assistantTurn(plan);
+  const { tokens, lossMask, runs } = exampleTokens(prompt, turn.segments);
+  return {
+    tokens,
+    lossMask,
+    promptLength: runs[0]?.start ?? tokens.length,
+    effort: plan.effort,
+    category: plan.task.category,
+    fill: plan.task.fill,
+    expected: turn.expected,
+    analysisTokens: encodeOrdinary(turn.analysis).length,
+    decisionIndex: plan.task.kind === "tool" ? decisionIndex(tokens, runs[0]?.start ?? 0, plan.task) : -1,
+    conversation: conversation([...prompt, ...turn.segments.flatMap((s) => s.messages)]),
+    runs,
+  };
+}
+
+export interface CorpusOptions {
+  seed: number;
+  count: number;
+  split: Split;
+}
+
+/** `count` examples of `split`; the same seed gives the same ids, and a smaller count a prefix. */
+export function generateCorpus({ seed, count, split }: CorpusOptions): CorpusExample[] {
+  checkCount(count, "generateCorpus count");
+  const rng = splitRandom(seed, split);
+  return Array.from({ length: count }, () => {
+    // Keeping every conversation would multiply a large corpus's memory; the trainer needs only the ids.
+    const { conversation: _conversation, runs: _runs, ...lean } = corpusExample(rng, split);
+    return lean;
+  });
+}
+
+/**
+ * Held-out prompts with what a well-trained model should do. Case i is the prompt of held-out example i of the
+ * same seed, so `count` only decides how many: a smaller count gives a prefix of a larger one.
+ */
+export function heldOutCases({ seed, count }: { seed: number; count: number }): HeldOutCase[] {
+  checkCount(count, "heldOutCases count");
+  const rng = splitRandom(seed, "heldout");
+  return Array.from({ length: count }, () => {
+    const plan = drawPlan(rng, "heldout");
+    return {
+      conversation: conversation(promptMessages(plan)),
+      effort: plan.effort,
+      category: plan.task.category,
+      fill: plan.task.fill,
+      expected: assistantTurn(plan).expected,
+    };
+  });
+}
+
+/** The special tokens a Harmony turn needs, whether or not a sample of the corpus happens to use them all. */
+export const HARMONY_SPECIAL_TOKENS: readonly number[] = FORMAT_TOKENS;
+
+export interface VocabularyOptions {
+  seed: number;
+  /** Train examples to scan (default 20 000: the token set is closed by then; 50 000 add no id). */
+  trainCount?: number;
+  /** Held-out examples to scan, prompts and expected turns alike (default 1 000). */
+  heldOutCount?: number;
+}
+
+/** Sorted ids of every token the corpus uses (train ∪ held-out ∪ Harmony's special tokens). */
+export function corpusVocabulary({
+  seed,
+  trainCount = 20_000,
+  heldOutCount = 1_000,
+}: VocabularyOptions): Uint32Array {
+  const used = new Set<number>(HARMONY_SPECIAL_TOKENS);
+  for (const split of ["train", "heldout"] as const) {
+    const count = split === "train" ? trainCount : heldOutCount;
+    checkCount(count, `corpusVocabulary ${split} count`);
+    const rng = splitRandom(seed, split);
+    for (let i = 0; i < count; i++) for (const id of corpusExample(rng, split).tokens) used.add(id);
+  }
+  return Uint32Array.from([...used].sort((a, b) => a - b));
+}

@@ -1,0 +1,19 @@
+/**
+ * `@overtone/toy`: the toy gpt-oss that Overtone trains itself — the synthetic Harmony corpus, the CPU trainer
+ * (backward pass, AdamW, WebAssembly kernels, checkpoints, GGUF export), a reference forward pass checked against
+ * llama.cpp, and the behaviour scoring of held-out cases. Apart from the product: `overtone gguf train-toy` loads
+ * it when it is installed.
+ *
+ * Top level: what training a model takes. The namespaces hold each part's finer API.
+ */
+export * as corpus from "./corpus/index.js";
+export * as evaluation from "./eval/index.js";
+export * as reference from "./reference/index.js";
+export * as train from "./train/index.js";
+export {
+  type MakeToyGptOssOptions,
+  type MakeToyGptOssResult,
+  makeToyGptOss,
+} from "./train/make-toy-gpt-oss.js";
+export { TOY_RECIPE_DEFAULTS } from "./train/toy-config.js";
+export { type TrainedToy, type TrainProgress, type TrainToyOptions, trainToy } from "./train/train-toy.js";

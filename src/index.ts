@@ -1,2 +1,0 @@
-export * from "./errors/index.js";
-export * as harmony from "./harmony/index.js";
