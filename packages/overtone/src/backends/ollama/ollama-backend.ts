@@ -12,6 +12,7 @@
  */
 import { BackendError, ConfigError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
+import { DEFAULT_TIMEOUT_MS, type HttpRequestOptions, httpJson, httpRequest } from "../../net/http.js";
 import type { Backend, GenerateRequest, HttpBackendOptions, ModelInfo } from "../contract.js";
 import {
   chooseOllamaRoute,
@@ -19,7 +20,6 @@ import {
   ollamaTemplateNotice,
   withEmptyAnswerNotice,
 } from "../gpt-oss-profile.js";
-import { DEFAULT_TIMEOUT_MS, type HttpRequestOptions, httpJson, httpRequest } from "../http.js";
 import { abortable } from "../openai-compatible/abortable.js";
 import { chatRequestBody } from "./chat-request.js";
 import { chatParts } from "./chat-stream.js";

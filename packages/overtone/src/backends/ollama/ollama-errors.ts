@@ -9,7 +9,7 @@
  * second try usually succeeds (backends.md §8.6), so it is retryable whatever the status.
  */
 import { BackendError } from "@overtone/errors";
-import { isRetryableStatus, readErrorBody } from "../http.js";
+import { isRetryableStatus, readErrorBody } from "../../net/http.js";
 
 const TOOL_PARSE = "error parsing tool call";
 

@@ -6,6 +6,7 @@
  */
 import { BackendError, ConfigError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
+import { httpJson, httpRequest } from "../../net/http.js";
 import type {
   Backend,
   BackendCapabilities,
@@ -14,7 +15,6 @@ import type {
   ModelInfo,
 } from "../contract.js";
 import { chooseRoute, type GptOssFlavor, withEmptyAnswerNotice } from "../gpt-oss-profile.js";
-import { httpJson, httpRequest } from "../http.js";
 import { chatJsonParts, chatStreamParts, type PartsContext } from "./chat-parts.js";
 import { chatCompletionBody } from "./chat-request.js";
 import { flavorFromModels, hasHarmonyVocabulary, modelsFromAnswer } from "./models.js";

@@ -11,8 +11,8 @@
  */
 import { BackendError } from "@overtone/errors";
 import type { FinishReason, Part, Timings, Usage } from "@overtone/harmony";
+import { toBackendError } from "../../net/http.js";
 import { reasoningOf } from "../gpt-oss-profile.js";
-import { toBackendError } from "../http.js";
 import { AbortedError, abortable, bodyOf } from "./abortable.js";
 import { isErrorEvent, streamError } from "./server-errors.js";
 import { sseEvents } from "./sse.js";

@@ -8,9 +8,9 @@
  */
 import { BackendError } from "@overtone/errors";
 import { dropAnalysisBefore, type FinishReason, type Message, type Part } from "@overtone/harmony";
+import { toBackendError } from "../../net/http.js";
 import type { GenerateRequest } from "../contract.js";
 import { functionTools, type GptOssFlavor, requestedEffort, toolName } from "../gpt-oss-profile.js";
-import { toBackendError } from "../http.js";
 import { AbortedError, abortable, bodyOf } from "./abortable.js";
 import { drain, type PartsContext, usageOf } from "./chat-parts.js";
 import { isErrorEvent, streamError } from "./server-errors.js";

@@ -5,7 +5,7 @@
  * They arrive as an HTTP error status before the stream, or as a data event after it started (status 200).
  */
 import { BackendError } from "@overtone/errors";
-import { isRetryableStatus, readErrorBody } from "../http.js";
+import { isRetryableStatus, readErrorBody } from "../../net/http.js";
 
 /** Known gpt-oss failures: a pattern of the server's message and the advice for it. */
 const KNOWN_FAILURES: { pattern: RegExp; hint: string; retryable: boolean }[] = [

@@ -7,7 +7,7 @@
  */
 
 import { BackendError } from "@overtone/errors";
-import { ensureOk, httpRequest } from "../../backends/http.js";
+import { ensureOk, httpRequest } from "../../net/http.js";
 
 export interface DownloadRequestOptions {
   /** Resume from this byte (sends `Range: bytes=<from>-`); 0 asks for the whole file. */

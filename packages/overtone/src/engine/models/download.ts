@@ -13,7 +13,7 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { BackendError } from "@overtone/errors";
-import { isAbortError, isNetworkCode, networkCode, toBackendError } from "../../backends/http.js";
+import { isAbortError, isNetworkCode, networkCode, toBackendError } from "../../net/http.js";
 import { lockDownload } from "./download-lock.js";
 import { openDownload } from "./download-request.js";
 import { createProgressTracker, type ProgressCallback } from "./progress.js";

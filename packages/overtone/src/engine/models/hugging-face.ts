@@ -6,7 +6,7 @@
  */
 
 import { BackendError, ConfigError } from "@overtone/errors";
-import { httpJson } from "../../backends/http.js";
+import { httpJson } from "../../net/http.js";
 import type { Env } from "./cache-dir.js";
 import { type ModelRef, SPLIT_GGUF } from "./model-ref.js";
 

@@ -11,7 +11,7 @@ import { open, readdir, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { ConfigError } from "@overtone/errors";
-import { isUnreachable } from "../../backends/http.js";
+import { isUnreachable } from "../../net/http.js";
 import { cachedModelPath, type Env, modelsDir } from "./cache-dir.js";
 import { recordCachedModel } from "./cache-index.js";
 import { type DownloadOptions, downloadFile } from "./download.js";
