@@ -1,5 +1,6 @@
 /**
- * The one place Overtone calls `fetch` (net/: below engine/ and backends/, which both reach servers). A thin wrapper that adds what every caller needs and fetch lacks: a
+ * The one place Overtone calls `fetch` (net/ sits below engine/ and backends/, which both reach servers).
+ * A thin wrapper that adds what every caller needs and fetch lacks: a
  * timeout on connecting and the response headers (not on the body — a 13 GB download or a long stream must not be
  * cut off), typed errors (`BackendError` with status, URL, the start of the body, whether a retry may help, and
  * the system error code when no response came back at all) and abort that stays an abort: when the caller's
