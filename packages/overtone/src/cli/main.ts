@@ -4,7 +4,7 @@
  * tables, which would cost every command about a second of start-up. Help without a command loads them all.
  */
 
-import { OvertoneError } from "@overtone/errors";
+import { ConfigError, OvertoneError } from "@overtone/errors";
 import { Command, CommanderError } from "commander";
 
 type Register = (parent: Command) => void;
@@ -23,7 +23,7 @@ const GROUPS: Record<string, { description: string; commands: Record<string, () 
       inspect: () => import("./gguf-inspect.js").then((m) => m.registerGgufInspect),
       template: () => import("./gguf-template.js").then((m) => m.registerGgufTemplate),
       "make-tiny": () => import("./gguf-make-tiny.js").then((m) => m.registerGgufMakeTiny),
-      "train-toy": () => import("./gguf-train-toy.js").then((m) => m.registerGgufTrainToy),
+      "train-toy": () => import("./gguf-train-toy.js").then((m) => m.registerGgufTrainToy, trainerMissing),
     },
   },
 };
@@ -32,6 +32,22 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   chat: () => import("./chat.js").then((m) => m.registerChat),
   models: () => import("./models.js").then((m) => m.registerModels),
 };
+
+/**
+ * The toy trainer is its own package (`@overtone/toy`, an optional peer): installed in this repository, not with
+ * `npm i @overtone/overtone`. Without it `gguf train-toy` says how to get it instead of a module-resolution trace.
+ */
+function trainerMissing(error: unknown): never {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === "ERR_MODULE_NOT_FOUND" && String((error as Error).message).includes("@overtone/toy")) {
+    throw new ConfigError("the toy trainer is not installed: it is a separate package, @overtone/toy", {
+      where: "overtone gguf train-toy",
+      hint: "install it beside Overtone (npm i @overtone/toy), or run --model toy to use the shipped toy model",
+      cause: error,
+    });
+  }
+  throw error;
+}
 
 /** The first argument that is not an option, from `from` on. */
 function operand(argv: readonly string[], from: number): string | undefined {
