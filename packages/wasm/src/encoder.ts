@@ -237,7 +237,10 @@ export class FunctionBuilder {
 
 const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
 const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const name = (text: string) => [...uleb(text.length), ...Buffer.from(text, "utf8")];
+const name = (text: string) => {
+  const bytes = new TextEncoder().encode(text); // the length prefix counts bytes, not UTF-16 units
+  return [...uleb(bytes.length), ...bytes];
+};
 
 /** A module importing `env.memory` (shared or not, up to 65536 pages) and exporting each function by name. */
 export function encodeModule(
