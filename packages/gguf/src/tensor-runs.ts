@@ -7,7 +7,12 @@
  */
 import type { HeaderTensor } from "./encode-header.js";
 import type { GgufFileRange } from "./gguf-file.js";
-import type { GgufTensorData } from "./write-gguf.js";
+
+/**
+ * Tensor bytes: in memory, produced by a stream factory, or a range of an open file (copied without decoding).
+ * Defined here, where the kinds are told apart, and re-exported by write-gguf.ts, whose input it is.
+ */
+export type GgufTensorData = Uint8Array | (() => AsyncIterable<Uint8Array>) | GgufFileRange;
 
 /** Consecutive tensors `first … first + count - 1`, all copied from one range of one file. */
 export interface CopyRun {

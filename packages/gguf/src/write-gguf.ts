@@ -13,7 +13,6 @@ import { InputError } from "@overtone/errors";
 import { encodeHeader, type HeaderTensor } from "./encode-header.js";
 import { FileSink } from "./file-sink.js";
 import { ggmlTypeInfo, tensorByteSize } from "./ggml-types.js";
-import type { GgufFileRange } from "./gguf-file.js";
 import {
   alignUp,
   GGUF_ALIGNMENT_KEY,
@@ -26,10 +25,9 @@ import {
   MAX_TENSOR_NAME_BYTES,
 } from "./gguf-limits.js";
 import type { GgufMetadata, GgufValue } from "./gguf-values.js";
-import { planCopyRuns, tensorNameAt } from "./tensor-runs.js";
+import { type GgufTensorData, planCopyRuns, tensorNameAt } from "./tensor-runs.js";
 
-/** Tensor bytes: in memory, produced by a stream factory, or a range of an open file (copied without decoding). */
-export type GgufTensorData = Uint8Array | (() => AsyncIterable<Uint8Array>) | GgufFileRange;
+export type { GgufTensorData };
 
 export interface GgufTensorInput {
   name: string;

@@ -1,0 +1,201 @@
+/**
+ * The layering of docs/architecture.md, checked by dependency-cruiser (`npm run lint:layers`, which runs
+ * scripts/check-layers.ts: depcruise's own CLI refuses Node 20, its API does not). Arrows point down only:
+ *
+ *   overtone/src/cli  >  overtone/src entries (index, errors, harmony, gguf)  >  backends  >  engine  >  net
+ *   >  @overtone/toy  >  makers  >  gguf  >  harmony  >  wasm, errors (leaves)
+ *
+ * Paths are relative to the directory the check runs in (the repository root). Tests (`*.test.ts`, `test/`)
+ * are exempt from the rules about npm packages and node:*, not from the layers or cycles. The "only
+ * net/http.ts calls fetch" rule is not an import, so scripts/fetch-references.ts checks it beside this.
+ */
+const { readdirSync, readFileSync } = require("node:fs");
+const { builtinModules } = require("node:module");
+const { join } = require("node:path");
+
+const TESTS = ["\\.test\\.ts$", "^test/"];
+const SRC = "^packages/overtone/src/";
+
+/** Every Node built-in, with and without `node:` (depcruise reports `node:fs` as `fs`). */
+const NODE_BUILTINS = `^(node:)?(${builtinModules.map((m) => m.replace(/[/.]/g, "\\$&")).join("|")})$`;
+
+/** A rule that forbids modules under `from` to import anything under the `to` paths. */
+function layer(name, comment, from, to, fromNot = []) {
+  return { name, comment, severity: "error", from: { path: from, pathNot: fromNot }, to: { path: to } };
+}
+
+/**
+ * One rule per package: a workspace package imported from another one's src must be in its package.json
+ * (tsconfig paths resolve `@overtone/*` to sources, so depcruise's npm checks never see these imports).
+ */
+function declaredWorkspaceDeps() {
+  const dirs = readdirSync(join(__dirname, "packages"), { withFileTypes: true }).filter((d) =>
+    d.isDirectory(),
+  );
+  const byName = new Map();
+  for (const d of dirs) {
+    const pkg = JSON.parse(readFileSync(join(__dirname, "packages", d.name, "package.json"), "utf8"));
+    byName.set(pkg.name, { dir: d.name, pkg });
+  }
+  return [...byName.values()].map(({ dir, pkg }) => {
+    const declared = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })
+      .filter((name) => byName.has(name))
+      .map((name) => byName.get(name).dir);
+    return {
+      name: "workspace-dep-not-in-package-json",
+      comment:
+        'A workspace package (@overtone/x) that the importing package\'s package.json does not list: add it to "dependencies".',
+      severity: "error",
+      from: { path: `^packages/${dir}/src/`, pathNot: TESTS },
+      to: { path: "^packages/[^/]+/", pathNot: [`^packages/(${[dir, ...declared].join("|")})/`] },
+    };
+  });
+}
+
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      comment: "Modules import each other (a cycle): move the shared piece down to where both can import it.",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "not-to-unresolvable",
+      comment: "This import resolves to no file: a typo, a missing file, or a package that is not installed.",
+      severity: "error",
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
+      name: "no-cross-package-relative",
+      comment: "A relative import into another package: import it by its name (@overtone/x) instead.",
+      severity: "error",
+      from: { path: "^packages/([^/]+)/" },
+      to: { path: "^packages/", pathNot: "^packages/$1/", dependencyTypesNot: ["aliased"] },
+    },
+    layer(
+      "src-not-to-repo-tools",
+      "Package sources must not import the repository's test/, bench/ or scripts/ (they are not published).",
+      "^packages/",
+      "^(test|bench|scripts)/",
+      TESTS,
+    ),
+    // The layers, top to bottom. Each rule lists what a layer must not import (everything above it).
+    layer(
+      "toy-only-from-cli",
+      "@overtone/toy is an optional peer of Overtone: only cli/ imports it (and loads it lazily).",
+      "^packages/overtone/",
+      "^packages/toy/",
+      [`${SRC}cli/`, ...TESTS],
+    ),
+    layer(
+      "entries-not-to-cli",
+      "The package entries (index, errors, harmony, gguf) sit below cli/ and must not import it.",
+      `${SRC}[^/]+\\.ts$`,
+      `${SRC}cli/`,
+    ),
+    layer(
+      "backends-not-upward",
+      "backends/ may import engine/, net/ and the packages below; not cli/ or the package entries.",
+      `${SRC}backends/`,
+      [`${SRC}cli/`, `${SRC}[^/]+\\.ts$`],
+    ),
+    layer(
+      "engine-not-upward",
+      "engine/ (with engine/models/) may import net/ and the packages below; not backends/, cli/ or the entries.",
+      `${SRC}engine/`,
+      [`${SRC}(backends|cli)/`, `${SRC}[^/]+\\.ts$`],
+    ),
+    layer(
+      "net-imports-only-errors",
+      "net/ is the bottom of Overtone: it may import @overtone/errors only.",
+      `${SRC}net/`,
+      ["^packages/(?!errors/|overtone/src/net/)"],
+    ),
+    layer(
+      "packages-not-to-overtone",
+      "Only @overtone/overtone itself imports its modules: every other package sits below it.",
+      "^packages/(?!overtone/)",
+      "^packages/overtone/",
+    ),
+    layer("toy-layer", "@overtone/toy may import makers, gguf, harmony, wasm and errors.", "^packages/toy/", [
+      "^packages/(?!toy/|makers/|gguf/|harmony/|wasm/|errors/)",
+    ]),
+    layer("makers-layer", "@overtone/makers may import gguf, harmony and errors.", "^packages/makers/", [
+      "^packages/(?!makers/|gguf/|harmony/|errors/)",
+    ]),
+    layer("gguf-layer", "@overtone/gguf may import wasm and errors only.", "^packages/gguf/", [
+      "^packages/(?!gguf/|wasm/|errors/)",
+    ]),
+    layer(
+      "harmony-layer",
+      "@overtone/harmony may import errors only (and npm gpt-tokenizer).",
+      "^packages/harmony/",
+      ["^packages/(?!harmony/|errors/)"],
+    ),
+    {
+      name: "leaves-import-nothing",
+      comment: "@overtone/errors and @overtone/wasm are leaves every layer may use: they import nothing.",
+      severity: "error",
+      from: { path: "^packages/(errors|wasm)/", pathNot: TESTS },
+      to: { pathNot: "^packages/$1/" },
+    },
+    {
+      name: "native-only-in-engine",
+      comment:
+        "Only overtone/src/engine/ loads native code (node-llama-cpp, koffi); tests may use koffi as an oracle.",
+      severity: "error",
+      from: { pathNot: [`${SRC}engine/`, ...TESTS] },
+      to: { path: "(^|/)node_modules/(node-llama-cpp|koffi|@node-llama-cpp/[^/]+)/" },
+    },
+    {
+      name: "harmony-browser-safe",
+      comment: "@overtone/harmony must bundle for a browser: no node:* module.",
+      severity: "error",
+      from: { path: "^packages/harmony/src/", pathNot: TESTS },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
+      name: "gguf-entry-browser-safe",
+      comment:
+        '@overtone/gguf "." must bundle for a browser: nothing it reaches may use node:* (files belong in "./node").',
+      severity: "error",
+      from: { path: "^packages/gguf/src/index\\.ts$" },
+      to: { path: NODE_BUILTINS, reachable: true },
+    },
+    {
+      name: "no-non-package-json",
+      comment: "An npm package this package's package.json does not list in dependencies: add it there.",
+      severity: "error",
+      from: { path: "^packages/", pathNot: TESTS },
+      to: { dependencyTypes: ["npm-no-pkg", "npm-unknown"] },
+    },
+    {
+      name: "not-to-dev-dep",
+      comment: "Package sources must not import a devDependency (it is not installed with the package).",
+      severity: "error",
+      from: { path: "^packages/", pathNot: TESTS },
+      to: { dependencyTypes: ["npm-dev"] },
+    },
+    ...declaredWorkspaceDeps(),
+  ],
+  options: {
+    doNotFollow: { path: "(^|/)node_modules/" },
+    // dist/ is build output (bin/overtone.js imports it); the sources are what is checked.
+    exclude: { path: "(^|/)dist/" },
+    // Type-only imports count: an upward `import type` couples the layers as much as a value import.
+    tsPreCompilationDeps: true,
+    // `@overtone/*` resolves through the root tsconfig's paths to each package's src.
+    tsConfig: { fileName: "tsconfig.json" },
+    // Each module is checked against its own package's package.json, not the root's devDependencies.
+    combinedDependencies: false,
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      mainFields: ["module", "main", "types", "typings"],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
