@@ -66,6 +66,18 @@ describe("overtone harmony render", () => {
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(pattern);
   });
+
+  it("with --debug, adds the stack and the error it wraps (the JSON parser's) as a cause: line", () => {
+    const result = runCli(["harmony", "render", "--debug"], "{bad");
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^overtone: stdin: invalid JSON/);
+    expect(lines[1]).toMatch(/^InputError: stdin: invalid JSON/);
+    expect(lines[2]).toMatch(/^\s+at /);
+    const cause = lines.findIndex((line) => line.startsWith("cause: "));
+    expect(lines[cause]).toMatch(/^cause: SyntaxError: .*JSON/);
+    expect(lines[cause + 1]).toMatch(/^\s+at .*JSON\.parse/);
+  });
 });
 
 describe("overtone harmony parse", () => {

@@ -3,7 +3,7 @@
  * like the Hugging Face Hub (HF_ENDPOINT points there), into a temporary cache.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -74,5 +74,24 @@ describe("overtone models", () => {
     const result = await cli(["models", "pull", "hf:acme/missing-GGUF/nope.gguf"]);
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("with a damaged index, lists what is on disk with a warning and refuses to pull, changing nothing", async () => {
+    const index = join(cache, "models", "index.json");
+    writeFileSync(index, '{"version": 1, "models": [');
+    const listed = await cli(["models", "--json"]);
+    expect(listed.status).toBe(0);
+    expect(listed.stderr).toMatch(
+      /^overtone: warning: the model cache index .*index\.json is not valid JSON/,
+    );
+    expect(JSON.parse(listed.stdout.trim())).toMatchObject({
+      ref: "hf:acme/tiny-GGUF/model.gguf",
+      complete: true,
+    });
+    const pulled = await cli(["models", "pull", "hf:acme/other-GGUF/model.gguf"]);
+    expect(pulled.status).toBe(1);
+    expect(pulled.stderr).toMatch(/index\.json is not valid JSON \(.*\); it was left as it is \(.*move it aside/);
+    expect(readFileSync(index, "utf8")).toBe('{"version": 1, "models": [');
+    expect(existsSync(join(cache, "models", "hf", "acme", "other-GGUF"))).toBe(false);
   });
 });

@@ -101,7 +101,8 @@ function layOut(
   const sizes: number[] = [];
   let offset = 0;
   for (const t of tensors) {
-    const bad = (what: string) => new InputError(`tensor "${t.name}": ${what}`, { where });
+    const bad = (what: string, cause?: unknown) =>
+      new InputError(`tensor "${t.name}": ${what}`, { where, cause });
     if (t.name.length === 0 || Buffer.byteLength(t.name) > MAX_TENSOR_NAME_BYTES) {
       throw bad(`name must be 1..${MAX_TENSOR_NAME_BYTES} bytes (ggml's GGML_MAX_NAME)`);
     }
@@ -113,7 +114,7 @@ function layOut(
     try {
       bytes = tensorByteSize(t.type, t.shape);
     } catch (e) {
-      throw bad((e as Error).message);
+      throw bad((e as Error).message, e);
     }
     infos.push({ name: t.name, type: t.type, shape: t.shape, offset });
     sizes.push(bytes);

@@ -24,8 +24,8 @@ import {
 
 type JsonObject = { [key: string]: JsonValue };
 
-function fail(where: string, what: string, hint?: string): never {
-  throw new InputError(`${where}: ${what}`, { where, hint });
+function fail(where: string, what: string, hint?: string, cause?: unknown): never {
+  throw new InputError(`${where}: ${what}`, { where, hint, cause });
 }
 
 function object(value: unknown, where: string): JsonObject {
@@ -182,7 +182,7 @@ export function parseJsonText(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    return fail(source, `invalid JSON (${(error as Error).message})`);
+    return fail(source, `invalid JSON (${(error as Error).message})`, undefined, error);
   }
 }
 

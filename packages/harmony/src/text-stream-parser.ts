@@ -196,6 +196,7 @@ function atCharacter(error: unknown, offset: number): unknown {
     offset,
     state: error.state,
     ...(error.hint === undefined ? {} : { hint: error.hint }),
+    cause: error,
   });
 }
 

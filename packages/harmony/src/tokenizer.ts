@@ -128,9 +128,10 @@ export function decodeUtf8(tokens: readonly number[]): string {
   const bytes = decodeBytes(tokens);
   try {
     return strictUtf8.decode(bytes);
-  } catch {
+  } catch (error) {
     throw new TokenizerError(`tokens [${tokens.join(", ")}] do not decode to valid UTF-8`, {
       hint: "decode them with decode() to get U+FFFD for the invalid bytes",
+      cause: error,
     });
   }
 }

@@ -52,6 +52,17 @@ describe("the toy model", () => {
     expect(await readdir(join(cache, "toy"))).toEqual([]);
   });
 
+  it("calls a corrupt manifest damaged, naming the file, with the JSON parser's error as cause", async () => {
+    const data = await ship();
+    await writeFile(join(data, TOY_MANIFEST), '{"file": "toy.gguf.gz", "sha256": ');
+    const error = await readToyManifest(data).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(join(data, TOY_MANIFEST));
+    expect((error as ConfigError).message).toMatch(/not valid JSON/);
+    expect((error as ConfigError).hint).toMatch(/reinstall/);
+    expect((error as ConfigError).cause).toBeInstanceOf(SyntaxError);
+  });
+
   it("says how to train it when the install does not ship it", async () => {
     const error = await readToyManifest(join(dir, "nowhere")).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);

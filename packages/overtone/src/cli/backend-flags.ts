@@ -139,10 +139,11 @@ async function readTools(path: string): Promise<ToolDescription[]> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
-  } catch {
-    throw new InputError(`--tools: cannot read ${path}`, {
+  } catch (error) {
+    throw new InputError(`--tools: cannot read ${path}: ${(error as Error).message}`, {
       where: "--tools",
       hint: "give a JSON file of tools",
+      cause: error,
     });
   }
   return toolsFromJson(parseJsonText(text, path), path);

@@ -67,7 +67,11 @@ function asFlagError(e: InputError): InputError {
   const message = e.message.startsWith(`${e.where}:`)
     ? `${flag}${e.message.slice(e.where.length)}`
     : e.message;
-  return new InputError(message, { where: flag, ...(e.hint === undefined ? {} : { hint: e.hint }) });
+  return new InputError(message, {
+    where: flag,
+    ...(e.hint === undefined ? {} : { hint: e.hint }),
+    cause: e,
+  });
 }
 
 function summary(r: MakeTinyGptOssResult): string {

@@ -48,10 +48,11 @@ async function templateText(choice: string): Promise<string> {
     const path = choice.slice(1);
     try {
       return await readFile(path, "utf8");
-    } catch {
-      throw new InputError(`--set ${choice}: cannot read ${path}`, {
+    } catch (error) {
+      throw new InputError(`--set ${choice}: cannot read ${path}: ${(error as Error).message}`, {
         where: "--set",
         hint: "give @path to a readable Jinja file",
+        cause: error,
       });
     }
   }

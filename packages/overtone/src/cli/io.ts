@@ -17,6 +17,7 @@ export async function readInput(file: string | undefined): Promise<{ text: strin
     throw new InputError(`${file}: ${what}`, {
       where: file,
       hint: "pass a readable file, or - for standard input",
+      cause: error,
     });
   }
 }

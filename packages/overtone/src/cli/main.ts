@@ -1,11 +1,13 @@
 /**
- * The `overtone` command line: wires commands together and turns errors into one line and an exit code.
+ * The `overtone` command line: wires commands together and turns errors into one line (error-report.ts; `--debug`
+ * adds the stack and the causes) and an exit code.
  * Only the invoked command's module is imported: the others pull in node-llama-cpp or the tokenizer's 200k-token
  * tables, which would cost every command about a second of start-up. Help without a command loads them all.
  */
 
-import { ConfigError, OvertoneError } from "@overtone/errors";
+import { ConfigError, isOvertoneError } from "@overtone/errors";
 import { Command, CommanderError } from "commander";
+import { errorReport } from "./error-report.js";
 
 type Register = (parent: Command) => void;
 
@@ -57,7 +59,7 @@ function operand(argv: readonly string[], from: number): string | undefined {
 async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command("overtone")
     .description("Make OpenAI's gpt-oss models (Harmony format) work right on your own machine.")
-    .option("--debug", "print the stack trace of errors")
+    .option("--debug", "print the stack trace of errors and of the errors they wrap")
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   const first = operand(argv, 2);
@@ -86,15 +88,6 @@ function exitCodeFor(error: unknown): number {
     // Commander already printed its message (usage errors, --help, --version).
     return error.exitCode;
   }
-  const debug = process.argv.includes("--debug");
-  if (error instanceof OvertoneError) {
-    const hint = error.hint ? ` (${error.hint})` : "";
-    process.stderr.write(`overtone: ${error.message}${hint}\n`);
-  } else {
-    process.stderr.write(
-      `overtone: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-  }
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  return error instanceof OvertoneError ? 1 : 70;
+  process.stderr.write(errorReport(error, { debug: process.argv.includes("--debug") }));
+  return isOvertoneError(error) ? 1 : 70;
 }

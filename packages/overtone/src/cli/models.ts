@@ -13,7 +13,11 @@ export function registerModels(program: Command): void {
     .description("list the models in the cache (~/.cache/overtone, or $OVERTONE_CACHE); pull one")
     .option("--json", "one JSON object per model")
     .action(async (flags: { json?: boolean }) => {
-      const cached = await listCachedModels();
+      // A damaged index still lets the files on disk be listed; what is wrong with it goes to stderr.
+      const cached = await listCachedModels({
+        onIndexError: (error) =>
+          process.stderr.write(`overtone: warning: ${error.message} (${error.hint})\n`),
+      });
       if (flags.json) {
         await writeOut(cached.map((m) => `${JSON.stringify(m)}\n`).join(""));
         return;

@@ -30,6 +30,8 @@ export interface EngineModelInfo {
   template: ChatTemplateKind;
   /** The GPU backend in use, or false for CPU only. */
   gpu: string | false;
+  /** Why the model runs on the CPU although a GPU backend was found (it failed to load), when it does. */
+  gpuWarning?: string;
   /** Bytes of weights one decoded token reads (threads.ts), when known. */
   activeBytes: number | undefined;
   /** Loading the file and making the context (ms). */

@@ -6,7 +6,9 @@
  * - GPU: node-llama-cpp's `gpu: "auto"` tries the CUDA and Vulkan binaries one by one (~1.4 s on a machine with
  *   neither). `getLlamaGpuTypes("supported")` asks the same question from the installed libraries and drivers
  *   in a few milliseconds, so machines without a GPU go straight to the CPU binary and machines with one keep
- *   node-llama-cpp's own choice.
+ *   node-llama-cpp's own choice. Only "no GPU here" is quiet: a probe that fails leaves the choice to
+ *   node-llama-cpp (`auto`) instead of guessing CPU, and a GPU backend that was found but did not load (a broken
+ *   driver or CUDA install) leaves a warning on the runtime (`gpuWarning`), which the embedded backend passes on.
  * - `maxThreads: 0`: each context then uses exactly the threads it asks for. The library default caps contexts
  *   at max(cores, 4) and hands them that many, which on 2 cores runs up to ~150× slower
  *   (reference/engine-node-llama-cpp.md §3.4); our own rule (threads.ts) picks the count instead.
@@ -50,46 +52,96 @@ function record(level: LlamaLogLevel, message: string): void {
   if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
 }
 
-/** `auto` when node-llama-cpp finds a usable GPU backend (CUDA, Vulkan, Metal) here, else false. */
-export async function probeGpu(): Promise<GpuChoice> {
+/** Lists the GPU backends usable here (`false` stands for the CPU), as node-llama-cpp's `getLlamaGpuTypes`. */
+export type GpuLister = () => Promise<readonly (string | false)[]>;
+
+/** What the GPU probe found. */
+export interface GpuProbe {
+  /** What to start llama.cpp with. */
+  gpu: GpuChoice;
+  /** The GPU backends found (`cuda`, `vulkan`, `metal`). */
+  found: string[];
+  /** Why the probe could not tell, when it failed. */
+  failure?: unknown;
+}
+
+const supportedGpuTypes: GpuLister = async () => (await nodeLlamaCpp()).getLlamaGpuTypes("supported");
+
+/** `auto` when a usable GPU backend is found, or when the probe fails (node-llama-cpp then decides); else false. */
+export async function probeGpu(list: GpuLister = supportedGpuTypes): Promise<GpuProbe> {
   try {
-    const types = await (await nodeLlamaCpp()).getLlamaGpuTypes("supported");
-    return types.some((type) => type !== false) ? "auto" : false;
-  } catch {
-    return false;
+    const found = (await list()).filter((type): type is string => type !== false);
+    return { gpu: found.length > 0 ? "auto" : false, found };
+  } catch (error) {
+    return { gpu: "auto", found: [], failure: error };
   }
 }
 
-let probed: Promise<GpuChoice> | undefined;
+/**
+ * Why llama.cpp runs on the CPU although it should not, or undefined: a GPU backend was found (or the probe
+ * failed) and llama.cpp started on `started` (false: the CPU).
+ */
+export function gpuFallbackWarning(probe: GpuProbe, started: string | false): string | undefined {
+  if (started !== false || probe.gpu === false) return undefined;
+  const check = "`npx node-llama-cpp inspect gpu` shows what it sees";
+  if (probe.failure !== undefined) {
+    const why = probe.failure instanceof Error ? probe.failure.message : String(probe.failure);
+    return `the GPU check failed (${why}) and llama.cpp loaded no GPU backend, so it runs on the CPU; ${check}`;
+  }
+  return `a GPU backend was found (${probe.found.join(", ")}) but llama.cpp could not load it, so it runs on the CPU (much slower): check the GPU driver and its runtime (e.g. CUDA) installation; ${check}`;
+}
 
-/** The shared Llama (one per GPU choice); `gpu` defaults to what `probeGpu` finds, probed once. */
-export async function engineLlama(options: { gpu?: GpuChoice } = {}): Promise<Llama> {
-  probed ??= probeGpu();
-  const gpu = options.gpu ?? (await probed);
+const warnings = new WeakMap<Llama, string>();
+
+/** The runtime's GPU warning (see `gpuFallbackWarning`), when it has one. */
+export function gpuWarning(llama: Llama): string | undefined {
+  return warnings.get(llama);
+}
+
+let probed: Promise<GpuProbe> | undefined;
+
+/**
+ * The shared Llama (one per GPU choice); `gpu` defaults to what `probeGpu` finds, probed once (`probe` replaces
+ * node-llama-cpp's lister, for tests).
+ */
+export async function engineLlama(options: { gpu?: GpuChoice; probe?: GpuLister } = {}): Promise<Llama> {
+  let probe: GpuProbe | undefined;
+  if (options.gpu === undefined) {
+    if (options.probe === undefined) probed ??= probeGpu();
+    probe = await (options.probe === undefined ? probed : probeGpu(options.probe));
+  }
+  const gpu = options.gpu ?? (probe as GpuProbe).gpu;
   const key = String(gpu);
   let runtime = runtimes.get(key);
   if (runtime === undefined) {
-    runtime = startLlama(gpu);
+    runtime = startLlama(gpu, probe);
     runtime.catch(() => runtimes.delete(key));
     runtimes.set(key, runtime);
   }
   return runtime;
 }
 
-async function startLlama(gpu: GpuChoice): Promise<Llama> {
+async function startLlama(gpu: GpuChoice, probe: GpuProbe | undefined): Promise<Llama> {
   const { getLlama, LlamaLogLevel } = await nodeLlamaCpp();
+  const start = (choice: GpuChoice) =>
+    getLlama({ gpu: choice, build: "never", maxThreads: 0, logLevel: LlamaLogLevel.warn, logger: record });
   try {
-    return await getLlama({
-      gpu,
-      build: "never",
-      maxThreads: 0,
-      logLevel: LlamaLogLevel.warn,
-      logger: record,
+    const llama = await start(gpu).catch((error: unknown) => {
+      // node-llama-cpp's own `auto` may trip on what broke the probe; the CPU binary still works (and is warned of).
+      if (probe?.failure === undefined) throw error;
+      return start(false);
     });
+    const warning = probe && gpuFallbackWarning(probe, llama.gpu);
+    if (warning !== undefined) {
+      warnings.set(llama, warning);
+      log.push({ level: "warn", message: warning });
+    }
+    return llama;
   } catch (error) {
     throw new ConfigError(`llama.cpp could not start: ${(error as Error).message}`, {
       where: "node-llama-cpp",
       hint: "reinstall Overtone so npm fetches node-llama-cpp's prebuilt binary for this platform (@node-llama-cpp/<platform>), or build it with `npx node-llama-cpp source build`",
+      cause: error,
     });
   }
 }

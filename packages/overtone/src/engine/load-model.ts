@@ -7,7 +7,7 @@
 import { ConfigError, InputError } from "@overtone/errors";
 import type { LlamaModel } from "node-llama-cpp";
 import { EngineModel, type EngineModelInfo } from "./engine-model.js";
-import { engineLlama, engineLog, type GpuChoice } from "./llama-runtime.js";
+import { engineLlama, engineLog, type GpuChoice, gpuWarning } from "./llama-runtime.js";
 import { readModelFacts } from "./model-facts.js";
 import { measuredAutoThreads } from "./thread-probe.js";
 import { autoThreads } from "./threads.js";
@@ -66,6 +66,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     throw new ConfigError(`${path}: llama.cpp could not load the model: ${reason}`, {
       where: path,
       hint: "check that the file is a complete gpt-oss GGUF; `overtone gguf inspect` shows what it holds",
+      cause: error,
     });
   }
   try {
@@ -76,6 +77,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       (llama.gpu === false ? await measuredAutoThreads(model, rule, facts.activeBytes) : rule);
     const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, model.trainContextSize);
     const context = await model.createContext({ contextSize, threads, sequences: 1 });
+    const warning = gpuWarning(llama);
     const info: EngineModelInfo = {
       path,
       name: facts.name,
@@ -84,6 +86,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       trainContextSize: model.trainContextSize,
       template: facts.template,
       gpu: llama.gpu,
+      ...(warning !== undefined ? { gpuWarning: warning } : {}),
       activeBytes: facts.activeBytes,
       loadMs: performance.now() - started,
     };
@@ -93,6 +96,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     throw new ConfigError(`${path}: llama.cpp could not make a context: ${(error as Error).message}`, {
       where: path,
       hint: "try a smaller contextSize (the KV cache may not fit in memory)",
+      cause: error,
     });
   }
 }

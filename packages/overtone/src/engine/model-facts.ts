@@ -32,6 +32,7 @@ export async function readModelFacts(path: string): Promise<ModelFacts> {
     throw new ConfigError(`${path}: ${what}`, {
       where: path,
       hint: "check that the file is a complete GGUF (an interrupted download is not); `overtone gguf inspect` shows what it holds",
+      cause: error,
     });
   }
   try {
@@ -71,10 +72,7 @@ async function checkModelFile(path: string): Promise<void> {
     const missing = info.code === "ENOENT" || info.code === "ENOTDIR";
     throw new ConfigError(
       missing ? `${path}: no such model file` : `${path}: cannot read the model: ${info.message}`,
-      {
-        where: path,
-        hint: PATH_HINT,
-      },
+      { where: path, hint: PATH_HINT, cause: info },
     );
   }
   if (!info.isFile()) {

@@ -6,7 +6,7 @@
  * the system error code when no response came back at all) and abort that stays an abort: when the caller's
  * signal fires, its reason is thrown unchanged so callers can tell "stopped on purpose" from "failed".
  */
-import { BackendError } from "@overtone/errors";
+import { BackendError, isOvertoneError } from "@overtone/errors";
 
 export interface HttpRequestOptions {
   method?: string;
@@ -30,8 +30,12 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
-/** True for an error raised because an AbortSignal fired (fetch's `AbortError`, or a signal's reason). */
+/**
+ * True for an error raised because an AbortSignal fired (fetch's `AbortError`, a signal's reason, or Overtone's
+ * `AbortedError`).
+ */
 export function isAbortError(error: unknown): boolean {
+  if (isOvertoneError(error)) return error.code === "ABORTED";
   return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
 }
 

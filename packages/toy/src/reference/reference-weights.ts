@@ -177,6 +177,7 @@ export async function loadReferenceModel(path: string): Promise<ReferenceModel> 
           throw new InputError(`${path}: ${name}: cannot decode ${info.typeName} data`, {
             where: `${path}: ${name}`,
             hint: e instanceof Error ? e.message : String(e),
+            cause: e,
           });
         }
       },

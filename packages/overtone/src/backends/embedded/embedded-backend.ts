@@ -5,7 +5,8 @@
  * parser to get wrong. Routes do not apply: there is no chat API, only the raw prompt.
  *
  * The model loads on first use (or from `ready()`), once, and serves one request at a time; a load failure
- * (a wrong path, a file that is not gpt-oss) arrives as the stream's `error` part with a ConfigError.
+ * (a wrong path, a file that is not gpt-oss) arrives as the stream's `error` part with a ConfigError. A model
+ * that runs on the CPU because a GPU backend failed to load says so once, as the first finish part's `notice`.
  */
 import { basename } from "node:path";
 import { InputError } from "@overtone/errors";
@@ -43,6 +44,7 @@ export function createEmbedded(options: EmbeddedBackendOptions): EmbeddedBackend
   const path = given?.info.path ?? (options.model as string);
   let loading: Promise<EngineModel> | undefined = given && Promise.resolve(given);
   let closed = false;
+  let gpuWarned = false;
 
   const ready = (): Promise<EngineModel> => {
     if (closed) return Promise.reject(new InputError("the embedded backend is closed", { where: path }));
@@ -75,9 +77,21 @@ export function createEmbedded(options: EmbeddedBackendOptions): EmbeddedBackend
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
       ...(request.signal !== undefined ? { signal: request.signal } : {}),
     });
-    yield* withEmptyAnswerNotice(parts, () =>
+    const noticed = withEmptyAnswerNotice(parts, () =>
       request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {},
     );
+    const warning = model.info.gpuWarning;
+    if (warning === undefined || gpuWarned) {
+      yield* noticed;
+      return;
+    }
+    for await (const part of noticed) {
+      if (part.type !== "finish") yield part;
+      else {
+        gpuWarned = true;
+        yield { ...part, notice: part.notice === undefined ? warning : `${part.notice}; ${warning}` };
+      }
+    }
   }
 
   return {
@@ -120,6 +134,7 @@ function modelInfo(model: EngineModel): ModelInfo {
       ...(info.name !== undefined ? { name: info.name } : {}),
       threads: info.threads,
       gpu: info.gpu,
+      ...(info.gpuWarning !== undefined ? { gpuWarning: info.gpuWarning } : {}),
       trainContextLength: info.trainContextSize,
       loadMs: Math.round(info.loadMs),
     },

@@ -103,15 +103,17 @@ function addAssistant(target: OllamaMessage, message: Message, where: string): v
 function argumentsObject(text: string, where: string): Record<string, unknown> {
   if (text.trim() === "") return {};
   let parsed: unknown;
+  let failure: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
+  } catch (error) {
+    failure = error;
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new InputError(`${where}: tool-call arguments are not a JSON object: ${text.slice(0, 120)}`, {
       where,
       hint: "Ollama takes tool-call arguments as a JSON object; fix or drop this call before sending the history",
+      cause: failure,
     });
   }
   return parsed as Record<string, unknown>;

@@ -192,7 +192,7 @@ async function ollamaJson<T>(url: string, options: HttpRequestOptions, model?: s
     return await httpJson<T>(url, options);
   } catch (error) {
     if (error instanceof BackendError && error.status !== undefined && error.status >= 400) {
-      throw statusError(error.status, "", error.body, url, model);
+      throw statusError(error.status, "", error.body, url, model, error);
     }
     throw error;
   }

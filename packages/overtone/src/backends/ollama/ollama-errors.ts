@@ -48,6 +48,7 @@ export function statusError(
   body: string | undefined,
   url: string,
   model?: string,
+  cause?: unknown,
 ): BackendError {
   const text = errorText(body) ?? (`${status} ${statusText}`.trim() || "no error text");
   return new BackendError(`Ollama answered ${status}: ${text}`, {
@@ -56,6 +57,7 @@ export function statusError(
     ...(body !== undefined ? { body } : {}),
     retryable: text.startsWith(TOOL_PARSE) || isRetryableStatus(status),
     hint: hintFor(text, status, model),
+    cause,
   });
 }
 

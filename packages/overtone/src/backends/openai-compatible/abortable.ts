@@ -2,14 +2,10 @@
  * Iterating a response body so that an abort ends the loop at once, whatever the body does: fetch normally
  * rejects a pending read when its signal fires, but an injected fetch (a proxy, a test double) may not, and a
  * consumer's abort must never wait on a stalled server. Leaving the loop (abort, break, error) cancels the
- * body, which closes the connection, so the server stops generating.
+ * body, which closes the connection, so the server stops generating. The abort is thrown as `AbortedError` (with
+ * the signal's reason as its cause), which the stream readers turn into a `finish` of reason `aborted`.
  */
-export class AbortedError extends Error {
-  constructor() {
-    super("aborted");
-    this.name = "AbortError";
-  }
-}
+import { AbortedError } from "@overtone/errors";
 
 export async function* abortable<T>(
   source: AsyncIterable<T>,
@@ -19,7 +15,7 @@ export async function* abortable<T>(
   let finished = false;
   try {
     for (;;) {
-      if (signal?.aborted) throw new AbortedError();
+      if (signal?.aborted) throw aborted(signal);
       const result = await nextOrAbort(iterator, signal);
       if (result.done) {
         finished = true;
@@ -42,7 +38,7 @@ function nextOrAbort<T>(
   const next = iterator.next();
   if (signal === undefined) return next;
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new AbortedError());
+    const onAbort = () => reject(aborted(signal));
     signal.addEventListener("abort", onAbort, { once: true });
     next.then(
       (result) => {
@@ -55,6 +51,10 @@ function nextOrAbort<T>(
       },
     );
   });
+}
+
+function aborted(signal: AbortSignal): AbortedError {
+  return new AbortedError("the request was aborted", { cause: signal.reason });
 }
 
 /** A response body as an async iterable of bytes (Node's web ReadableStream is one). */

@@ -6,7 +6,7 @@
  */
 import { BackendError, ConfigError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
-import { httpJson, httpRequest } from "../../net/http.js";
+import { httpJson, httpRequest, toBackendError } from "../../net/http.js";
 import type {
   Backend,
   BackendCapabilities,
@@ -43,10 +43,11 @@ export function serverRoot(baseURL: string): string {
   let url: URL;
   try {
     url = new URL(baseURL);
-  } catch {
+  } catch (error) {
     throw new ConfigError(`not a URL: "${baseURL}"`, {
       where: "baseURL",
       hint: "pass the server's address, e.g. http://127.0.0.1:8080",
+      cause: error,
     });
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
@@ -56,19 +57,23 @@ export function serverRoot(baseURL: string): string {
 }
 
 async function jsonAnswer(response: Response, url: string): Promise<Record<string, unknown>> {
-  const text = await response.text();
+  const text = await response.text().catch((error: unknown) => {
+    throw toBackendError(error, url, "reading the response");
+  });
+  let failure: unknown;
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value === "object" && value !== null && !Array.isArray(value))
       return value as Record<string, unknown>;
-  } catch {
-    // reported below
+  } catch (error) {
+    failure = error; // reported below, as its cause
   }
   throw new BackendError(`${url} answered with something that is not a JSON object`, {
     url,
     status: response.status,
     body: text.slice(0, 2_000),
     retryable: false,
+    cause: failure,
   });
 }
 
@@ -89,11 +94,16 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Backen
     flavor ??= flavorFromModels(answer);
     let props: Record<string, unknown> | undefined;
     if (flavor === "llama-server") {
+      // `/props` only adds the template's class and the context in use: a server without it (an older build, a
+      // proxy) still lists its models. A caller's abort is not such a failure and goes on as an abort.
       props = await httpJson<Record<string, unknown>>(`${root}/props`, {
         headers,
         ...http,
         ...(signal ? { signal } : {}),
-      }).catch(() => undefined);
+      }).catch((error: unknown) => {
+        if (signal?.aborted) throw error;
+        return undefined;
+      });
     }
     return modelsFromAnswer(answer, props);
   }

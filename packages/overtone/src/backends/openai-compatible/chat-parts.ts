@@ -9,11 +9,11 @@
  * breaks off or ends before the server said it finished (→ retryable BackendError), abort (→ `finish: aborted`,
  * the request cancelled).
  */
-import { BackendError } from "@overtone/errors";
+import { AbortedError, BackendError } from "@overtone/errors";
 import type { FinishReason, Part, Timings, Usage } from "@overtone/harmony";
 import { toBackendError } from "../../net/http.js";
 import { reasoningOf } from "../gpt-oss-profile.js";
-import { AbortedError, abortable, bodyOf } from "./abortable.js";
+import { abortable, bodyOf } from "./abortable.js";
 import { isErrorEvent, streamError } from "./server-errors.js";
 import { sseEvents } from "./sse.js";
 import { WirePartsBuilder } from "./wire-parts.js";
@@ -171,16 +171,18 @@ function usagePart(state: FinishState): { usage?: Usage } {
 }
 
 function parseEvent(data: string, url: string): Json {
+  let failure: unknown;
   try {
     const value: unknown = JSON.parse(data);
     if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Json;
-  } catch {
-    // reported below
+  } catch (error) {
+    failure = error; // reported below, as its cause
   }
   throw new BackendError(`${url} sent a stream event that is not a JSON object: ${data.slice(0, 200)}`, {
     url,
     body: data.slice(0, 2_000),
     retryable: false,
+    cause: failure,
   });
 }
 

@@ -6,12 +6,12 @@
  * (`response.reasoning_text.delta`, `response.output_text.delta`, `response.output_item.added` for a
  * `function_call`, `response.function_call_arguments.delta`, then `response.completed` with usage; 021).
  */
-import { BackendError } from "@overtone/errors";
+import { AbortedError, BackendError } from "@overtone/errors";
 import { dropAnalysisBefore, type FinishReason, type Message, type Part } from "@overtone/harmony";
 import { toBackendError } from "../../net/http.js";
 import type { GenerateRequest } from "../contract.js";
 import { functionTools, type GptOssFlavor, requestedEffort, toolName } from "../gpt-oss-profile.js";
-import { AbortedError, abortable, bodyOf } from "./abortable.js";
+import { abortable, bodyOf } from "./abortable.js";
 import { drain, type PartsContext, usageOf } from "./chat-parts.js";
 import { isErrorEvent, streamError } from "./server-errors.js";
 import { sseEvents } from "./sse.js";

@@ -4,10 +4,19 @@
  * disk, though: an entry whose file was deleted is dropped, and a GGUF that is there but missing from the index
  * (two processes raced on the index, or it was copied in by hand) is still listed. Partial downloads (`.part`)
  * are listed too, so `overtone models` can show what a retry would resume.
+ *
+ * A damaged index never costs an entry. Only a missing `index.json` reads as empty; one that cannot be read, is not
+ * JSON, or does not hold version-1 entries is a `ConfigError` naming the file, what is wrong and the fix, and it is
+ * never rewritten from such a read (nor are keys it does not know dropped when it is rewritten):
+ * - listing (`overtone models`) with `onIndexError` still shows every file on disk, named from its place in the
+ *   cache, and hands the error over as a warning; without `onIndexError` the listing throws it.
+ * - what adds an entry (a download, making `tiny`, unpacking `toy`) calls `checkCacheIndex` first and so refuses
+ *   before fetching or making anything: no model lands in the cache without its record (its verified sha256).
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { ConfigError } from "@overtone/errors";
 import { type Env, modelsDir } from "./cache-dir.js";
 
 export interface CachedModel {
@@ -30,14 +39,69 @@ export interface CachedModel {
 type IndexEntry = Omit<CachedModel, "path" | "sizeBytes" | "complete"> & { file: string };
 
 const INDEX = "index.json";
+const VERSION = 1;
 
-async function readIndex(models: string): Promise<IndexEntry[]> {
+interface IndexFile {
+  entries: IndexEntry[];
+  /** Top-level keys this version does not use, written back as they were. */
+  rest: Record<string, unknown>;
+}
+
+function indexError(path: string, what: string, cause: unknown, unreadable = false): ConfigError {
+  return new ConfigError(`the model cache index ${path} ${what}; it was left as it is`, {
+    where: path,
+    hint: unreadable
+      ? "check its permissions (and that it is a file); the model files beside it are not affected"
+      : `repair it by hand, or move it aside with mv "${path}" "${path}.bad": a new index is then started, every model file stays and is listed from its place in the cache, and only what the old index recorded (refs, sha256s) is not carried over`,
+    cause,
+  });
+}
+
+/** The index; empty when there is none yet, a ConfigError (see the module comment) when it cannot be used. */
+async function readIndex(models: string): Promise<IndexFile> {
+  const path = join(models, INDEX);
+  let text: string;
   try {
-    const parsed = JSON.parse(await readFile(join(models, INDEX), "utf8")) as { models?: IndexEntry[] };
-    return Array.isArray(parsed.models) ? parsed.models : [];
-  } catch {
-    return [];
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { entries: [], rest: {} };
+    throw indexError(path, `cannot be read (${(error as Error).message})`, error, true);
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw indexError(path, `is not valid JSON (${(error as Error).message})`, error);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw indexError(path, "is not a JSON object", undefined);
+  }
+  const { models: entries, ...rest } = parsed as Record<string, unknown>;
+  if (rest.version !== undefined && rest.version !== VERSION) {
+    throw new ConfigError(
+      `the model cache index ${path} is version ${JSON.stringify(rest.version)}; this Overtone reads version ${VERSION}`,
+      {
+        where: path,
+        hint: "a newer Overtone wrote it: upgrade Overtone, or use another cache (OVERTONE_CACHE)",
+      },
+    );
+  }
+  if (!Array.isArray(entries)) throw indexError(path, 'has no "models" list', undefined);
+  entries.forEach((entry: unknown, i) => {
+    const e = entry as Partial<IndexEntry> | null;
+    if (typeof e !== "object" || e === null || typeof e.file !== "string" || typeof e.ref !== "string") {
+      throw indexError(path, `has a models[${i}] without a "file" and a "ref"`, undefined);
+    }
+  });
+  return { entries: entries as IndexEntry[], rest };
+}
+
+/**
+ * Throws the index's ConfigError when it cannot be used: called before a model is downloaded or made, so a
+ * damaged index stops the command before the work rather than after it.
+ */
+export async function checkCacheIndex(models: string): Promise<void> {
+  await readIndex(models);
 }
 
 /** Adds or replaces the entry for one file (the index is rewritten atomically). */
@@ -48,10 +112,12 @@ export async function recordCachedModel(
   await mkdir(models, { recursive: true });
   const file = relative(models, entry.path).split(sep).join("/");
   const { path: _path, ...facts } = entry;
-  const entries = (await readIndex(models)).filter((e) => e.file !== file);
+  // A read that fails throws here: the index is never rewritten from what could not be read.
+  const index = await readIndex(models);
+  const entries = index.entries.filter((e) => e.file !== file);
   entries.push({ ...facts, file, addedAt: entry.addedAt ?? new Date().toISOString() });
   const temp = join(models, `${INDEX}.${randomBytes(6).toString("hex")}.tmp`);
-  await writeFile(temp, `${JSON.stringify({ version: 1, models: entries }, null, 2)}\n`);
+  await writeFile(temp, `${JSON.stringify({ ...index.rest, version: VERSION, models: entries }, null, 2)}\n`);
   await rename(temp, join(models, INDEX)).catch(async (error: unknown) => {
     await unlink(temp).catch(() => undefined);
     throw error;
@@ -80,16 +146,39 @@ async function partUrl(metaPath: string): Promise<string | undefined> {
 }
 
 async function walk(dir: string): Promise<string[]> {
-  const names = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  const names = await readdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [] as string[]; // no cache yet
+    throw new ConfigError(`cannot list the model cache ${dir}: ${error.message}`, {
+      where: dir,
+      hint: "check the permissions of the cache folder (OVERTONE_CACHE)",
+      cause: error,
+    });
+  });
   return names.map((n) => n.split(sep).join("/"));
 }
 
+export interface ListCachedModelsOptions {
+  cacheDir?: string;
+  env?: Env;
+  /**
+   * Called with the index's ConfigError when it cannot be used; the listing then goes on from the disk alone
+   * (refs from the cache layout, no sha256s). Without it the listing throws that error.
+   */
+  onIndexError?: (error: ConfigError) => void;
+}
+
 /** Every model file in the cache (complete ones first, by name), with what the index knows about each. */
-export async function listCachedModels(
-  options: { cacheDir?: string; env?: Env } = {},
-): Promise<CachedModel[]> {
+export async function listCachedModels(options: ListCachedModelsOptions = {}): Promise<CachedModel[]> {
   const models = modelsDir(options.cacheDir, options.env);
-  const index = new Map((await readIndex(models)).map((e) => [e.file, e]));
+  const entries = await readIndex(models).then(
+    (index) => index.entries,
+    (error: unknown) => {
+      if (options.onIndexError === undefined || !(error instanceof ConfigError)) throw error;
+      options.onIndexError(error);
+      return [];
+    },
+  );
+  const index = new Map(entries.map((e) => [e.file, e]));
   const found: CachedModel[] = [];
   for (const name of (await walk(models)).sort()) {
     const complete = name.endsWith(".gguf");

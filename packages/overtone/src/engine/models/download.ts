@@ -260,6 +260,7 @@ async function download(options: DownloadOptions): Promise<DownloadResult> {
             url,
             retryable: true,
             network: "ETIMEDOUT",
+            cause: error,
           })
         : error instanceof BackendError || isAbortError(error) || !isNetworkCode(networkCode(error))
           ? error // a network failure is made a BackendError; a bug or a disk error is never retried or disguised

@@ -125,6 +125,7 @@ export function explainHubError(
   if (!context.hub && (error.status === 401 || error.status === 403 || error.status === 404)) {
     return new ConfigError(`${what}: the server answered ${error.status}`, {
       where: error.url,
+      cause: error,
       hint:
         error.status === 404
           ? "check the URL"
@@ -136,6 +137,7 @@ export function explainHubError(
       `${what}: access refused (${error.status}); the repo is gated, private or does not exist`,
       {
         where: error.url,
+        cause: error,
         hint: context.tokenSent
           ? `HF_TOKEN was sent but refused: check it has read access and that you accepted the licence at ${context.page}`
           : `if it exists, accept its licence at ${context.page} and set HF_TOKEN to a read token (https://huggingface.co/settings/tokens)`,
@@ -145,6 +147,7 @@ export function explainHubError(
   if (error.status === 404) {
     return new ConfigError(`${what}: not found (404)`, {
       where: error.url,
+      cause: error,
       hint: `check the owner, repo, revision and file name; the files are listed at ${context.page}/tree/main`,
     });
   }

@@ -42,8 +42,8 @@ const QUANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 /** llama.cpp's split naming; one shard alone does not load. */
 export const SPLIT_GGUF = /-\d{5}-of-\d{5}\.gguf$/i;
 
-function bad(ref: string, why: string, hint: string): InputError {
-  return new InputError(`--model ${JSON.stringify(ref)}: ${why}`, { where: "--model", hint });
+function bad(ref: string, why: string, hint: string, cause?: unknown): InputError {
+  return new InputError(`--model ${JSON.stringify(ref)}: ${why}`, { where: "--model", hint, cause });
 }
 
 const FORMS =
@@ -96,8 +96,8 @@ export function parseModelRef(input: string | undefined): ModelRef {
     let url: URL;
     try {
       url = new URL(ref);
-    } catch {
-      throw bad(ref, "not a valid URL", FORMS);
+    } catch (error) {
+      throw bad(ref, "not a valid URL", FORMS, error);
     }
     if (!url.pathname.toLowerCase().endsWith(".gguf")) {
       throw bad(ref, "the URL does not name a .gguf file", FORMS);

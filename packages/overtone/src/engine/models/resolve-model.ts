@@ -13,7 +13,7 @@ import { resolve } from "node:path";
 import { ConfigError } from "@overtone/errors";
 import { isUnreachable } from "../../net/http.js";
 import { cachedModelPath, type Env, modelsDir } from "./cache-dir.js";
-import { recordCachedModel } from "./cache-index.js";
+import { checkCacheIndex, recordCachedModel } from "./cache-index.js";
 import { type DownloadOptions, downloadFile } from "./download.js";
 import {
   explainHubError,
@@ -66,30 +66,42 @@ export interface ResolvedModel {
 
 const ALTERNATIVES = "run with --model tiny, give a local .gguf path, or connect and retry";
 
-function offlineError(ref: string, models: string, reason: string): ConfigError {
+function offlineError(ref: string, models: string, reason: string, cause?: unknown): ConfigError {
   return new ConfigError(`model ${ref} is not in the cache and ${reason}: ${ALTERNATIVES}`, {
     where: "--model",
     hint: `downloads are cached in ${models}`,
+    cause,
   });
 }
 
 function reachError(ref: string, models: string, url: string, error: unknown): unknown {
   if (!isUnreachable(error)) return error;
   const code = (error as { network?: string }).network;
-  return offlineError(ref, models, `${new URL(url).host} cannot be reached (${code})`);
+  return offlineError(ref, models, `${new URL(url).host} cannot be reached (${code})`, error);
 }
 
 async function localModel(path: string): Promise<ResolvedModel> {
   const absolute = resolve(path.startsWith("~/") ? `${homedir()}${path.slice(1)}` : path);
-  const info = await stat(absolute).catch(() => undefined);
-  if (info === undefined) {
-    throw new ConfigError(`model file not found: ${absolute}`, {
+  const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error);
+  if (info instanceof Error) {
+    // Only a path that is not there is "not found"; a permission error says so instead of hiding behind it.
+    const missing = info.code === "ENOENT" || info.code === "ENOTDIR";
+    throw new ConfigError(missing ? `model file not found: ${absolute}` : `${absolute}: ${info.message}`, {
       where: "--model",
-      hint: "check the path, or use tiny, owner/repo/file.gguf, owner/repo:quant or an https:// URL",
+      hint: missing
+        ? "check the path, or use tiny, owner/repo/file.gguf, owner/repo:quant or an https:// URL"
+        : "check the file's permissions",
+      cause: info,
     });
   }
   if (!info.isFile()) throw new ConfigError(`${absolute} is not a file`, { where: "--model" });
-  const handle = await open(absolute, "r");
+  const handle = await open(absolute, "r").catch((error: Error) => {
+    throw new ConfigError(`${absolute}: cannot open the model: ${error.message}`, {
+      where: "--model",
+      hint: "check the file's permissions",
+      cause: error,
+    });
+  });
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(4), 0, 4, 0);
     if (bytesRead < 4 || buffer.toString("latin1") !== "GGUF") {
@@ -185,6 +197,8 @@ export async function resolveModel(
 
   const page = ref.kind === "hf-file" ? hfRepoPage(endpoint, ref) : url;
   const headers = hfHeaders(url, endpoint, token);
+  // A damaged index stops the download before it starts: after it, its verified sha256 would have nowhere to go.
+  await checkCacheIndex(models);
   const done = await downloadFile({
     url,
     dest,

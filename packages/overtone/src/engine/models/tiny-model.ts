@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { makeTinyGptOss, TINY_GPT_OSS_DEFAULTS } from "@overtone/makers";
-import { recordCachedModel } from "./cache-index.js";
+import { checkCacheIndex, recordCachedModel } from "./cache-index.js";
 
 /** Bump when the maker changes in a way the options do not show, so caches stop reusing old files. */
 const TINY_FORMAT = 1;
@@ -35,6 +35,7 @@ export async function ensureTinyModel(
   const first = pending === undefined;
   if (pending === undefined) {
     pending = (async () => {
+      await checkCacheIndex(models); // a damaged index stops us before the file is made, not after
       await mkdir(dirname(path), { recursive: true });
       await makeTinyGptOss({ out: path });
       await recordCachedModel(models, { ref: "tiny", path, source: "tiny" });

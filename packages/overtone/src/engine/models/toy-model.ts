@@ -14,7 +14,7 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { ConfigError } from "@overtone/errors";
-import { recordCachedModel } from "./cache-index.js";
+import { checkCacheIndex, recordCachedModel } from "./cache-index.js";
 
 /** `src/engine/models/` and `dist/engine/models/` both sit three levels below the package root. */
 export const TOY_DATA_DIR = fileURLToPath(new URL("../../../data/models/", import.meta.url));
@@ -38,8 +38,24 @@ export interface ToyModelOptions {
 
 export async function readToyManifest(dataDir = TOY_DATA_DIR): Promise<ToyManifest> {
   const where = join(dataDir, TOY_MANIFEST);
-  const text = await readFile(where, "utf8").catch(() => undefined);
-  const manifest = text === undefined ? undefined : (JSON.parse(text) as Partial<ToyManifest>);
+  const text = await readFile(where, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined; // not shipped: said below
+    throw new ConfigError(`the toy model's manifest ${where} cannot be read: ${error.message}`, {
+      where,
+      hint: "check its permissions, or reinstall overtone",
+      cause: error,
+    });
+  });
+  let manifest: Partial<ToyManifest> | undefined;
+  try {
+    manifest = text === undefined ? undefined : (JSON.parse(text) as Partial<ToyManifest>);
+  } catch (error) {
+    throw new ConfigError(`the toy model's manifest ${where} is damaged: not valid JSON`, {
+      where,
+      hint: "the install is damaged: reinstall overtone, or train the model with `overtone gguf train-toy`",
+      cause: error,
+    });
+  }
   if (
     typeof manifest?.file !== "string" ||
     typeof manifest.sha256 !== "string" ||
@@ -88,7 +104,8 @@ async function unpack(from: string, to: string, manifest: ToyManifest): Promise<
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`could not unpack the toy model from ${from}: ${(error as Error).message}`, {
       where: from,
-      hint: "check the disk space and permissions of the model cache (OVERTONE_CACHE_DIR)",
+      hint: "check the disk space and permissions of the model cache (OVERTONE_CACHE)",
+      cause: error,
     });
   }
 }
@@ -109,6 +126,7 @@ export async function ensureToyModel(
   const first = pending === undefined;
   if (pending === undefined) {
     pending = (async () => {
+      await checkCacheIndex(models); // a damaged index stops us before the file is unpacked, not after
       await mkdir(dirname(path), { recursive: true });
       await unpack(join(dataDir, manifest.file), path, manifest);
       await recordCachedModel(models, { ref: "toy", path, source: "toy" });
