@@ -7,7 +7,8 @@
  * Default model: the tiny gpt-oss of the tests (~26 MB of weights per token); `--medium`: the 440 MB 8-layer
  * gpt-oss of `bench:gguf` (~210 MB per token). The rule picks one thread per physical math core for both.
  */
-import { disposeEngineLlama, engineLlama, loadModel } from "../packages/overtone/src/engine/index.js";
+import { disposeEngineLlama, loadModel } from "../packages/overtone/src/engine/index.js";
+import { engineLlama } from "../packages/overtone/src/engine/llama-runtime.js";
 import { tinyModelPath } from "../test/support/tiny-models.js";
 import { fmt, threadSweep } from "./engine-measure.js";
 import { mediumModelPath } from "./medium-model.js";

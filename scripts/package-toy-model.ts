@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { TOY_MANIFEST } from "../packages/overtone/src/engine/models/index.js";
+import { TOY_MANIFEST } from "../packages/overtone/src/engine/models/toy-model.js";
 import { makeToyGptOss, resolveToyConfig, trainToy } from "../packages/toy/src/train/index.js";
 
 const CHECKED_STEPS = 5;

@@ -28,10 +28,8 @@ import {
   createOpenAICompatible,
   type Route,
 } from "../../packages/overtone/src/backends/index.js";
-import {
-  chatCompletionBody,
-  type OpenAICompatibleOptions,
-} from "../../packages/overtone/src/backends/openai-compatible/index.js";
+import { chatCompletionBody } from "../../packages/overtone/src/backends/openai-compatible/chat-request.js";
+import type { OpenAICompatibleOptions } from "../../packages/overtone/src/backends/openai-compatible/index.js";
 import { corpusTool } from "../../packages/toy/src/corpus/index.js";
 import {
   LLAMA_SERVER_BUILD_TIMEOUT_MS,

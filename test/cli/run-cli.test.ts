@@ -56,6 +56,24 @@ describe("overtone run", () => {
     expect(runCli(["run", "--effort", "max", "hi"]).stderr).toMatch(/--effort: unknown value "max"/);
   });
 
+  it("takes --backend openai, as documented, and openai-compatible, the library's name, for the same server", () => {
+    for (const backend of ["openai", "openai-compatible"]) {
+      // Nothing listens on port 1: the server is asked (its /v1/models), so the kind was accepted.
+      const result = runCli(["run", "--backend", backend, "--url", "http://127.0.0.1:1/v1", "hi"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/http:\/\/127\.0\.0\.1:1\/v1\/models/);
+    }
+  });
+
+  it("rejects an option of another backend before loading or contacting anything", () => {
+    expect(runCli(["run", "--url", "http://127.0.0.1:1", "hi"]).stderr).toMatch(
+      /--url does not apply to the embedded backend/,
+    );
+    expect(runCli(["run", "--backend", "ollama", "--threads", "2", "hi"]).stderr).toMatch(
+      /--threads applies to the embedded backend only, not ollama/,
+    );
+  });
+
   it("rejects a negative temperature and a seed that is not a whole number, before loading anything", () => {
     const cold = runCli(["run", "--model", "tiny", "--temperature", "-1", "hi"]);
     expect(cold.status).toBe(1);

@@ -22,10 +22,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   disposeEngineLlama,
   type EngineModel,
-  engineLlama,
   loadModel,
   promptTokens,
 } from "../../packages/overtone/src/engine/index.js";
+import { engineLlama } from "../../packages/overtone/src/engine/llama-runtime.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 
 const CONTEXT = 2048;

@@ -5,7 +5,7 @@
  */
 import type { LlamaModel } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disposeEngineLlama, engineLlama } from "../../packages/overtone/src/engine/index.js";
+import { disposeEngineLlama, engineLlama } from "../../packages/overtone/src/engine/llama-runtime.js";
 import {
   measuredAutoThreads,
   PROBE_BELOW_ACTIVE_BYTES,

@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TOY_DATA_DIR, TOY_MANIFEST } from "../../packages/overtone/src/engine/models/index.js";
+import { TOY_DATA_DIR, TOY_MANIFEST } from "../../packages/overtone/src/engine/models/toy-model.js";
 import { resolveToyConfig, trainToy } from "../../packages/toy/src/train/index.js";
 
 interface Manifest {

@@ -3,10 +3,8 @@
 import { ConfigError } from "@overtone/errors";
 import type { FinishPart, Part } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import {
-  modelsFromAnswer,
-  serverRoot,
-} from "../../../packages/overtone/src/backends/openai-compatible/index.js";
+import { serverRoot } from "../../../packages/overtone/src/backends/openai-compatible/backend.js";
+import { modelsFromAnswer } from "../../../packages/overtone/src/backends/openai-compatible/models.js";
 import { bodyText, loadWireFixture } from "../../replay/wire-fixture.js";
 import { openai, portugueseGreeting, recorded, replay } from "./openai-replay.js";
 

@@ -19,10 +19,8 @@ import {
 } from "@overtone/harmony";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Backend, createOpenAICompatible } from "../../../packages/overtone/src/backends/index.js";
-import {
-  chatCompletionBody,
-  completionBody,
-} from "../../../packages/overtone/src/backends/openai-compatible/index.js";
+import { chatCompletionBody } from "../../../packages/overtone/src/backends/openai-compatible/chat-request.js";
+import { completionBody } from "../../../packages/overtone/src/backends/openai-compatible/raw-completion.js";
 import {
   LLAMA_SERVER_BUILD_TIMEOUT_MS,
   type LlamaServerHandle,

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BackendError } from "@overtone/errors";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type DownloadProgress, downloadFile } from "../../../packages/overtone/src/engine/models/index.js";
+import { downloadFile } from "../../../packages/overtone/src/engine/models/download.js";
+import type { DownloadProgress } from "../../../packages/overtone/src/engine/models/index.js";
 import { type FileServer, generatedBody, startFileServer } from "./file-server.js";
 
 const SIZE = 1_500_000;

@@ -1,15 +1,17 @@
 import { join } from "node:path";
 import { InputError } from "@overtone/errors";
 import { describe, expect, it } from "vitest";
+import { cachedModelPath } from "../../../packages/overtone/src/engine/models/cache-dir.js";
 import {
-  cachedModelPath,
+  parseContentRange,
+  sha256FromEtag,
+} from "../../../packages/overtone/src/engine/models/download-request.js";
+import { pickGguf } from "../../../packages/overtone/src/engine/models/hugging-face.js";
+import {
   DEFAULT_MODEL_REF,
   defaultCacheDir,
   formatModelRef,
-  parseContentRange,
   parseModelRef,
-  pickGguf,
-  sha256FromEtag,
 } from "../../../packages/overtone/src/engine/models/index.js";
 
 describe("parseModelRef", () => {

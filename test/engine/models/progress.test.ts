@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
   createProgressRenderer,
-  createProgressTracker,
   type DownloadProgress,
+} from "../../../packages/overtone/src/engine/models/index.js";
+import { createProgressTracker } from "../../../packages/overtone/src/engine/models/progress.js";
+import {
   formatBytes,
   formatDuration,
   formatProgressLine,
-} from "../../../packages/overtone/src/engine/models/index.js";
+} from "../../../packages/overtone/src/engine/models/progress-render.js";
 
 function clock() {
   let t = 0;

@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ConfigError } from "@overtone/errors";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { resolveModel } from "../../../packages/overtone/src/engine/models/index.js";
 import {
   ensureToyModel,
   readToyManifest,
-  resolveModel,
   TOY_MANIFEST,
-} from "../../../packages/overtone/src/engine/models/index.js";
+} from "../../../packages/overtone/src/engine/models/toy-model.js";
 
 let dir: string;
 beforeEach(async () => {

@@ -1,63 +1,118 @@
 /**
- * One entry point that turns "which backend, where, which model" into a `Backend`, so the CLI, the gateway and
- * library users choose a backend the same way. The embedded backend resolves its model first (a local path,
- * `tiny`, or a Hugging Face reference that is downloaded once, with progress, into the cache).
+ * One entry point that turns "which backend, where, which model" into a `Backend`, so the CLI and library users
+ * choose a backend the same way. Each kind takes every option of its own factory (`createEmbedded`,
+ * `createOllama`, `createOpenAICompatible`) under the same names, and nothing else: an option of another kind is
+ * a type error. The embedded backend resolves its model first (a local path, `tiny`, `toy`, or a Hugging Face
+ * reference that is downloaded once into the cache); it has no default model, since the library must never start
+ * a 12 GB download nobody asked for (the CLI's `--model` default is the CLI's own choice).
  */
 
-import { InputError } from "@overtone/errors";
-import { resolveModel } from "../engine/models/index.js";
-import type { ProgressCallback } from "../engine/models/progress.js";
-import type { Backend } from "./contract.js";
-import { createEmbedded } from "./embedded/index.js";
-import { createOllama } from "./ollama/index.js";
-import { createOpenAICompatible } from "./openai-compatible/index.js";
+import { ConfigError } from "@overtone/errors";
+import type { EngineModel } from "../engine/index.js";
+import { type ResolveModelOptions, resolveModel } from "../engine/models/index.js";
+import type { Backend, HttpBackendOptions } from "./contract.js";
+import { createEmbedded, type EmbeddedBackend, type EmbeddedBackendOptions } from "./embedded/index.js";
+import { createOllama, type OllamaBackend, type OllamaBackendOptions } from "./ollama/index.js";
+import { createOpenAICompatible, type OpenAICompatibleOptions } from "./openai-compatible/index.js";
 
-export const BACKEND_KINDS = ["embedded", "ollama", "openai"] as const;
+export const BACKEND_KINDS = ["embedded", "ollama", "openai-compatible"] as const;
 export type BackendKind = (typeof BACKEND_KINDS)[number];
 
-export const DEFAULT_URLS: Record<Exclude<BackendKind, "embedded">, string> = {
+/** Where each server listens when installed with its defaults (Ollama; llama-server, whose `/v1` vLLM shares). */
+export const DEFAULT_URLS: Readonly<Record<Exclude<BackendKind, "embedded">, string>> = Object.freeze({
   ollama: "http://127.0.0.1:11434",
-  openai: "http://127.0.0.1:8080/v1",
+  "openai-compatible": "http://127.0.0.1:8080/v1",
+});
+
+/** An HTTP factory's options, with the base URL defaulting to DEFAULT_URLS and an API key shortcut. */
+type ServerOptions<O extends HttpBackendOptions> = Omit<O, "baseURL"> & {
+  /** Default: DEFAULT_URLS[kind], the server's address on this machine. */
+  baseURL?: string;
+  /** Sent as `authorization: Bearer <apiKey>` (an `authorization` in `headers` wins). */
+  apiKey?: string;
 };
 
-export interface BackendChoice {
-  kind: BackendKind;
-  /** Server URL (HTTP backends). */
-  url?: string;
-  /** Embedded: a path, `tiny` or a Hugging Face reference (default gpt-oss-20b). Servers: the model name. */
-  model?: string;
-  threads?: number;
-  onDownloadProgress?: ProgressCallback;
-  signal?: AbortSignal;
+/**
+ * gpt-oss in this process. `model`: a `.gguf` path, `tiny` (made offline in a second), `toy` (the shipped toy
+ * model), `gpt-oss-20b` (downloaded once, 12 GB), `owner/repo/file.gguf`, `owner/repo:quant`, an https URL, or
+ * a model already loaded with `loadModel`. The resolving options (`onProgress`, `signal`, `cacheDir`, `offline`,
+ * `fetch`, …) apply to finding or downloading the file.
+ */
+export interface CreateEmbeddedBackendOptions
+  extends Omit<EmbeddedBackendOptions, "model">,
+    ResolveModelOptions {
+  kind: "embedded";
+  model: string | EngineModel;
 }
 
-export async function createBackend(choice: BackendChoice): Promise<Backend> {
-  switch (choice.kind) {
-    case "embedded": {
-      if (choice.url !== undefined) {
-        throw new InputError("--url does not apply to the embedded backend", {
-          where: "--url",
-          hint: "use --backend ollama or --backend openai to talk to a server",
-        });
-      }
-      const resolved = await resolveModel(choice.model ?? "gpt-oss-20b", {
-        ...(choice.onDownloadProgress ? { onProgress: choice.onDownloadProgress } : {}),
-        ...(choice.signal ? { signal: choice.signal } : {}),
-      });
-      return createEmbedded({
-        model: resolved.path,
-        ...(choice.threads !== undefined ? { threads: choice.threads } : {}),
+/** Ollama's native API: `createOllama`'s options. */
+export interface CreateOllamaBackendOptions extends ServerOptions<OllamaBackendOptions> {
+  kind: "ollama";
+}
+
+/** vLLM, llama-server, LM Studio (Chat Completions or Responses): `createOpenAICompatible`'s options. */
+export interface CreateOpenAICompatibleBackendOptions extends ServerOptions<OpenAICompatibleOptions> {
+  kind: "openai-compatible";
+}
+
+export type CreateBackendOptions =
+  | CreateEmbeddedBackendOptions
+  | CreateOllamaBackendOptions
+  | CreateOpenAICompatibleBackendOptions;
+
+export function createBackend(options: CreateEmbeddedBackendOptions): Promise<EmbeddedBackend>;
+export function createBackend(options: CreateOllamaBackendOptions): Promise<OllamaBackend>;
+export function createBackend(options: CreateOpenAICompatibleBackendOptions): Promise<Backend>;
+export function createBackend(options: CreateBackendOptions): Promise<Backend>;
+export async function createBackend(options: CreateBackendOptions): Promise<Backend> {
+  switch (options.kind) {
+    case "embedded":
+      return embedded(options);
+    case "ollama": {
+      const { kind: _kind, apiKey, baseURL, ...rest } = options;
+      return createOllama({ ...rest, ...serverAt("ollama", baseURL, apiKey, rest.headers) });
+    }
+    case "openai-compatible": {
+      const { kind: _kind, apiKey, baseURL, ...rest } = options;
+      return createOpenAICompatible({
+        ...rest,
+        ...serverAt("openai-compatible", baseURL, apiKey, rest.headers),
       });
     }
-    case "ollama":
-      return createOllama({
-        baseURL: choice.url ?? DEFAULT_URLS.ollama,
-        ...(choice.model !== undefined ? { model: choice.model } : {}),
-      });
-    case "openai":
-      return createOpenAICompatible({
-        baseURL: choice.url ?? DEFAULT_URLS.openai,
-        ...(choice.model !== undefined ? { model: choice.model } : {}),
+    default:
+      // Reached from JavaScript, or with a kind spelled as the CLI's `--backend openai`.
+      throw new ConfigError(`unknown backend kind ${JSON.stringify((options as { kind?: unknown }).kind)}`, {
+        where: "createBackend({ kind })",
+        hint: `use one of: ${BACKEND_KINDS.join(", ")}`,
       });
   }
+}
+
+async function embedded(options: CreateEmbeddedBackendOptions): Promise<EmbeddedBackend> {
+  const { kind: _kind, model, threads, contextSize, gpu, ...resolving } = options;
+  if (model === undefined || model === null || (typeof model === "string" && model.trim() === "")) {
+    throw new ConfigError("the embedded backend needs a model", {
+      where: "createBackend({ kind: 'embedded', model })",
+      hint: 'pass model: a .gguf path, "tiny" (made offline in a second), "toy" (the shipped toy model), or "gpt-oss-20b" to download it (12 GB, once)',
+    });
+  }
+  const path = typeof model === "string" ? (await resolveModel(model, resolving)).path : model;
+  return createEmbedded({
+    model: path,
+    ...(threads !== undefined ? { threads } : {}),
+    ...(contextSize !== undefined ? { contextSize } : {}),
+    ...(gpu !== undefined ? { gpu } : {}),
+  });
+}
+
+function serverAt(
+  kind: Exclude<BackendKind, "embedded">,
+  baseURL: string | undefined,
+  apiKey: string | undefined,
+  headers: Record<string, string> | undefined,
+): { baseURL: string; headers?: Record<string, string> } {
+  const ownAuthorization = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === "authorization");
+  const withKey =
+    apiKey === undefined || ownAuthorization ? headers : { authorization: `Bearer ${apiKey}`, ...headers };
+  return { baseURL: baseURL ?? DEFAULT_URLS[kind], ...(withKey !== undefined ? { headers: withKey } : {}) };
 }

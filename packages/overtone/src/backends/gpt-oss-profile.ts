@@ -14,6 +14,7 @@ import {
   type ToolDescription,
   withTurnOptions,
 } from "@overtone/harmony";
+import { GPT_OSS_VOCAB_SIZE } from "@overtone/makers";
 import type { Effort, GenerateRequest, Route } from "./contract.js";
 
 /** The wire dialects whose gpt-oss quirks differ. `openai` is an OpenAI-compatible server of unknown make. */
@@ -136,10 +137,7 @@ export function chooseRoute(
   return options.rawAvailable && options.harmonyVocabulary ? "raw" : "chat";
 }
 
-/** gpt-oss's vocabulary size (o200k_harmony padded), as servers report `n_vocab`. */
-export const GPT_OSS_VOCAB_SIZE = 201_088;
-
-/** True when a model's name or reported facts say gpt-oss. */
+/** True when a model's name or reported facts (servers report `n_vocab` = GPT_OSS_VOCAB_SIZE) say gpt-oss. */
 export function looksLikeGptOss(id: string, facts: { nVocab?: number; family?: string } = {}): boolean {
   if (facts.nVocab === GPT_OSS_VOCAB_SIZE) return true;
   if (facts.family !== undefined && /^gpt-?oss$/i.test(facts.family)) return true;

@@ -1,10 +1,30 @@
 /**
- * Overtone's backends (`overtone/backends`): the contract, the gpt-oss profile, and one factory per backend.
- * Shared file: each backend adds its own export line.
+ * `@overtone/overtone/backends`: the contract every backend implements, `createBackend` (one call for any kind),
+ * and each backend's own factory. The gpt-oss profile, the wire mappings and the stream readers are internal.
  */
-export type * from "./contract.js";
-export * from "./create-backend.js";
-export * from "./embedded/index.js";
-export * from "./gpt-oss-profile.js";
-export * from "./ollama/index.js";
-export * from "./openai-compatible/index.js";
+export type {
+  Backend,
+  BackendCapabilities,
+  Effort,
+  GenerateRequest,
+  HttpBackendOptions,
+  ModelInfo,
+  Route,
+} from "./contract.js";
+export {
+  BACKEND_KINDS,
+  type BackendKind,
+  type CreateBackendOptions,
+  type CreateEmbeddedBackendOptions,
+  type CreateOllamaBackendOptions,
+  type CreateOpenAICompatibleBackendOptions,
+  createBackend,
+  DEFAULT_URLS,
+} from "./create-backend.js";
+export { createEmbedded, type EmbeddedBackend, type EmbeddedBackendOptions } from "./embedded/index.js";
+export { createOllama, type OllamaBackend, type OllamaBackendOptions } from "./ollama/index.js";
+export {
+  createOpenAICompatible,
+  type OpenAICompatibleFlavor,
+  type OpenAICompatibleOptions,
+} from "./openai-compatible/index.js";

@@ -14,18 +14,18 @@ import {
   type ToolDescription,
 } from "@overtone/harmony";
 import type { Command } from "commander";
-import {
-  BACKEND_KINDS,
-  type Backend,
-  type BackendKind,
-  createBackend,
-  type Effort,
-} from "../backends/index.js";
+import { type Backend, type BackendKind, createBackend, type Effort } from "../backends/index.js";
 import { createProgressRenderer } from "../engine/models/index.js";
 import { choice } from "./io.js";
 import { toolsFromJson } from "./tools-file.js";
 
 export const EFFORTS: readonly Effort[] = ["low", "medium", "high"];
+
+/** `--backend` values: the library's kinds, with `openai` (the documented spelling) for `openai-compatible`. */
+const BACKEND_FLAGS = ["embedded", "ollama", "openai", "openai-compatible"] as const;
+
+/** What `overtone run` loads without `--model` (documented; the library itself has no default model). */
+const DEFAULT_CLI_MODEL = "gpt-oss-20b";
 
 /** The options as commander hands them over (strings, unchecked). */
 export interface BackendFlags {
@@ -62,11 +62,15 @@ export interface BackendSetup {
 
 export function addBackendOptions(command: Command): Command {
   return command
-    .option("--backend <kind>", `where the model runs: ${BACKEND_KINDS.join(", ")}`, "embedded")
+    .option(
+      "--backend <kind>",
+      "where the model runs: embedded, ollama, openai (vLLM, llama-server, LM Studio; also openai-compatible)",
+      "embedded",
+    )
     .option("--url <url>", "server URL (ollama: http://127.0.0.1:11434, openai: http://127.0.0.1:8080/v1)")
     .option(
       "--model <model>",
-      "embedded: a .gguf path, tiny, or a Hugging Face reference (default gpt-oss-20b)",
+      `embedded: a .gguf path, tiny, toy, or a Hugging Face reference (default ${DEFAULT_CLI_MODEL})`,
     )
     .option("--effort <effort>", "reasoning effort: low, medium or high", "medium")
     .option("--system <text>", "instructions for the model (the developer message)")
@@ -81,10 +85,23 @@ export function addBackendOptions(command: Command): Command {
 }
 
 export async function backendSetup(flags: BackendFlags): Promise<BackendSetup> {
-  const kind = choice("--backend", flags.backend, BACKEND_KINDS);
+  const flag = choice("--backend", flags.backend, BACKEND_FLAGS);
+  const kind: BackendKind = flag === "openai" ? "openai-compatible" : flag;
   const effort = choice("--effort", flags.effort, EFFORTS);
   const maxTokens = flags.maxTokens === undefined ? undefined : positiveInt("--max-tokens", flags.maxTokens);
   const threads = flags.threads === undefined ? undefined : positiveInt("--threads", flags.threads);
+  if (kind === "embedded" && flags.url !== undefined) {
+    throw new InputError("--url does not apply to the embedded backend", {
+      where: "--url",
+      hint: "use --backend ollama or --backend openai to talk to a server",
+    });
+  }
+  if (kind !== "embedded" && threads !== undefined) {
+    throw new InputError(`--threads applies to the embedded backend only, not ${flag}`, {
+      where: "--threads",
+      hint: "the server chooses its own threads; drop --threads or use --backend embedded",
+    });
+  }
   const tools = flags.tools === undefined ? [] : await readTools(flags.tools);
   const sampling: SamplingFlags = {
     ...(flags.temperature !== undefined ? { temperature: temperatureOf(flags.temperature) } : {}),
@@ -107,12 +124,18 @@ export async function backendSetup(flags: BackendFlags): Promise<BackendSetup> {
 export async function openBackend(setup: BackendSetup): Promise<Backend> {
   const progress = createProgressRenderer({ label: "downloading model" });
   try {
+    if (setup.kind === "embedded") {
+      return await createBackend({
+        kind: "embedded",
+        model: setup.model ?? DEFAULT_CLI_MODEL,
+        ...(setup.threads !== undefined ? { threads: setup.threads } : {}),
+        onProgress: (p) => progress.update(p),
+      });
+    }
     return await createBackend({
       kind: setup.kind,
-      ...(setup.url !== undefined ? { url: setup.url } : {}),
+      ...(setup.url !== undefined ? { baseURL: setup.url } : {}),
       ...(setup.model !== undefined ? { model: setup.model } : {}),
-      ...(setup.threads !== undefined ? { threads: setup.threads } : {}),
-      onDownloadProgress: (p) => progress.update(p),
     });
   } finally {
     progress.end();

@@ -12,7 +12,7 @@ import {
   type TrainProgress,
 } from "@overtone/toy";
 import type { Command } from "commander";
-import { formatDuration } from "../engine/models/index.js";
+import { formatDuration } from "../engine/models/progress-render.js";
 import { integerFlag } from "./gguf-make-tiny.js";
 import { choice, writeOut } from "./io.js";
 

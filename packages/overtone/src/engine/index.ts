@@ -1,14 +1,17 @@
 /**
- * The embedded llama.cpp engine: the only layer that imports node-llama-cpp. Load a gpt-oss GGUF once
- * (`loadModel`), then generate the assistant's turns as Parts from conversations rendered by Overtone's own
- * Harmony renderer. Model resolution and downloads live in `models/` (their own entry point).
+ * `@overtone/overtone/engine`: the embedded llama.cpp engine, the only layer that imports node-llama-cpp. Load a
+ * gpt-oss GGUF once (`loadModel`), then generate the assistant's turns as Parts from conversations rendered by
+ * Overtone's own Harmony renderer; `disposeEngineLlama` releases the native runtime once every model is disposed.
+ * Model resolution and downloads are `@overtone/overtone/models`. The thread rule and probe, the sampler
+ * mapping, the prefill pacing, the GGUF checks and llama.cpp's log are internal.
  */
-export * from "./engine-model.js";
-export * from "./generation-stats.js";
-export * from "./llama-runtime.js";
-export * from "./load-model.js";
-export * from "./model-facts.js";
-export * from "./prompt.js";
-export * from "./sampling.js";
-export * from "./threads.js";
-export * from "./token-limit.js";
+export {
+  type EngineGenerateOptions,
+  EngineModel,
+  type EngineModelInfo,
+  type TokenGenerateOptions,
+} from "./engine-model.js";
+export { disposeEngineLlama, type GpuChoice } from "./llama-runtime.js";
+export { DEFAULT_CONTEXT_SIZE, type LoadModelOptions, loadModel } from "./load-model.js";
+export { type EngineEffort, type PromptOptions, promptTokens } from "./prompt.js";
+export type { SamplingOptions } from "./sampling.js";

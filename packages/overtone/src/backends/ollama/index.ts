@@ -1,14 +1,5 @@
 /**
- * The Ollama backend (native API): `createOllama({ baseURL, model?, numCtx?, fetch?, headers? })`, plus the
- * request mappings under Ollama-specific names (so `overtone/backends` can re-export every backend's module).
+ * The Ollama backend (native API): `createOllama({ baseURL, model?, numCtx?, keepAlive?, fetch?, headers?,
+ * timeoutMs? })`. The request and answer mappings are internal.
  */
-export { chatMessages as ollamaChatMessages, ollamaTools } from "./chat-request.js";
-export { rawConversation as ollamaRawConversation } from "./generate-request.js";
-export { modelInfoFromShow as ollamaModelInfo, templateKind as ollamaTemplateKind } from "./models.js";
-export {
-  createOllama,
-  OLLAMA_GENERATION_TIMEOUT_MS,
-  type OllamaBackend,
-  type OllamaBackendOptions,
-} from "./ollama-backend.js";
-export type { OllamaChatRequest, OllamaGenerateRequest, OllamaMessage, OllamaShowResponse } from "./wire.js";
+export { createOllama, type OllamaBackend, type OllamaBackendOptions } from "./ollama-backend.js";

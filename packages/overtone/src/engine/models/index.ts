@@ -1,15 +1,21 @@
 /**
- * Model resolution for `overtone run --model X` and `overtone models`: parse a reference, find or make or
- * download the GGUF (resumable, checksummed), list the cache, and show download progress.
+ * `@overtone/overtone/models`: model resolution, for `overtone run --model X` and `overtone models`. Parse a
+ * reference, find or make or download the GGUF (resumable, checksummed, cached), list the cache, show download
+ * progress. The downloader, the Hugging Face client, the cache layout and the tiny/toy makers are internal.
  */
-export * from "./cache-dir.js";
-export * from "./cache-index.js";
-export * from "./download.js";
-export { parseContentRange, sha256FromEtag } from "./download-request.js";
-export * from "./hugging-face.js";
-export * from "./model-ref.js";
-export * from "./progress.js";
-export * from "./progress-render.js";
-export * from "./resolve-model.js";
-export * from "./tiny-model.js";
-export * from "./toy-model.js";
+export { defaultCacheDir } from "./cache-dir.js";
+export { type CachedModel, listCachedModels } from "./cache-index.js";
+export {
+  DEFAULT_MODEL_REF,
+  formatModelRef,
+  MODEL_ALIASES,
+  type ModelRef,
+  parseModelRef,
+} from "./model-ref.js";
+export type { DownloadProgress, ProgressCallback } from "./progress.js";
+export {
+  createProgressRenderer,
+  type ProgressRenderer,
+  type ProgressRendererOptions,
+} from "./progress-render.js";
+export { type ResolvedModel, type ResolveModelOptions, resolveModel } from "./resolve-model.js";
