@@ -28,3 +28,5 @@ export {
   type OpenAICompatibleFlavor,
   type OpenAICompatibleOptions,
 } from "./openai-compatible/index.js";
+// The embedded backend takes and returns a loaded model; its type comes with the entry that uses it.
+export type { EngineModel } from "../engine/index.js";

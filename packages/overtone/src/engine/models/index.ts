@@ -4,7 +4,7 @@
  * progress. The downloader, the Hugging Face client, the cache layout and the tiny/toy makers are internal.
  */
 export { defaultCacheDir } from "./cache-dir.js";
-export { type CachedModel, listCachedModels } from "./cache-index.js";
+export { type CachedModel, type ListCachedModelsOptions, listCachedModels } from "./cache-index.js";
 export {
   DEFAULT_MODEL_REF,
   formatModelRef,
