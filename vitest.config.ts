@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 /**
  * Tests run on the packages' sources: `@overtone/x` resolves to packages/x/src, through the same `paths` the
@@ -15,13 +15,64 @@ const alias = Object.entries(paths)
     replacement: fileURLToPath(new URL(target, import.meta.url)),
   }));
 
+/**
+ * Two tiers (CONTRIBUTING.md). "fast" (`npm test`) is every test file but these: unit tests and integration
+ * tests on at most the tiny model, the check a contributor runs on every change. "full" (`npm run test:full`,
+ * part of `npm run test:all` and CI) adds what costs minutes or needs more than the tiny model.
+ */
+const FULL_ONLY = [
+  // A real llama-server, built from llama.cpp's source on first use (~10 minutes on 2 cores).
+  "test/backends/cross-backend.test.ts",
+  "test/backends/openai-compatible/llama-server.integration.test.ts",
+  // The trained toy model: its behaviour evaluation (100 prompts, and llama-server), the demo at T=1.
+  "test/toy/toy-behaviour.test.ts",
+  "test/toy/toy-run-cli.test.ts",
+  // Training runs and the reference forward pass against llama.cpp over the whole vocabulary: ~15–35 s each.
+  "test/toy/train-export.test.ts",
+  "test/cli/gguf-train-toy-cli.test.ts",
+  "test/toy/reference-forward-parity.test.ts",
+];
+
+/**
+ * Long fuzz and differential runs: the fast tier runs them with fewer cases (an explicit count in the
+ * environment still wins), the full tier with their own defaults (100,000 streams, 1000–2000 cases).
+ */
+const LONG_RUNS = [
+  "test/harmony/fuzz.test.ts",
+  "test/harmony/differential-parse.test.ts",
+  "test/harmony/differential-render.test.ts",
+];
+
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
-    globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
     // Two cores: forks keep native modules (llama.cpp) isolated per file.
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "fast",
+          globalSetup: ["test/global-setup.ts"],
+          include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...FULL_ONLY],
+          env: {
+            OVERTONE_TEST_TIER: "fast",
+            HARMONY_FUZZ_STREAMS: process.env.HARMONY_FUZZ_STREAMS ?? "10000",
+            HARMONY_PROPERTY_RUNS: process.env.HARMONY_PROPERTY_RUNS ?? "200",
+          },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "full",
+          globalSetup: ["test/global-setup.ts"],
+          include: [...FULL_ONLY, ...LONG_RUNS],
+          env: { OVERTONE_TEST_TIER: "full" },
+        },
+      },
+    ],
   },
 });

@@ -2,27 +2,31 @@
  * libggml's own GGUF code (gguf.cpp in the libggml-base.so that node-llama-cpp ships), reached through koffi.
  * Tests use it as ground truth: `readWithLibggml` is what llama.cpp sees when it opens a file, and
  * `writeWithLibggml` produces files exactly as llama.cpp tools write them. Tests only — the library never
- * loads native code.
+ * loads native code. A missing library fails the first call, saying how to install it (libggml-location.ts);
+ * tests skip only where node-llama-cpp has no prebuilt binary (`NO_LIBGGML`, re-exported here).
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import koffi from "koffi";
+import { describe, it } from "vitest";
 import type { GgufArray, GgufValue } from "../../packages/gguf/src/gguf-values.js";
 import { GGUF_VALUE_TYPE, ggufValueTypeName } from "../../packages/gguf/src/gguf-values.js";
+import { libggmlPath, NO_LIBGGML, oracleTitle } from "./libggml-location.js";
 
-export const LIBGGML_DIR = fileURLToPath(
-  new URL("../../node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/", import.meta.url),
-);
-const LIB_PATH = `${LIBGGML_DIR}libggml-base.so`;
+export { NO_LIBGGML } from "./libggml-location.js";
 
-export function libggmlAvailable(): boolean {
-  return existsSync(LIB_PATH);
+/** `describe` for tests that need libggml: skipped, saying why in its title, only where none can exist. */
+export function describeLibggml(title: string, body: () => void): void {
+  describe.skipIf(NO_LIBGGML !== undefined)(oracleTitle(title), body);
+}
+
+/** `it` for a test that needs libggml: skipped, saying why in its title, only where none can exist. */
+export function itLibggml(title: string, body: () => unknown, timeout?: number): void {
+  it.skipIf(NO_LIBGGML !== undefined)(oracleTitle(title), body, timeout);
 }
 
 type Fn = (...args: unknown[]) => unknown;
 
 function bind() {
-  const lib = koffi.load(LIB_PATH);
+  const lib = koffi.load(libggmlPath());
   const InitParams = koffi.struct("gguf_init_params_t", { no_alloc: "bool", ctx: "void *" });
   const GgmlInitParams = koffi.struct("ggml_init_params_t", {
     mem_size: "size_t",

@@ -5,16 +5,11 @@
  * fp16 conversions are computed inline (no lookup tables), so no `ggml_init` is needed first.
  *
  * The product never imports this; only engine/ may use koffi outside tests. If the library is missing the
- * first call throws with the path it looked in — the tests must not silently pass without their oracle.
+ * first call throws with the path it looked in and how to install it (libggml-location.ts) — the tests must
+ * not silently pass without their oracle.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import koffi, { type LibraryHandle } from "koffi";
-
-export const LIBGGML_DIR: string =
-  process.env.OVERTONE_LIBGGML_DIR ??
-  fileURLToPath(new URL("../../node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/", import.meta.url));
+import { libggmlPath } from "./libggml-location.js";
 
 const Traits = koffi.struct("overtone_ggml_type_traits", {
   type_name: "const char *",
@@ -48,13 +43,7 @@ let bound: Bound | undefined;
 
 function lib(): Bound {
   if (bound !== undefined) return bound;
-  const path = join(LIBGGML_DIR, "libggml-base.so");
-  if (!existsSync(path)) {
-    throw new Error(
-      `libggml-base.so not found at ${path} (install @node-llama-cpp/linux-x64 or set OVERTONE_LIBGGML_DIR)`,
-    );
-  }
-  const handle = koffi.load(path);
+  const handle = koffi.load(libggmlPath());
   bound = { getTraits: handle.func("void *ggml_get_type_traits(int type)"), named: new Map(), lib: handle };
   return bound;
 }

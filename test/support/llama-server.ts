@@ -19,6 +19,15 @@ let binary: Promise<string> | undefined;
 
 /** Path of the cached llama-server binary, building it first when missing. */
 export function llamaServerBinary(): Promise<string> {
+  // A first build takes minutes: only the full tier may pay for it (vitest.config.ts lists its files).
+  if (process.env.OVERTONE_TEST_TIER !== "full") {
+    return Promise.reject(
+      new Error(
+        "llama-server is for full-tier tests only: add this test file to FULL_ONLY in vitest.config.ts " +
+          "(run it with `npm run test:full`)",
+      ),
+    );
+  }
   binary ??= promisify(execFile)(process.execPath, [BUILD_SCRIPT, "--quiet"], {
     cwd: ROOT,
     timeout: LLAMA_SERVER_BUILD_TIMEOUT_MS,

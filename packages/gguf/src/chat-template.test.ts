@@ -20,15 +20,14 @@ const LLAMA_TEMPLATES = new URL(
 );
 const LLAMA_GPT_OSS = new URL("openai-gpt-oss-120b.jinja", LLAMA_TEMPLATES);
 const unpacked = existsSync(LLAMA_GPT_OSS);
+// test/global-setup.ts unpacks it before any test runs; missing here means that failed.
 const UNPACK = "llama.cpp source not unpacked: run `npx --no node-llama-cpp source download --skipBuild`";
 
 describe("the bundled templates", () => {
-  it.skipIf(!unpacked)(
-    `gpt-oss.jinja is byte-identical to llama.cpp's openai-gpt-oss-120b.jinja${unpacked ? "" : ` (${UNPACK})`}`,
-    () => {
-      expect(readFileSync(HARMONY_TEMPLATE_URL).equals(readFileSync(LLAMA_GPT_OSS))).toBe(true);
-    },
-  );
+  it("gpt-oss.jinja is byte-identical to llama.cpp's openai-gpt-oss-120b.jinja", () => {
+    expect(unpacked, UNPACK).toBe(true);
+    expect(readFileSync(HARMONY_TEMPLATE_URL).equals(readFileSync(LLAMA_GPT_OSS))).toBe(true);
+  });
 
   it("load through the package-relative loader, once", async () => {
     const harmony = await loadHarmonyTemplate();
@@ -61,21 +60,19 @@ describe("classifyChatTemplate", () => {
     it(`${JSON.stringify(text)?.slice(0, 50)} → ${kind}`, () =>
       expect(classifyChatTemplate(text)).toBe(kind));
 
-  it.skipIf(!unpacked)(
-    "finds exactly one Harmony template among llama.cpp's 70-odd, and the ChatML family",
-    () => {
-      const kinds = new Map<string, string>();
-      for (const f of readdirSync(LLAMA_TEMPLATES).filter((x) => x.endsWith(".jinja"))) {
-        kinds.set(f, classifyChatTemplate(readFileSync(new URL(f, LLAMA_TEMPLATES), "utf8")));
-      }
-      expect([...kinds].filter(([, k]) => k === "harmony").map(([f]) => f)).toEqual([
-        "openai-gpt-oss-120b.jinja",
-      ]);
-      expect(kinds.get("Qwen-Qwen2.5-7B-Instruct.jinja")).toBe("chatml");
-      expect(kinds.get("meta-llama-Llama-3.1-8B-Instruct.jinja")).toBe("other");
-      expect([...kinds.values()].filter((k) => k === "chatml").length).toBeGreaterThan(5);
-    },
-  );
+  it("finds exactly one Harmony template among llama.cpp's 70-odd, and the ChatML family", () => {
+    expect(unpacked, UNPACK).toBe(true);
+    const kinds = new Map<string, string>();
+    for (const f of readdirSync(LLAMA_TEMPLATES).filter((x) => x.endsWith(".jinja"))) {
+      kinds.set(f, classifyChatTemplate(readFileSync(new URL(f, LLAMA_TEMPLATES), "utf8")));
+    }
+    expect([...kinds].filter(([, k]) => k === "harmony").map(([f]) => f)).toEqual([
+      "openai-gpt-oss-120b.jinja",
+    ]);
+    expect(kinds.get("Qwen-Qwen2.5-7B-Instruct.jinja")).toBe("chatml");
+    expect(kinds.get("meta-llama-Llama-3.1-8B-Instruct.jinja")).toBe("other");
+    expect([...kinds.values()].filter((k) => k === "chatml").length).toBeGreaterThan(5);
+  });
 });
 
 describe("a GGUF's template", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ggmlTraits, libggmlAvailable } from "../../../test/support/libggml-gguf.js";
+import { ggmlTraits, itLibggml } from "../../../test/support/libggml-gguf.js";
 import {
   allGgmlTypes,
   GGML_TYPE,
@@ -10,29 +10,26 @@ import {
 } from "./ggml-types.js";
 
 describe("the ggml type table", () => {
-  it.skipIf(!libggmlAvailable())(
-    "matches ggml_blck_size / ggml_type_size / ggml_type_name for every id",
-    () => {
-      for (let id = 0; id < GGML_TYPE_COUNT + 2; id++) {
-        const ours = ggmlTypeInfo(id);
-        if (id >= GGML_TYPE_COUNT) {
-          expect(ours, `id ${id}`).toBeUndefined();
-          continue;
-        }
-        const theirs = ggmlTraits(id);
-        if (theirs.blockSize === 0) {
-          // Removed types (4, 5, 31–33, 36–38): ggml cannot size them, so neither do we.
-          expect(ours, `removed id ${id}`).toBeUndefined();
-          continue;
-        }
-        expect(ours, `id ${id}`).toMatchObject({
-          blockSize: theirs.blockSize,
-          typeSize: theirs.typeSize,
-          ggmlName: theirs.name,
-        });
+  itLibggml("matches ggml_blck_size / ggml_type_size / ggml_type_name for every id", () => {
+    for (let id = 0; id < GGML_TYPE_COUNT + 2; id++) {
+      const ours = ggmlTypeInfo(id);
+      if (id >= GGML_TYPE_COUNT) {
+        expect(ours, `id ${id}`).toBeUndefined();
+        continue;
       }
-    },
-  );
+      const theirs = ggmlTraits(id);
+      if (theirs.blockSize === 0) {
+        // Removed types (4, 5, 31–33, 36–38): ggml cannot size them, so neither do we.
+        expect(ours, `removed id ${id}`).toBeUndefined();
+        continue;
+      }
+      expect(ours, `id ${id}`).toMatchObject({
+        blockSize: theirs.blockSize,
+        typeSize: theirs.typeSize,
+        ggmlName: theirs.name,
+      });
+    }
+  });
 
   it("has the ids gpt-oss needs", () => {
     expect(GGML_TYPE.MXFP4).toBe(39);

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { sampleMetadata, sampleTensors, tempDir } from "../../../test/support/gguf-samples.js";
-import { libggmlAvailable, writeWithLibggml } from "../../../test/support/libggml-gguf.js";
+import { itLibggml, writeWithLibggml } from "../../../test/support/libggml-gguf.js";
 import { copyWithEdits } from "./copy-with-edits.js";
 import { openGguf } from "./gguf-file.js";
 import type { GgufMetadata, GgufValue } from "./gguf-values.js";
@@ -32,7 +32,7 @@ function metadata(): GgufMetadata {
 type ArrayValue = GgufValue & { type: "arr" };
 
 describe("unchanged metadata is copied as the bytes it was read from", () => {
-  it.skipIf(!libggmlAvailable())("gives libggml's bytes, with and without an edit", async () => {
+  itLibggml("gives libggml's bytes, with and without an edit", async () => {
     const tensors = sampleTensors().map((t) => ({ name: t.name, type: t.type, ne: t.shape, data: t.data }));
     const input = tmp.path("ggml-big.gguf");
     writeWithLibggml(input, metadata(), tensors);

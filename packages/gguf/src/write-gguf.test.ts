@@ -8,7 +8,7 @@ import {
   sampleTensors,
   tempDir,
 } from "../../../test/support/gguf-samples.js";
-import { libggmlAvailable, readWithLibggml } from "../../../test/support/libggml-gguf.js";
+import { describeLibggml, readWithLibggml } from "../../../test/support/libggml-gguf.js";
 import { GGML_TYPE } from "./ggml-types.js";
 import { openGguf } from "./gguf-file.js";
 import { plainValue } from "./gguf-values.js";
@@ -89,7 +89,7 @@ describe("writeGguf → openGguf round trip", () => {
   });
 });
 
-describe.skipIf(!libggmlAvailable())("files we write, as libggml's gguf_init_from_file reads them", () => {
+describeLibggml("files we write, as libggml's gguf_init_from_file reads them", () => {
   for (const alignment of [undefined, 64]) {
     it(`agrees on metadata, tensor offsets, sizes and data offset (alignment ${alignment ?? "default"})`, async () => {
       const path = await writeSample(`ggml-${alignment}.gguf`, alignment);
