@@ -32,6 +32,10 @@ const FULL_ONLY = [
   "test/toy/train-export.test.ts",
   "test/cli/gguf-train-toy-cli.test.ts",
   "test/toy/reference-forward-parity.test.ts",
+  // The packed packages installed into an empty project (gpt-tokenizer from the registry), and the Harmony and
+  // GGUF bundles run in headless Chromium (Debian's chromium package; .ci/run installs it).
+  "test/packages/pack-install.test.ts",
+  "test/packages/browser-bundle.test.ts",
 ];
 
 /**

@@ -90,7 +90,9 @@ describe("overtone models", () => {
     });
     const pulled = await cli(["models", "pull", "hf:acme/other-GGUF/model.gguf"]);
     expect(pulled.status).toBe(1);
-    expect(pulled.stderr).toMatch(/index\.json is not valid JSON \(.*\); it was left as it is \(.*move it aside/);
+    expect(pulled.stderr).toMatch(
+      /index\.json is not valid JSON \(.*\); it was left as it is \(.*move it aside/,
+    );
     expect(readFileSync(index, "utf8")).toBe('{"version": 1, "models": [');
     expect(existsSync(join(cache, "models", "hf", "acme", "other-GGUF"))).toBe(false);
   });

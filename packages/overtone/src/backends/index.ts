@@ -2,6 +2,9 @@
  * `@overtone/overtone/backends`: the contract every backend implements, `createBackend` (one call for any kind),
  * and each backend's own factory. The gpt-oss profile, the wire mappings and the stream readers are internal.
  */
+
+// The embedded backend takes and returns a loaded model; its type comes with the entry that uses it.
+export type { EngineModel } from "../engine/index.js";
 export type {
   Backend,
   BackendCapabilities,
@@ -28,5 +31,3 @@ export {
   type OpenAICompatibleFlavor,
   type OpenAICompatibleOptions,
 } from "./openai-compatible/index.js";
-// The embedded backend takes and returns a loaded model; its type comes with the entry that uses it.
-export type { EngineModel } from "../engine/index.js";
