@@ -9,21 +9,16 @@ import { type Role, renderConversation } from "@overtone/harmony";
 import fc from "fast-check";
 import { StreamableParser } from "../../packages/harmony/src/streamable-parser.js";
 import { conversation, partialUtf8Tokens, TOKEN, tokenStream } from "../oracle/arbitraries.js";
+import { rng } from "../support/codec-samples.js";
 
 const WINDOW = 80;
 const ROLES: (Role | undefined)[] = [undefined, "assistant", "assistant", "user", "tool"];
 const ODD_IDS = [201_089, 250_000, 2 ** 31, 2 ** 32 - 1, -1, 1.5, Number.NaN];
 
-/** mulberry32: a tiny, fast, seeded PRNG (fast-check is too slow to drive 100k mutations). */
+/** A seeded PRNG giving floats in [0, 1) (fast-check is too slow to drive 100k mutations). */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = rng(seed);
+  return () => next() / 4294967296;
 }
 
 /** Well-formed streams (rendered conversations, with and without their first `<|start|>role`) and random ones. */
