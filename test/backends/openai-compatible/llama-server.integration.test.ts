@@ -13,6 +13,7 @@ import {
   type FinishPart,
   message,
   type Part,
+  partToJson,
   renderConversationForCompletionText,
   systemContent,
   systemMessage,
@@ -202,7 +203,12 @@ describe("llama-server (real, tiny gpt-oss)", () => {
     })) {
       parts.push(part);
     }
-    expect(parts.at(-1)).toMatchObject({ type: "finish", reason: "aborted" });
+    // The last part in the failure message: an error part shows what went wrong instead of "error ≠ finish".
+    const end = parts.at(-1);
+    expect(end, JSON.stringify(end && partToJson(end))).toMatchObject({
+      type: "finish",
+      reason: "aborted",
+    });
     const decodedAtAbort = (await atAbort) ?? 0;
     expect(decodedAtAbort).toBeGreaterThan(0);
     // The server noticed the closed connection and freed its slot a few tokens later: promptness counted in
