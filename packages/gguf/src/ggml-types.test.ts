@@ -1,3 +1,4 @@
+import { InputError } from "@overtone/errors";
 import { describe, expect, it } from "vitest";
 import { ggmlTraits, itLibggml } from "../../../test/support/libggml-gguf.js";
 import {
@@ -63,5 +64,6 @@ describe("tensorByteSize", () => {
     expect(() => tensorByteSize(4, [32])).toThrow(/unknown ggml type id 4/);
     expect(() => tensorByteSize(GGML_TYPE.F32, [2 ** 30, 2 ** 30])).toThrow(/too large/);
     expect(() => tensorByteSize(GGML_TYPE.F32, [-1])).toThrow(/bad dimension/);
+    expect(() => tensorByteSize(4, [32])).toThrow(InputError);
   });
 });

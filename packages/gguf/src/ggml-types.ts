@@ -5,6 +5,8 @@
  * `ggml_type_name` of the shipped libggml-base.so. Ids 4, 5, 31–33 and 36–38 are types ggml removed; a file
  * that uses them cannot be sized, so they are absent here and rejected by the reader.
  */
+import { InputError } from "@overtone/errors";
+
 export const GGML_TYPE = {
   F32: 0,
   F16: 1,
@@ -133,24 +135,32 @@ export function elementCount(shape: readonly number[]): number {
 
 /**
  * Bytes of a tensor's data (without alignment padding): ggml_nbytes for a contiguous tensor,
- * `elements / blockSize * typeSize`. Throws RangeError for an unknown type, a ne0 that is not a whole number of
+ * `elements / blockSize * typeSize`. Throws InputError for an unknown type, a ne0 that is not a whole number of
  * blocks, or a size past Number.MAX_SAFE_INTEGER; the reader checks these first and reports them as format errors.
  */
 export function tensorByteSize(type: number, shape: readonly number[]): number {
   const info = BY_ID.get(type);
-  if (info === undefined) throw new RangeError(`unknown ggml type id ${type}`);
+  if (info === undefined) throw badShape(`unknown ggml type id ${type}`, "use a GGML_TYPE value");
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0)
-      throw new RangeError(`bad dimension ${d} in shape [${shape.join(", ")}]`);
+      throw badShape(`bad dimension ${d} in shape [${shape.join(", ")}]`, "dimensions are whole numbers ≥ 0");
   }
   const ne0 = shape[0] ?? 1;
   if (ne0 % info.blockSize !== 0) {
-    throw new RangeError(`ne0 = ${ne0} is not a multiple of ${info.name}'s block size ${info.blockSize}`);
+    throw badShape(
+      `ne0 = ${ne0} is not a multiple of ${info.name}'s block size ${info.blockSize}`,
+      `the first dimension of a ${info.name} tensor is a multiple of ${info.blockSize}`,
+    );
   }
   // BigInt so that the overflow check itself cannot lose precision.
   let blocks = BigInt(ne0 / info.blockSize);
   for (let i = 1; i < shape.length; i++) blocks *= BigInt(shape[i] as number);
   const bytes = blocks * BigInt(info.typeSize);
-  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`tensor of ${bytes} bytes is too large`);
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER))
+    throw badShape(`tensor of ${bytes} bytes is too large`, "split it");
   return Number(bytes);
+}
+
+function badShape(message: string, hint: string): InputError {
+  return new InputError(`tensorByteSize: ${message}`, { where: "tensorByteSize(type, shape)", hint });
 }

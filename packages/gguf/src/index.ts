@@ -7,6 +7,7 @@
 export {
   GgufCodecError,
   GgufFormatError,
+  InputError,
   isOvertoneError,
   OvertoneError,
   type OvertoneErrorCode,

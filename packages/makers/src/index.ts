@@ -6,6 +6,14 @@
  * internal.
  */
 
+// The errors this layer throws (all of them: @overtone/overtone/errors).
+export {
+  ConfigError,
+  InputError,
+  isOvertoneError,
+  OvertoneError,
+  type OvertoneErrorCode,
+} from "@overtone/errors";
 export { GPT_OSS_ARCH, GPT_OSS_FIXED, gptOssMetadata } from "./gpt-oss-metadata.js";
 export { gptOssTensorPlan, parameterCount, type TinyTensorSpec, type WeightFill } from "./gpt-oss-tensors.js";
 export { GPT_OSS_VOCAB_SIZE, type GptOssVocab, loadGptOssVocab } from "./gpt-oss-vocab.js";

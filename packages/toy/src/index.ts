@@ -6,6 +6,15 @@
  *
  * Top level: what training a model takes. The namespaces hold each part's finer API.
  */
+
+// The errors this layer throws (all of them: @overtone/overtone/errors).
+export {
+  ConfigError,
+  InputError,
+  isOvertoneError,
+  OvertoneError,
+  type OvertoneErrorCode,
+} from "@overtone/errors";
 export * as corpus from "./corpus/index.js";
 export * as evaluation from "./eval/index.js";
 export * as reference from "./reference/index.js";

@@ -3,6 +3,16 @@
  * and each backend's own factory. The gpt-oss profile, the wire mappings and the stream readers are internal.
  */
 
+// The errors this layer throws (all of them: @overtone/overtone/errors).
+export {
+  AbortedError,
+  BackendError,
+  ConfigError,
+  InputError,
+  isOvertoneError,
+  OvertoneError,
+  type OvertoneErrorCode,
+} from "@overtone/errors";
 // The embedded backend takes and returns a loaded model; its type comes with the entry that uses it.
 export type { EngineModel } from "../engine/index.js";
 export type {

@@ -5,6 +5,16 @@
  * Model resolution and downloads are `@overtone/overtone/models`. The thread rule and probe, the sampler
  * mapping, the prefill pacing, the GGUF checks and llama.cpp's log are internal.
  */
+
+// The errors this layer throws (all of them: @overtone/overtone/errors).
+export {
+  BackendError,
+  ConfigError,
+  InputError,
+  isOvertoneError,
+  OvertoneError,
+  type OvertoneErrorCode,
+} from "@overtone/errors";
 export {
   type EngineGenerateOptions,
   EngineModel,

@@ -3,6 +3,16 @@
  * reference, find or make or download the GGUF (resumable, checksummed, cached), list the cache, show download
  * progress. The downloader, the Hugging Face client, the cache layout and the tiny/toy makers are internal.
  */
+
+// The errors this layer throws (all of them: @overtone/overtone/errors).
+export {
+  BackendError,
+  ConfigError,
+  InputError,
+  isOvertoneError,
+  OvertoneError,
+  type OvertoneErrorCode,
+} from "@overtone/errors";
 export { defaultCacheDir } from "./cache-dir.js";
 export { type CachedModel, type ListCachedModelsOptions, listCachedModels } from "./cache-index.js";
 export {
