@@ -39,16 +39,25 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
  * The toy trainer is its own package (`@overtone/toy`, an optional peer): installed in this repository, not with
  * `npm i @overtone/overtone`. Without it `gguf train-toy` says how to get it instead of a module-resolution trace.
  */
-function trainerMissing(error: unknown): never {
+function trainerMissing(error: unknown): Register {
   const code = (error as { code?: unknown } | undefined)?.code;
-  if (code === "ERR_MODULE_NOT_FOUND" && String((error as Error).message).includes("@overtone/toy")) {
-    throw new ConfigError("the toy trainer is not installed: it is a separate package, @overtone/toy", {
-      where: "overtone gguf train-toy",
-      hint: "install it beside Overtone (npm i @overtone/toy), or run --model toy to use the shipped toy model",
-      cause: error,
-    });
-  }
-  throw error;
+  if (code !== "ERR_MODULE_NOT_FOUND" || !String((error as Error).message).includes("@overtone/toy"))
+    throw error;
+  // Registered all the same, so `overtone --help` lists it and only running it fails.
+  return (gguf) => {
+    gguf
+      .command("train-toy")
+      .description("train the toy gpt-oss model (needs the separate package @overtone/toy)")
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => {
+        throw new ConfigError("the toy trainer is not installed: it is a separate package, @overtone/toy", {
+          where: "overtone gguf train-toy",
+          hint: "install it beside Overtone (npm i @overtone/toy), or run --model toy to use the shipped toy model",
+          cause: error,
+        });
+      });
+  };
 }
 
 /** The first argument that is not an option, from `from` on. */
