@@ -54,6 +54,14 @@ for (const file of [...FULL_ONLY, ...LONG_RUNS]) {
     throw new Error(`vitest.config.ts lists ${file}, which does not exist`);
 }
 
+/**
+ * Loading a model remembers its measured thread count in the Overtone cache (engine/thread-memory.ts): tests keep
+ * that, and anything else a library default would write, in the repository's git-ignored .cache, not the home
+ * folder. A test that needs another cache passes its own.
+ */
+const OVERTONE_CACHE =
+  process.env.OVERTONE_CACHE ?? fileURLToPath(new URL(".cache/test-overtone", import.meta.url));
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -74,6 +82,7 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, ...FULL_ONLY],
           env: {
             OVERTONE_TEST_TIER: "fast",
+            OVERTONE_CACHE,
             HARMONY_FUZZ_STREAMS: process.env.HARMONY_FUZZ_STREAMS ?? "10000",
             HARMONY_PROPERTY_RUNS: process.env.HARMONY_PROPERTY_RUNS ?? "200",
           },
@@ -85,7 +94,7 @@ export default defineConfig({
           name: "full",
           globalSetup: ["test/global-setup.ts"],
           include: [...FULL_ONLY, ...LONG_RUNS],
-          env: { OVERTONE_TEST_TIER: "full" },
+          env: { OVERTONE_TEST_TIER: "full", OVERTONE_CACHE },
         },
       },
     ],

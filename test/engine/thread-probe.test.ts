@@ -37,8 +37,9 @@ describe("the measured auto thread count", () => {
   }, 60_000);
 
   it("keeps the rule's count for a model too large to probe, and for a single core", async () => {
-    expect(await measuredAutoThreads(model, 2, PROBE_BELOW_ACTIVE_BYTES + 1)).toBe(2);
-    expect(await measuredAutoThreads(model, 2, undefined)).toBe(2);
-    expect(await measuredAutoThreads(model, 1, 1_000)).toBe(1);
+    const rule = (threads: number) => ({ threads, source: "rule" });
+    expect(await measuredAutoThreads(model, 2, PROBE_BELOW_ACTIVE_BYTES + 1)).toEqual(rule(2));
+    expect(await measuredAutoThreads(model, 2, undefined)).toEqual(rule(2));
+    expect(await measuredAutoThreads(model, 1, 1_000)).toEqual(rule(1));
   });
 });

@@ -16,6 +16,7 @@ import { GenerationStats, withGenerationStats } from "./generation-stats.js";
 import { PrefillPacer } from "./prefill-pacer.js";
 import { type PromptOptions, promptTokens } from "./prompt.js";
 import { checkMaxTokens, evaluateOptions, type SamplingOptions } from "./sampling.js";
+import type { ThreadSource } from "./thread-probe.js";
 import { limitTokens, type TokenLimitOptions, type TokenLimitOutcome } from "./token-limit.js";
 
 export interface EngineModelInfo {
@@ -23,6 +24,13 @@ export interface EngineModelInfo {
   /** `general.name` from the GGUF, when set. */
   name: string | undefined;
   threads: number;
+  /**
+   * Where `threads` came from: the caller, threads.ts's rule, a probe at this load, or a probe remembered from an
+   * earlier load of the same model shape on this machine (then the load skipped it).
+   */
+  threadSource: ThreadSource;
+  /** Why a measured thread count could not be remembered, when it could not. */
+  threadWarning?: string;
   /** The context llama.cpp made (it may round the request up). */
   contextSize: number;
   trainContextSize: number;

@@ -9,7 +9,8 @@ import type { LlamaModel } from "node-llama-cpp";
 import { EngineModel, type EngineModelInfo } from "./engine-model.js";
 import { engineLlama, engineLog, type GpuChoice, gpuWarning } from "./llama-runtime.js";
 import { readModelFacts } from "./model-facts.js";
-import { measuredAutoThreads } from "./thread-probe.js";
+import { defaultCacheDir } from "./models/cache-dir.js";
+import { type AutoThreads, measuredAutoThreads } from "./thread-probe.js";
 import { autoThreads } from "./threads.js";
 
 /** Default context: room for long reasoning, without the KV cache of gpt-oss's full 131,072 tokens. */
@@ -26,6 +27,13 @@ export interface LoadModelOptions {
   /** Default: use a GPU when node-llama-cpp finds a usable one. */
   gpu?: GpuChoice;
   signal?: AbortSignal;
+  /**
+   * Measure the auto thread count again even when an earlier load of the same model shape on this machine
+   * remembered one (thread-memory.ts). Default false: the remembered count is used and the probe skipped.
+   */
+  reprobeThreads?: boolean;
+  /** The Overtone cache root where measured thread counts are remembered; default `defaultCacheDir()`. */
+  cacheDir?: string;
   /**
    * How soon an abort takes effect while a long prompt is evaluated (default 250 ms): the prompt goes to
    * llama.cpp in calls of whole 512-token batches that take about this long (prefill-pacer.ts). 0: one batch
@@ -72,9 +80,22 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   try {
     const rule = autoThreads({ cpuMathCores: llama.cpuMathCores, activeBytes: facts.activeBytes });
     // On a GPU the CPU threads matter little; on the CPU, small models get their count measured.
-    const threads =
-      options.threads ??
-      (llama.gpu === false ? await measuredAutoThreads(model, rule, facts.activeBytes) : rule);
+    const auto: AutoThreads =
+      options.threads !== undefined
+        ? { threads: options.threads, source: "given" }
+        : llama.gpu === false
+          ? await measuredAutoThreads(model, rule, facts.activeBytes, {
+              cacheDir: options.cacheDir ?? defaultCacheDir(),
+              key: {
+                cpuMathCores: llama.cpuMathCores,
+                llamaCppRelease: `${llama.llamaCppRelease.repo}@${llama.llamaCppRelease.release}`,
+                activeBytes: facts.activeBytes ?? 0,
+                modelBytes: model.size,
+              },
+              ...(options.reprobeThreads ? { reprobe: true } : {}),
+            })
+          : { threads: rule, source: "rule" };
+    const threads = auto.threads;
     const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, model.trainContextSize);
     const context = await model.createContext({ contextSize, threads, sequences: 1 });
     const warning = gpuWarning(llama);
@@ -82,6 +103,8 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       path,
       name: facts.name,
       threads,
+      threadSource: auto.source,
+      ...(auto.warning !== undefined ? { threadWarning: auto.warning } : {}),
       contextSize: context.contextSize,
       trainContextSize: model.trainContextSize,
       template: facts.template,

@@ -8,8 +8,16 @@
  * fastest. It costs milliseconds for such models; a larger model keeps the rule of threads.ts, since its step
  * is long next to a barrier and a probe would take seconds. Decode speed decides: it is what a user waits on
  * token by token, and gpt-oss writes long reasoning (prefill on 2 threads may still be faster: see the bench).
+ * The answer is remembered per machine and model shape (thread-memory.ts), so only a model's first load probes.
  */
 import type { LlamaContext, LlamaModel, Token } from "node-llama-cpp";
+import {
+  readThreadMemory,
+  rememberedThreads,
+  rememberThreads,
+  type ThreadMemoryKey,
+  threadMemoryKey,
+} from "./thread-memory.js";
 
 /** Models that read at most this many weight bytes per decoded token get their thread count measured. */
 export const PROBE_BELOW_ACTIVE_BYTES = 512 * 2 ** 20;
@@ -17,6 +25,7 @@ export const PROBE_BELOW_ACTIVE_BYTES = 512 * 2 ** 20;
 const PROBE_CONTEXT = 256;
 const WARMUP_STEPS = 2;
 const TIMED_STEPS = 12;
+/** Timings per candidate; the best counts (a round may be disturbed by other work on the machine). */
 const ROUNDS = 2;
 
 export interface ThreadProbe {
@@ -42,38 +51,81 @@ async function decodeSpeed(context: LlamaContext, prompt: readonly Token[]): Pro
   }
 }
 
-/** Times decoding at each candidate thread count (rounds interleaved, best of each) and returns the fastest. */
+/**
+ * Times decoding at each candidate thread count and returns the fastest. One context at a time: two live
+ * contexts slow each other down (their threadpools spin on the same cores), which made the probe several times
+ * slower than the work it measures and its numbers wrong.
+ */
 export async function probeThreads(model: LlamaModel, candidates: readonly number[]): Promise<ThreadProbe> {
   const prompt = model.tokenize("Threads");
-  const contexts: [number, LlamaContext][] = [];
   const decodeSpeeds = new Map<number, number>();
-  try {
-    for (const threads of candidates) {
-      contexts.push([
-        threads,
-        await model.createContext({ contextSize: PROBE_CONTEXT, threads, sequences: 1 }),
-      ]);
-    }
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [threads, context] of contexts) {
+  for (const threads of candidates) {
+    const context = await model.createContext({ contextSize: PROBE_CONTEXT, threads, sequences: 1 });
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
         const speed = await decodeSpeed(context, prompt);
         decodeSpeeds.set(threads, Math.max(speed, decodeSpeeds.get(threads) ?? 0));
       }
+    } finally {
+      await context.dispose();
     }
-  } finally {
-    for (const [, context] of contexts) await context.dispose();
   }
   let best = candidates[0] ?? 1;
   for (const [threads, speed] of decodeSpeeds) if (speed > (decodeSpeeds.get(best) ?? 0)) best = threads;
   return { threads: best, decodeSpeeds };
 }
 
+/** Where an auto thread count came from (EngineModelInfo.threadSource). */
+export type ThreadSource = "given" | "rule" | "measured" | "remembered";
+
+export interface AutoThreads {
+  threads: number;
+  source: ThreadSource;
+  /** Why a measurement was not remembered (an unreadable memory file, a failed write). */
+  warning?: string;
+}
+
+export interface AutoThreadOptions {
+  /** The cache root holding thread-probe.json. */
+  cacheDir: string;
+  key: ThreadMemoryKey;
+  /** Measure even when a count is remembered (and remember the new one). */
+  reprobe?: boolean;
+}
+
 /**
  * The thread count `loadModel` uses when the caller gives none: threads.ts's rule, then, on a CPU with more
- * than one math core and a model below PROBE_BELOW_ACTIVE_BYTES, the fastest count from 1 to the rule's.
+ * than one math core and a model below PROBE_BELOW_ACTIVE_BYTES, the fastest count from 1 to the rule's —
+ * remembered from an earlier load of the same shape on this machine (thread-memory.ts), or measured now.
  */
-export async function measuredAutoThreads(model: LlamaModel, rule: number, activeBytes: number | undefined) {
-  if (rule <= 1 || activeBytes === undefined || activeBytes > PROBE_BELOW_ACTIVE_BYTES) return rule;
+export async function measuredAutoThreads(
+  model: LlamaModel,
+  rule: number,
+  activeBytes: number | undefined,
+  memory?: AutoThreadOptions,
+): Promise<AutoThreads> {
+  if (rule <= 1 || activeBytes === undefined || activeBytes > PROBE_BELOW_ACTIVE_BYTES) {
+    return { threads: rule, source: "rule" };
+  }
   const candidates = Array.from({ length: rule }, (_, i) => i + 1);
-  return (await probeThreads(model, candidates)).threads;
+  if (memory === undefined)
+    return { threads: (await probeThreads(model, candidates)).threads, source: "measured" };
+  const key = threadMemoryKey(memory.key);
+  const known = await readThreadMemory(memory.cacheDir);
+  const remembered = memory.reprobe ? undefined : rememberedThreads(known, key);
+  if (remembered !== undefined && remembered <= rule) return { threads: remembered, source: "remembered" };
+  const probe = await probeThreads(model, candidates);
+  if ("unusable" in known) {
+    return { threads: probe.threads, source: "measured", warning: `not remembered: ${known.unusable}` };
+  }
+  try {
+    await rememberThreads(memory.cacheDir, known, key, probe);
+    return { threads: probe.threads, source: "measured" };
+  } catch (error) {
+    return {
+      threads: probe.threads,
+      source: "measured",
+      warning: `not remembered: ${(error as Error).message}`,
+    };
+  }
 }
