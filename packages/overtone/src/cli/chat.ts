@@ -16,7 +16,7 @@ import {
 import { CHAT_HELP } from "./chat/chat-commands.js";
 import { createChatInput } from "./chat/chat-input.js";
 import { runChatLoop } from "./chat/chat-loop.js";
-import { ChatRenderer } from "./chat/chat-renderer.js";
+import { ChatRenderer, useColor } from "./chat/chat-renderer.js";
 import { ChatSession } from "./chat/chat-session.js";
 import { writeOut } from "./io.js";
 
@@ -32,10 +32,11 @@ ${CHAT_HELP}
 
 Colours are off when NO_COLOR is set or stdout is not a terminal. From a pipe,
 each line is a message (or, after a tool call, the tool's result); answers are
-written without prompts, and the exit status is 1 if a turn failed.
+written without prompts, notes (such as a turn cut at --max-tokens) go to
+stderr, and the exit status is 1 if a turn failed.
 
 Examples:
-  overtone chat --model tiny --max-tokens 64
+  overtone chat --model toy --max-tokens 256
   overtone chat --backend ollama --model gpt-oss:20b --tools tools.json
   echo "What is 2 + 2?" | overtone chat --backend openai --url http://127.0.0.1:8080/v1
 `;
@@ -53,7 +54,13 @@ export function registerChat(program: Command): void {
       try {
         await loadNow(backend);
         const input = createChatInput({ input: process.stdin, output: process.stdout });
-        const renderer = new ChatRenderer({ color: useColor(), reasoning: true });
+        // From a pipe, stdout holds only the conversation; notes about it go to stderr.
+        const renderer = new ChatRenderer({
+          color: useColor(),
+          reasoning: true,
+          notesApart: process.stdout.isTTY !== true,
+          ...(setup.maxTokens !== undefined ? { maxTokens: setup.maxTokens } : {}),
+        });
         const session = new ChatSession({
           backend,
           start: conversationStart(setup),
@@ -70,7 +77,15 @@ export function registerChat(program: Command): void {
           );
         }
         try {
-          const result = await runChatLoop({ input, session, renderer, write: writeOut });
+          const result = await runChatLoop({
+            input,
+            session,
+            renderer,
+            write: writeOut,
+            note: (line) => {
+              process.stderr.write(line);
+            },
+          });
           if (!input.terminal && result.failedTurns > 0) process.exitCode = 1;
         } finally {
           input.close();
@@ -91,9 +106,4 @@ async function loadNow(backend: Backend): Promise<void> {
   } finally {
     if (tty) process.stderr.write("\r\x1b[2K");
   }
-}
-
-function useColor(): boolean {
-  const noColor = process.env.NO_COLOR;
-  return process.stdout.isTTY === true && (noColor === undefined || noColor === "");
 }

@@ -1,6 +1,13 @@
 /**
- * `overtone run [PROMPT|-]`: one turn with gpt-oss on any backend. Prints the final answer (a tool call, if the
- * model makes one, as a line on stderr); `--json` prints every stream part as one JSON line, ending in `finish`.
+ * `overtone run [PROMPT|-]`: one turn with gpt-oss on any backend. Prints the final answer on stdout (a tool
+ * call, if the model makes one, as a line on stderr); with `--reasoning`, the reasoning before it, rendered as
+ * `chat` does (dimmed on a terminal, behind a `│ ` gutter otherwise). `--json` prints every stream part as one
+ * JSON line, ending in `finish`, and nothing else.
+ *
+ * A request that ends other than by a plain stop gets a note on stderr in the CLI's words (finish-notes.ts):
+ * `stopped at the token limit (--max-tokens 40): the answer is cut short; raise --max-tokens`. The exit status
+ * stays 0 for a cut answer: the limit is the user's own choice and what came out is what it allowed; a script
+ * that must tell a cut from a whole answer reads `reason` from `--json`. A failed generation exits 1.
  */
 
 import { InputError } from "@overtone/errors";
@@ -13,10 +20,12 @@ import {
   conversationStart,
   openBackend,
 } from "./backend-flags.js";
+import { ChatRenderer, useColor } from "./chat/chat-renderer.js";
 import { readInput, writeOut } from "./io.js";
 
 interface RunFlags extends BackendFlags {
   json?: boolean;
+  reasoning?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -27,6 +36,10 @@ export function registerRun(program: Command): void {
       .argument("[prompt]", "the question, or - to read it from standard input"),
   )
     .option("--json", "print every stream part as one JSON line, ending in finish")
+    .option(
+      "--reasoning",
+      "show the model's reasoning before the answer (dimmed, or behind │ without colours)",
+    )
     .action(async (prompt: string | undefined, flags: RunFlags) => {
       const setup = await backendSetup(flags);
       const question = prompt === undefined || prompt === "-" ? (await readInput("-")).text : prompt;
@@ -34,6 +47,14 @@ export function registerRun(program: Command): void {
         throw new InputError("no prompt given", { where: "PROMPT", hint: 'overtone run "…"' });
       const backend = await openBackend(setup);
       const conv = conversation([...conversationStart(setup), message("user", question)]);
+      const renderer = new ChatRenderer({
+        color: useColor(),
+        reasoning: flags.reasoning === true,
+        announceHidden: false,
+        session: false,
+        notesApart: true,
+        ...(setup.maxTokens !== undefined ? { maxTokens: setup.maxTokens } : {}),
+      });
       const controller = new AbortController();
       const onSignal = () => controller.abort();
       process.once("SIGINT", onSignal);
@@ -46,17 +67,24 @@ export function registerRun(program: Command): void {
           ...(setup.maxTokens !== undefined ? { maxTokens: setup.maxTokens } : {}),
           signal: controller.signal,
         })) {
-          if (flags.json) await writeOut(`${JSON.stringify(partToJson(part))}\n`);
-          else if (part.type === "final-delta") await writeOut(part.delta);
-          else if (part.type === "tool-call-end")
-            process.stderr.write(`tool call: ${part.recipient} ${part.text}\n`);
-          else if (part.type === "finish" && part.notice) process.stderr.write(`note: ${part.notice}\n`);
-          if (part.type === "error") {
-            failed = true;
-            if (!flags.json) throw part.error;
+          if (part.type === "error") failed = true;
+          if (flags.json) {
+            await writeOut(`${JSON.stringify(partToJson(part))}\n`);
+            continue;
           }
+          if (part.type === "error") {
+            await writeOut(renderer.endLine());
+            throw part.error;
+          }
+          if (part.type.startsWith("tool-call-")) {
+            if (part.type === "tool-call-end")
+              process.stderr.write(`tool call: ${part.recipient} ${part.text}\n`);
+            continue;
+          }
+          await writeOut(renderer.render(part));
+          for (const note of renderer.takeNotes()) process.stderr.write(`${note}\n`);
         }
-        if (!flags.json) await writeOut("\n");
+        if (!flags.json) await writeOut(renderer.endLine());
       } finally {
         process.off("SIGINT", onSignal);
         await backend.close();

@@ -21,6 +21,8 @@ export interface ChatLoopOptions {
   renderer: ChatRenderer;
   /** Writes to the terminal; resolves once written, so a long answer is not buffered without bound. */
   write(text: string): Promise<void> | void;
+  /** Writes one finish note that the renderer keeps apart (`notesApart`): stderr, when stdout is a pipe. */
+  note?(text: string): Promise<void> | void;
 }
 
 export interface ChatLoopResult {
@@ -51,7 +53,7 @@ export async function runChatLoop(options: ChatLoopOptions): Promise<ChatLoopRes
 }
 
 async function oneTurn(
-  { input, session, renderer, write }: ChatLoopOptions,
+  { input, session, renderer, write, note }: ChatLoopOptions,
   text: string,
 ): Promise<{ outcome: TurnOutcome; inputEnded: boolean }> {
   const controller = new AbortController();
@@ -74,6 +76,7 @@ async function oneTurn(
         const step = await turn.next();
         if (step.done) return { outcome: step.value, inputEnded };
         await write(renderer.render(step.value));
+        for (const line of renderer.takeNotes()) await (note ?? write)(`${line}\n`);
       }
     } finally {
       // A failed write (a closed pipe) must still stop the generation and release the request.

@@ -75,18 +75,49 @@ describe("ChatRenderer", () => {
     expect(out).toBe(`${DIM}thinking…${UNDIM}\nHello!\nHow are you?\n`.repeat(2));
   });
 
-  it("explains a finish that is not a stop, and the backend's notice, in dim lines", () => {
-    const renderer = new ChatRenderer({ color: true });
+  it("explains a finish that is not a stop in one dim line, in the CLI's words, not the library's", () => {
+    const renderer = new ChatRenderer({ color: true, maxTokens: 3 });
     const out = renderAll(renderer, [
       { type: "final-start", id: "m1", role: "assistant", channel: "final" },
       { type: "final-delta", id: "m1", delta: "Par" },
       { type: "finish", reason: "length", notice: "raise maxTokens" },
     ]);
     expect(out).toBe(
-      `Par\n${DIM}stopped at the token limit (--max-tokens)${UNDIM}\n${DIM}note: raise maxTokens${UNDIM}\n`,
+      `Par\n${DIM}stopped at the token limit (--max-tokens 3): the answer is cut short; raise --max-tokens${UNDIM}\n`,
     );
+    const reasoning = renderAll(new ChatRenderer({ color: false, maxTokens: 2 }), [
+      { type: "analysis-start", id: "m1", role: "assistant", channel: "analysis" },
+      { type: "analysis-delta", id: "m1", delta: "Hm" },
+      { type: "finish", reason: "length", notice: "truncated (maxTokens 2); raise maxTokens" },
+    ]);
+    expect(reasoning).toBe(
+      "│ Hm\nstopped at the token limit (--max-tokens 2) while the model was still reasoning, before any answer; " +
+        "raise --max-tokens or lower --effort\n",
+    );
+    const empty = new ChatRenderer({ color: false }).render({
+      type: "finish",
+      reason: "stop",
+      notice: "raise maxTokens",
+    });
+    expect(empty).toBe("note: raise --max-tokens\n");
     const aborted = new ChatRenderer({ color: false }).render({ type: "finish", reason: "aborted" });
     expect(aborted).toBe("interrupted; this turn is not kept\n");
+  });
+
+  it("keeps the notes apart on request, for the caller to write elsewhere", () => {
+    const renderer = new ChatRenderer({ color: false, notesApart: true, maxTokens: 1, session: false });
+    const out = renderAll(renderer, [
+      { type: "final-start", id: "m1", role: "assistant", channel: "final" },
+      { type: "final-delta", id: "m1", delta: "12" },
+      { type: "finish", reason: "length" },
+    ]);
+    expect(out).toBe("12\n");
+    expect(renderer.takeNotes()).toEqual([
+      "stopped at the token limit (--max-tokens 1): the answer is cut short; raise --max-tokens",
+    ]);
+    expect(renderer.takeNotes()).toEqual([]);
+    renderer.render({ type: "finish", reason: "aborted" });
+    expect(renderer.takeNotes()).toEqual(["interrupted"]);
   });
 
   it("shows an error part as one line with its hint, after ending the open line", () => {

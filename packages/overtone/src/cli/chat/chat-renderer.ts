@@ -2,16 +2,34 @@
  * Stream parts → terminal text for `overtone chat`. Reasoning (analysis, and commentary preambles) goes on its
  * own lines, dimmed — or, without colours, behind a `│ ` gutter so it still stands apart from the answer; the
  * answer is plain text; a tool call is one line `→ name(arguments)`; a finish other than a plain stop and the
- * backend's notice get one dim line each. Pure: it returns text and keeps only where the cursor is.
+ * backend's notice get one dim line each, in the CLI's words (finish-notes.ts) — or, with `notesApart`, are kept
+ * for the caller to write elsewhere (stderr, when stdout is a pipe and the notes must not mix with the answer).
+ * Pure: it returns text and keeps only where the cursor is and what the request showed so far.
+ * `overtone run` uses it too, for its answer and, with `--reasoning`, the reasoning.
  */
 import { OvertoneError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
+import { finishNotes, StreamWitness } from "./finish-notes.js";
 
 export interface ChatRendererOptions {
   /** ANSI styling (dim); off for NO_COLOR or when stdout is not a terminal. */
   color: boolean;
   /** Show the reasoning stream (default true). */
   reasoning?: boolean;
+  /** One dim "thinking…" line while hidden reasoning streams (default true; `run` stays silent). */
+  announceHidden?: boolean;
+  /** The `--max-tokens` in force, named in the note when a request stops at it. */
+  maxTokens?: number;
+  /** A turn in a conversation (default true): a note then says when a turn is not kept. */
+  session?: boolean;
+  /** Keep finish notes for takeNotes() instead of rendering them inline (default false). */
+  notesApart?: boolean;
+}
+
+/** NO_COLOR (https://no-color.org) or a stdout that is not a terminal switches the dimming off. */
+export function useColor(): boolean {
+  const noColor = process.env.NO_COLOR;
+  return process.stdout.isTTY === true && (noColor === undefined || noColor === "");
 }
 
 const DIM = "\x1b[2m";
@@ -23,17 +41,29 @@ type Block = "reasoning" | "answer" | "tool-call" | "hidden";
 export class ChatRenderer {
   readonly color: boolean;
   reasoning: boolean;
+  readonly #options: ChatRendererOptions;
+  readonly #seen = new StreamWitness();
+  #notes: string[] = [];
   #atLineStart = true;
   #block: Block | undefined;
   #hiddenNoted = false;
 
   constructor(options: ChatRendererOptions) {
+    this.#options = options;
     this.color = options.color;
     this.reasoning = options.reasoning ?? true;
   }
 
+  /** The notes of the finishes rendered so far (with `notesApart`), as plain lines; taking them clears them. */
+  takeNotes(): string[] {
+    const notes = this.#notes;
+    this.#notes = [];
+    return notes;
+  }
+
   /** The text to write for one part. */
   render(part: Part): string {
+    this.#seen.see(part);
     switch (part.type) {
       case "analysis-start":
       case "commentary-start":
@@ -56,17 +86,33 @@ export class ChatRenderer {
       case "tool-call-end":
         return `${this.#text(")")}${this.#close()}`;
       case "finish": {
-        const lines = [finishExplanation(part.reason), part.notice && `note: ${part.notice}`];
+        const { maxTokens, session = true } = this.#options;
+        const lines = finishNotes(part, this.#seen, {
+          ...(maxTokens !== undefined ? { maxTokens } : {}),
+          session,
+        });
+        this.#seen.reset();
         this.#hiddenNoted = false;
-        return this.#endTurn() + lines.map((line) => (line ? this.info(line) : "")).join("");
+        const end = this.#endTurn();
+        if (this.#options.notesApart) {
+          this.#notes.push(...lines.map(clean));
+          return end;
+        }
+        return end + lines.map((line) => this.info(line)).join("");
       }
       case "error":
+        this.#seen.reset();
         this.#hiddenNoted = false;
         // One line, even for a server's multi-line error body: the prompt follows right below.
         return `${this.#endTurn()}error: ${clean(describeError(part.error))
           .trim()
           .replace(/\s*\n\s*/g, " ")}\n`;
     }
+  }
+
+  /** Ends the open line, if any (before an error is reported elsewhere, or when a stream stops early). */
+  endLine(): string {
+    return this.#endTurn();
   }
 
   /** One dim line of information (command output, explanations), on a line of its own. */
@@ -86,7 +132,7 @@ export class ChatRenderer {
     let out = this.#close();
     if (block === "hidden") {
       this.#block = "hidden";
-      if (this.#hiddenNoted) return out;
+      if (this.#hiddenNoted || this.#options.announceHidden === false) return out;
       this.#hiddenNoted = true;
       return out + this.info("thinking…");
     }
@@ -136,19 +182,6 @@ export class ChatRenderer {
 /** `functions.get_weather` → `get_weather`; built-in tools keep their namespace (`browser.search`). */
 export function toolLabel(recipient: string): string {
   return recipient.startsWith("functions.") ? recipient.slice("functions.".length) : recipient;
-}
-
-export function finishExplanation(reason: Extract<Part, { type: "finish" }>["reason"]): string | undefined {
-  switch (reason) {
-    case "length":
-      return "stopped at the token limit (--max-tokens)";
-    case "error":
-      return "the backend reported a failed generation; this turn is not kept";
-    case "aborted":
-      return "interrupted; this turn is not kept";
-    default:
-      return undefined;
-  }
 }
 
 function describeError(error: Error): string {
