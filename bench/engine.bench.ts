@@ -17,11 +17,14 @@
  *    cells) weighs several percent; on a real gpt-oss prefill of ~1 s, a twentieth of one.
  * 2. The automatic thread count against a manual sweep of 1–4 threads (bench/engine-threads.bench.ts has the
  *    longer version).
+ * 3. Cold start: `overtone run --model toy` in a fresh process, first with the thread probe and then with the
+ *    remembered count, against node-llama-cpp's own load and the same generation (bench/engine-cold-start.ts).
  * Default model: the tiny gpt-oss of the tests — the worst case for overhead, since its decode step is the
  * shortest (a real model's step is ~100× longer, so the same per-token cost weighs ~100× less).
  */
 import { disposeEngineLlama, loadModel } from "../packages/overtone/src/engine/index.js";
 import { tinyModelPath } from "../test/support/tiny-models.js";
+import { coldStart } from "./engine-cold-start.js";
 import { benchPrompt, fmt, median, overtoneRun, rawRun, type Speed, threadSweep } from "./engine-measure.js";
 
 const ROUNDS = 21;
@@ -128,3 +131,4 @@ if (autoRow !== undefined) {
 }
 await model.dispose();
 await disposeEngineLlama();
+await coldStart();
