@@ -136,7 +136,9 @@ describe("createBackend", () => {
       await expect(made).rejects.toThrow(ConfigError);
       await expect(made).rejects.toThrow(/needs a model/);
       const error = (await made.catch((e: unknown) => e)) as ConfigError;
-      expect(error.hint).toMatch(/\.gguf path.*"tiny".*"toy".*"gpt-oss-20b" to download it/);
+      expect(error.hint).toMatch(
+        /"toy".*works offline.*\.gguf path.*"gpt-oss-20b" to download it.*"tiny" \(random weights/,
+      );
     }
   });
 

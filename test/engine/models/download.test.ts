@@ -97,6 +97,20 @@ describe("downloadFile", () => {
     expect(server.log).toHaveLength(3);
   });
 
+  it("fails at once, without backing off and retrying, when the host cannot be reached before any byte", async () => {
+    let calls = 0;
+    const offline: typeof fetch = async () => {
+      calls++;
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("getaddrinfo ENOTFOUND hf.invalid"), { code: "ENOTFOUND" }),
+      });
+    };
+    const dest = join(dir, "model.gguf");
+    const failure = downloadFile({ url: "https://hf.invalid/model.gguf", dest, fetch: offline, retries: 5 });
+    await expect(failure).rejects.toMatchObject({ name: "BackendError", network: "ENOTFOUND" });
+    expect(calls).toBe(1);
+  });
+
   it("deletes the part file and fails when the sha256 does not match", async () => {
     server.faults.push({ kind: "corrupt" });
     const dest = join(dir, "model.gguf");

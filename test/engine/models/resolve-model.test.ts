@@ -143,13 +143,13 @@ describe("resolveModel: Hugging Face references", () => {
 });
 
 describe("resolveModel: offline", () => {
-  it("connection refused and not cached: one line naming tiny, a local path, and retrying", async () => {
+  it("connection refused and not cached: one line naming toy, a local path, and retrying", async () => {
     const refused = await refusedOrigin();
     const error = await resolveModel("owner/repo/m.gguf", opts({ HF_ENDPOINT: refused })).catch((e) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).not.toContain("\n");
     expect(error.message).toMatch(/cannot be reached \(ECONNREFUSED\)/);
-    expect(error.message).toMatch(/--model tiny/);
+    expect(error.message).toMatch(/--model toy/);
     expect(error.message).toMatch(/local \.gguf path/);
     expect(error.message).toMatch(/connect and retry/);
     expect(error.hint).toContain(join(cacheDir, "models"));
@@ -162,7 +162,7 @@ describe("resolveModel: offline", () => {
     )
       .then(() => undefined)
       .catch((e) => e);
-    expect(error?.message).toMatch(/offline mode is on: run with --model tiny/);
+    expect(error?.message).toMatch(/offline mode is on: run with --model toy/);
     expect(hub.log).toHaveLength(0);
   });
 });

@@ -93,7 +93,7 @@ async function embedded(options: CreateEmbeddedBackendOptions): Promise<Embedded
   if (model === undefined || model === null || (typeof model === "string" && model.trim() === "")) {
     throw new ConfigError("the embedded backend needs a model", {
       where: "createBackend({ kind: 'embedded', model })",
-      hint: 'pass model: a .gguf path, "tiny" (made offline in a second), "toy" (the shipped toy model), or "gpt-oss-20b" to download it (12 GB, once)',
+      hint: 'pass model: "toy" (the shipped toy gpt-oss, works offline), a .gguf path, "gpt-oss-20b" to download it (12 GB, once), or "tiny" (random weights: noise, for plumbing tests)',
     });
   }
   const path = typeof model === "string" ? (await resolveModel(model, resolving)).path : model;

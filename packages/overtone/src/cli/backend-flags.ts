@@ -16,6 +16,7 @@ import {
 import type { Command } from "commander";
 import { type Backend, type BackendKind, createBackend, type Effort } from "../backends/index.js";
 import { createProgressRenderer } from "../engine/models/index.js";
+import { cliBackendError, withCliErrors } from "./backend-errors.js";
 import { choice } from "./io.js";
 import { toolsFromJson } from "./tools-file.js";
 
@@ -102,6 +103,13 @@ export async function backendSetup(flags: BackendFlags): Promise<BackendSetup> {
       hint: "the server chooses its own threads; drop --threads or use --backend embedded",
     });
   }
+  if (kind === "ollama" && flags.model === undefined) {
+    // Ollama serves whatever was pulled, under the name it was pulled as: there is no default to fall back on.
+    throw new InputError("--backend ollama needs --model: the name Ollama knows the model by", {
+      where: "--model",
+      hint: "e.g. --model gpt-oss:20b (`ollama list` shows what you have, `ollama pull gpt-oss:20b` fetches it)",
+    });
+  }
   const tools = flags.tools === undefined ? [] : await readTools(flags.tools);
   const sampling: SamplingFlags = {
     ...(flags.temperature !== undefined ? { temperature: temperatureOf(flags.temperature) } : {}),
@@ -132,11 +140,14 @@ export async function openBackend(setup: BackendSetup): Promise<Backend> {
         onProgress: (p) => progress.update(p),
       });
     }
-    return await createBackend({
+    const backend = await createBackend({
       kind: setup.kind,
       ...(setup.url !== undefined ? { baseURL: setup.url } : {}),
       ...(setup.model !== undefined ? { model: setup.model } : {}),
     });
+    return withCliErrors(backend, setup.kind, setup.url);
+  } catch (error) {
+    throw cliBackendError(error, setup.kind, setup.url);
   } finally {
     progress.end();
   }

@@ -6,7 +6,7 @@
  * InputError — the facts a bug report needs and the one-liner leaves out.
  */
 import { inspect } from "node:util";
-import { isOvertoneError } from "@overtone/errors";
+import { BackendError, isOvertoneError } from "@overtone/errors";
 
 /** Causes followed at most (a cycle or a runaway chain must not flood the terminal). */
 const MAX_CAUSES = 10;
@@ -16,6 +16,8 @@ export function errorReport(error: unknown, options: { debug: boolean }): string
   const lines = [headline(error)];
   if (options.debug) {
     if (error instanceof Error && error.stack) lines.push(error.stack);
+    const bodies = new Set<string>();
+    lines.push(...bodyOf(error, bodies));
     const seen = new Set<unknown>([error]);
     let cause = causeOf(error);
     for (let depth = 0; cause !== undefined && !seen.has(cause) && depth < MAX_CAUSES; depth++) {
@@ -23,6 +25,7 @@ export function errorReport(error: unknown, options: { debug: boolean }): string
       lines.push(`cause: ${describe(cause)}`);
       const frames = framesOf(cause);
       if (frames !== "") lines.push(frames);
+      lines.push(...bodyOf(cause, bodies));
       cause = causeOf(cause);
     }
   }
@@ -35,6 +38,15 @@ function headline(error: unknown): string {
     return `overtone: ${error.message}${hint}`;
   }
   return `overtone: unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** What a server answered (a `BackendError`'s body): the one-line message names it, a bug report needs it. */
+function bodyOf(error: unknown, printed: Set<string>): string[] {
+  const body = error instanceof BackendError ? error.body : undefined;
+  // Wrapping errors carry the same body along: print it once.
+  if (body === undefined || body.trim() === "" || printed.has(body)) return [];
+  printed.add(body);
+  return [`body: ${body}`];
 }
 
 function causeOf(error: unknown): unknown {

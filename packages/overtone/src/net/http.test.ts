@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BackendError } from "@overtone/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureOk, httpJson, httpRequest, isUnreachable } from "./http.js";
+import { ensureOk, httpJson, httpRequest, isUnreachable, resolveHost } from "./http.js";
 
 let server: Server;
 let origin: string;
@@ -60,6 +60,57 @@ describe("httpRequest", () => {
 
   it("httpJson parses JSON and reports anything else", async () => {
     expect(await httpJson(`${origin}/json`)).toEqual({ ok: true });
-    await expect(httpJson(`${origin}/bad-json`)).rejects.toThrow(/invalid JSON/);
+    await expect(httpJson(`${origin}/bad-json`)).rejects.toThrow(/answered 200 with an HTML page, not JSON/);
+  });
+});
+
+describe("name lookup before the request", () => {
+  it("a DNS server that never answers fails within the lookup timeout as unreachable", async () => {
+    const never = () => new Promise<never>(() => undefined);
+    const error = await httpRequest("https://hangs.example/x", { lookup: never, lookupTimeoutMs: 20 }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).toMatchObject({ network: "EAI_AGAIN" });
+    expect(error.message).toMatch(/looking up hangs\.example got no answer/);
+    expect(isUnreachable(error)).toBe(true);
+  });
+
+  it("a name that does not exist is ENOTFOUND from the system resolver, before fetch is called", async () => {
+    let fetched = false;
+    const error = await httpRequest("http://nonexistent.invalid/", {
+      fetch: async () => {
+        fetched = true;
+        return new Response("");
+      },
+      lookup: (await import("node:dns/promises")).lookup,
+    }).catch((e) => e);
+    expect(error).toMatchObject({ name: "BackendError", network: "ENOTFOUND" });
+    expect(error.message).toMatch(/cannot resolve nonexistent\.invalid/);
+    expect(fetched).toBe(false);
+  });
+
+  it("IP literals and localhost are not looked up; an abort during the lookup stays the caller's", async () => {
+    const lookedUp: string[] = [];
+    const record = async (host: string) => void lookedUp.push(host);
+    await resolveHost("http://127.0.0.1:1/", record);
+    await resolveHost("http://[::1]:1/", record);
+    await resolveHost("http://localhost:1/", record);
+    expect(lookedUp).toEqual([]);
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    setTimeout(() => controller.abort(reason), 10);
+    const never = () => new Promise<never>(() => undefined);
+    await expect(resolveHost("https://slow.example/", never, 10_000, controller.signal)).rejects.toBe(reason);
+  });
+});
+
+describe("URLs fetch refuses", () => {
+  it("a blocked port says the URL cannot be fetched and why, not just 'fetch failed'", async () => {
+    const error = await httpRequest("http://127.0.0.1:6000/").catch((e) => e);
+    expect(error).toMatchObject({ name: "BackendError", retryable: false });
+    expect(error.message).toBe("http://127.0.0.1:6000/ is not a URL that can be fetched: bad port");
+    expect(error.hint).toMatch(/another port/);
+    expect(isUnreachable(error)).toBe(false);
   });
 });

@@ -2,11 +2,15 @@
  * The one place Overtone calls `fetch` (net/ sits below engine/ and backends/, which both reach servers).
  * A thin wrapper that adds what every caller needs and fetch lacks: a
  * timeout on connecting and the response headers (not on the body — a 13 GB download or a long stream must not be
- * cut off), typed errors (`BackendError` with status, URL, the start of the body, whether a retry may help, and
+ * cut off), a short one on looking the host name up (resolve-host.ts: offline fails in seconds), typed errors (`BackendError` with status, URL, the start of the body, whether a retry may help, and
  * the system error code when no response came back at all) and abort that stays an abort: when the caller's
  * signal fires, its reason is thrown unchanged so callers can tell "stopped on purpose" from "failed".
  */
+import { lookup as dnsLookup } from "node:dns/promises";
 import { BackendError, isOvertoneError } from "@overtone/errors";
+import { type HostLookup, resolveHost } from "./resolve-host.js";
+
+export { DEFAULT_LOOKUP_TIMEOUT_MS, type HostLookup, resolveHost } from "./resolve-host.js";
 
 export interface HttpRequestOptions {
   method?: string;
@@ -19,9 +23,17 @@ export interface HttpRequestOptions {
   fetch?: typeof fetch;
   /** `manual` returns 3xx responses as they are, so a caller can read headers on each hop. Default `follow`. */
   redirect?: "follow" | "manual" | "error";
+  /**
+   * Resolves the host name before the request (see `resolveHost`). Default: the system resolver when `fetch` is
+   * the global one; none when a `fetch` is injected (it may not use DNS at all: a proxy, a test double).
+   */
+  lookup?: HostLookup | null;
+  /** Time allowed for that name lookup (ms). Default `DEFAULT_LOOKUP_TIMEOUT_MS` (3 s). */
+  lookupTimeoutMs?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
 /** How much of an error response body is kept on the error (enough for a JSON error message, not a page). */
 const ERROR_BODY_LIMIT = 2_000;
 
@@ -90,11 +102,35 @@ export function isNetworkCode(code: string | undefined): boolean {
   );
 }
 
+/** The innermost message of an error chain: fetch says only "fetch failed" and puts "bad port" in its cause. */
+export function rootMessage(error: unknown): string {
+  let current: unknown = error;
+  let message = error instanceof Error ? error.message : String(error);
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    message = current.message || message;
+    current = current.cause;
+  }
+  return message;
+}
+
 /** A fetch-level failure (no usable response, or the body broke off) as a `BackendError`. */
 export function toBackendError(error: unknown, url: string, what = "request"): BackendError {
   if (error instanceof BackendError) return error;
   const code = networkCode(error);
-  const detail = code ?? (error instanceof Error ? error.message : String(error));
+  const detail = code ?? rootMessage(error);
+  if (code === "ERR_INVALID_URL" || /^(bad port|invalid url)/i.test(detail)) {
+    // fetch refuses ports it deems unsafe (6000, 6665–6669, 10080, …) and ones above 65535 before connecting.
+    const why = rootMessage(error);
+    return new BackendError(`${url} is not a URL that can be fetched: ${why}`, {
+      url,
+      retryable: false,
+      network: code ?? "ERR_INVALID_URL",
+      hint: /bad port/i.test(why)
+        ? "fetch refuses this port as unsafe; serve on another port"
+        : "check the host, and that the port is a number from 1 to 65535",
+      cause: error,
+    });
+  }
   return new BackendError(`${what} to ${url} failed: ${detail}`, {
     url,
     retryable: isNetworkCode(code),
@@ -113,6 +149,9 @@ function abortReason(signal: AbortSignal): unknown {
  */
 export async function httpRequest(url: string, options: HttpRequestOptions = {}): Promise<Response> {
   const doFetch = options.fetch ?? globalThis.fetch;
+  const lookup =
+    options.lookup === undefined ? (options.fetch === undefined ? dnsLookup : null) : options.lookup;
+  if (lookup !== null) await resolveHost(url, lookup, options.lookupTimeoutMs, options.signal);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const timeout = new AbortController();
   const signals = options.signal === undefined ? [timeout.signal] : [timeout.signal, options.signal];
@@ -157,11 +196,33 @@ export async function readErrorBody(
   }
 }
 
+/** True when a body is a web page (a proxy's, a dashboard's, another server's 404) rather than an API's answer. */
+export function isHtmlBody(body: string | undefined): boolean {
+  return body !== undefined && /^\s*<(!doctype\s+html|html|head|body|title)\b/i.test(body);
+}
+
+/**
+ * A body in a form fit for a one-line message: a web page by its title, anything else by its first line (at most
+ * 200 characters). The whole body stays on the error (`BackendError.body`) for `--debug` and bug reports.
+ */
+export function bodyHeadline(body: string | undefined): string | undefined {
+  const text = body?.trim();
+  if (text === undefined || text === "") return undefined;
+  if (isHtmlBody(text)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    return title ? `an HTML page ("${title}")` : "an HTML page";
+  }
+  const first = (text.split("\n")[0] ?? "").trim();
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
+}
+
 /** Returns the response when it is 2xx; otherwise consumes the body and throws a `BackendError`. */
 export async function ensureOk(response: Response, url: string, hint?: string): Promise<Response> {
   if (response.ok) return response;
   const body = await readErrorBody(response);
-  throw new BackendError(`${url} answered ${response.status} ${response.statusText}`.trim(), {
+  // A web page instead of an API's answer means the URL points at some other server: say so, by its title.
+  const page = isHtmlBody(body) ? ` with ${bodyHeadline(body)}` : "";
+  throw new BackendError(`${`${url} answered ${response.status} ${response.statusText}`.trim()}${page}`, {
     url,
     status: response.status,
     body,
@@ -186,12 +247,15 @@ export async function httpJson<T = unknown>(url: string, options: HttpRequestOpt
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new BackendError(`${url} answered with invalid JSON`, {
-      url,
-      status: response.status,
-      body: text.slice(0, ERROR_BODY_LIMIT),
-      retryable: false,
-      cause: error,
-    });
+    throw new BackendError(
+      `${url} answered ${response.status} with ${bodyHeadline(text) ?? "an empty body"}, not JSON`,
+      {
+        url,
+        status: response.status,
+        body: text.slice(0, ERROR_BODY_LIMIT),
+        retryable: false,
+        cause: error,
+      },
+    );
   }
 }

@@ -9,7 +9,7 @@
  * second try usually succeeds (backends.md §8.6), so it is retryable whatever the status.
  */
 import { BackendError } from "@overtone/errors";
-import { isRetryableStatus, readErrorBody } from "../../net/http.js";
+import { bodyHeadline, isHtmlBody, isRetryableStatus, readErrorBody } from "../../net/http.js";
 
 const TOOL_PARSE = "error parsing tool call";
 
@@ -51,12 +51,19 @@ export function statusError(
   cause?: unknown,
 ): BackendError {
   const text = errorText(body) ?? (`${status} ${statusText}`.trim() || "no error text");
-  return new BackendError(`Ollama answered ${status}: ${text}`, {
+  const html = isHtmlBody(body);
+  // A web page is some other server's answer: naming it "Ollama" would send the user looking in the wrong place.
+  const said = html
+    ? `${url} answered ${status} with ${text}, not Ollama's JSON`
+    : `Ollama answered ${status}: ${text}`;
+  return new BackendError(said, {
     url,
     status,
     ...(body !== undefined ? { body } : {}),
     retryable: text.startsWith(TOOL_PARSE) || isRetryableStatus(status),
-    hint: hintFor(text, status, model),
+    hint: html
+      ? "the URL does not point at Ollama; it listens on http://127.0.0.1:11434 by default"
+      : hintFor(text, status, model),
     cause,
   });
 }
@@ -77,7 +84,8 @@ export function errorText(body: string | undefined): string | undefined {
     const cut = /^\s*\{\s*"error"\s*:\s*"((?:[^"\\]|\\.)*)/.exec(body);
     if (cut?.[1] !== undefined) return cut[1].replace(/\\n/g, "\n").replace(/\\(["\\])/g, "$1");
   }
-  return body.trim().slice(0, 300);
+  // Not Ollama's JSON (a proxy's or another server's page): its title or first line, never the page itself.
+  return bodyHeadline(body);
 }
 
 function hintFor(text: string, status: number | undefined, model?: string): string {

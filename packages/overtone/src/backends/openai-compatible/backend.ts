@@ -6,7 +6,7 @@
  */
 import { BackendError, ConfigError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
-import { httpJson, httpRequest, toBackendError } from "../../net/http.js";
+import { bodyHeadline, httpJson, httpRequest, toBackendError } from "../../net/http.js";
 import type {
   Backend,
   BackendCapabilities,
@@ -68,7 +68,7 @@ async function jsonAnswer(response: Response, url: string): Promise<Record<strin
   } catch (error) {
     failure = error; // reported below, as its cause
   }
-  throw new BackendError(`${url} answered with something that is not a JSON object`, {
+  throw new BackendError(`${url} answered ${bodyHeadline(text) ?? "an empty body"}, not a JSON object`, {
     url,
     status: response.status,
     body: text.slice(0, 2_000),

@@ -5,7 +5,7 @@
  * They arrive as an HTTP error status before the stream, or as a data event after it started (status 200).
  */
 import { BackendError } from "@overtone/errors";
-import { isRetryableStatus, readErrorBody } from "../../net/http.js";
+import { bodyHeadline, isHtmlBody, isRetryableStatus, readErrorBody } from "../../net/http.js";
 
 /** Known gpt-oss failures: a pattern of the server's message and the advice for it. */
 const KNOWN_FAILURES: { pattern: RegExp; hint: string; retryable: boolean }[] = [
@@ -78,7 +78,7 @@ export async function statusError(response: Response, url: string): Promise<Back
   } catch {
     parsed = undefined;
   }
-  const message = messageOf(parsed) ?? body?.trim().split("\n")[0] ?? response.statusText;
+  const message = messageOf(parsed) ?? bodyHeadline(body) ?? response.statusText;
   const failure = known(message);
   return new BackendError(`${url} answered ${response.status}: ${message}`, {
     url,
@@ -87,8 +87,10 @@ export async function statusError(response: Response, url: string): Promise<Back
     retryable: failure?.retryable ?? isRetryableStatus(response.status),
     ...(failure !== undefined
       ? { hint: failure.hint }
-      : response.status === 404
-        ? { hint: "check the base URL and the model name (listModels shows what the server has)" }
-        : {}),
+      : isHtmlBody(body)
+        ? { hint: "this server answered with a web page, not an OpenAI-compatible API: check the base URL" }
+        : response.status === 404
+          ? { hint: "check the base URL and the model name (listModels shows what the server has)" }
+          : {}),
   });
 }

@@ -6,6 +6,7 @@
  * the caller's value or the server's (Hugging Face's LFS sha256); only a matching file is renamed into place, so
  * `<dest>` either does not exist or is complete and verified. Transient failures (connection lost, 5xx, 429, a
  * stalled body) are retried with exponential backoff; the retry budget refills whenever an attempt made progress.
+ * A server that cannot be reached at all before any byte arrived (offline) fails at once instead.
  * An abort stops at once and keeps the part for the next run.
  */
 import { createHash, type Hash } from "node:crypto";
@@ -13,7 +14,7 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { BackendError } from "@overtone/errors";
-import { isAbortError, isNetworkCode, networkCode, toBackendError } from "../../net/http.js";
+import { isAbortError, isNetworkCode, isUnreachable, networkCode, toBackendError } from "../../net/http.js";
 import { lockDownload } from "./download-lock.js";
 import { openDownload } from "./download-request.js";
 import { createProgressTracker, type ProgressCallback } from "./progress.js";
@@ -266,6 +267,9 @@ async function download(options: DownloadOptions): Promise<DownloadResult> {
           ? error // a network failure is made a BackendError; a bug or a disk error is never retried or disguised
           : toBackendError(error, url, "download");
       if (!(failure instanceof BackendError) || !failure.retryable) throw failure;
+      // Offline (a name that does not resolve, no route, nothing listening) before a single byte came: backing off
+      // for half a minute would only delay the same answer. Once bytes flowed, a dropped link is retried.
+      if (downloaded === 0 && isUnreachable(failure)) throw failure;
       // The bytes already hashed are on disk; anything after them is re-requested.
       failures = downloaded > before ? 1 : failures + 1;
       if (failures > retries) throw failure;

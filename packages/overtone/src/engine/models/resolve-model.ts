@@ -64,12 +64,14 @@ export interface ResolvedModel {
   sha256?: string;
 }
 
-const ALTERNATIVES = "run with --model tiny, give a local .gguf path, or connect and retry";
+/** `toy` first: it is shipped, loads in seconds and really speaks Harmony (`tiny` is random weights: noise). */
+const ALTERNATIVES =
+  "run with --model toy (the small gpt-oss shipped with Overtone), give a local .gguf path, or connect and retry";
 
 function offlineError(ref: string, models: string, reason: string, cause?: unknown): ConfigError {
   return new ConfigError(`model ${ref} is not in the cache and ${reason}: ${ALTERNATIVES}`, {
     where: "--model",
-    hint: `downloads are cached in ${models}`,
+    hint: `downloads are cached in ${models}; \`overtone models pull <model>\` while online makes a model work offline`,
     cause,
   });
 }
