@@ -84,7 +84,7 @@ describe("overtone gguf make-tiny", () => {
     const bytes = (await stat(out)).size;
     expect(printed).toMatch(
       new RegExp(
-        `^wrote ${out}: [\\d.]+ MB \\(${bytes} bytes\\), 22 tensors, \\d+ parameters, f16 experts, none template, seed 9, in [\\d.]+ s\\n$`,
+        `^wrote ${out}: [\\d.]+ MiB \\(${bytes} bytes\\), 22 tensors, \\d+ parameters, f16 experts, none template, seed 9, in [\\d.]+ s\\n$`,
       ),
     );
     await using f = await openGguf(out);

@@ -7,8 +7,10 @@ import {
   AbortedError,
   BackendError,
   ConfigError,
+  fileSystemError,
   GgufFormatError,
   HarmonyParseError,
+  InputError,
   isOvertoneError,
   OvertoneError,
   type OvertoneErrorCode,
@@ -75,5 +77,45 @@ describe("the error tree", () => {
     for (const value of [new Error("plain"), { code: "BACKEND" }, null, undefined, "BACKEND", 1]) {
       expect(isOvertoneError(value)).toBe(false);
     }
+  });
+});
+
+describe("fileSystemError: ordinary file-system mistakes as one line naming the user's path", () => {
+  const system = (code: string) =>
+    Object.assign(new Error(`${code}: x, open '.out.gguf.1-ab.tmp'`), { code, syscall: "open" });
+
+  it("names the given path (not the file the error came from), says the fix, keeps the cause", () => {
+    const cause = system("ENOENT");
+    const error = fileSystemError(cause, "out/model.gguf", "write");
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toBe("cannot write out/model.gguf: its directory does not exist");
+    expect((error as InputError).where).toBe("out/model.gguf");
+    expect((error as InputError).hint).toMatch(/create the directory/);
+    expect((error as InputError).cause).toBe(cause);
+    expect((fileSystemError(cause, "in.gguf", "read", { where: "--set" }) as InputError).where).toBe("--set");
+  });
+
+  it("maps path mistakes to InputError and the machine's state to ConfigError", () => {
+    for (const code of ["ENOENT", "EISDIR", "ENOTDIR", "EEXIST"]) {
+      expect(fileSystemError(system(code), "p", "write"), code).toBeInstanceOf(InputError);
+    }
+    for (const [code, words] of [
+      ["EACCES", "permission denied"],
+      ["ENOSPC", "the disk is full"],
+      ["EROFS", "the file system is read-only"],
+    ] as const) {
+      const error = fileSystemError(system(code), "p", "write");
+      expect(error, code).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toBe(`cannot write p: ${words}`);
+    }
+    expect((fileSystemError(system("EISDIR"), "d", "read") as InputError).message).toBe(
+      "d: is a directory, not a file",
+    );
+  });
+
+  it("returns any other error unchanged: unknown codes, inherited names, non-errors, Overtone errors", () => {
+    const others = [system("EIO"), system("toString"), new Error("plain"), "text", undefined, null];
+    others.push(new ConfigError("already ours", { where: "w" }));
+    for (const other of others) expect(fileSystemError(other, "p", "read")).toBe(other);
   });
 });

@@ -196,3 +196,88 @@ export class AbortedError extends OvertoneError {
     super("ABORTED", message, options);
   }
 }
+
+/**
+ * Ordinary file-system mistakes (a path that is not there, a directory where a file was meant, no permission, a
+ * full or read-only disk) as Overtone errors: one line naming the user's path and the fix, instead of Node's
+ * `ENOENT: no such file or directory, open '.model.gguf.1234-ab.tmp'` reported as a crash. Every place that opens,
+ * reads or writes a file the user named maps its errors through `fileSystemError`, so they all read alike.
+ * Pure (it looks only at the error's `code`): this package imports nothing, Node's `fs` included.
+ */
+
+/** What was being done to the path: read an input, or write an output. */
+export type FileAction = "read" | "write";
+
+interface Wording {
+  /** Said after the path. */
+  what: string;
+  hint: string;
+  /** A mistake in the path the user typed (InputError), or in the machine's state (ConfigError). */
+  kind: "input" | "config";
+}
+
+const READ: Record<string, Wording> = {
+  ENOENT: { what: "no such file", hint: "check the path", kind: "input" },
+  EISDIR: { what: "is a directory, not a file", hint: "pass the path of a file", kind: "input" },
+  ENOTDIR: { what: "a part of the path is a file, not a directory", hint: "check the path", kind: "input" },
+  EACCES: { what: "permission denied", hint: "check the file's permissions", kind: "config" },
+  EPERM: { what: "permission denied", hint: "check the file's permissions", kind: "config" },
+};
+
+const WRITE: Record<string, Wording> = {
+  ENOENT: {
+    what: "its directory does not exist",
+    hint: "create the directory first, or write somewhere else",
+    kind: "input",
+  },
+  EISDIR: {
+    what: "is a directory",
+    hint: "give a file name, e.g. a name inside that directory",
+    kind: "input",
+  },
+  ENOTEMPTY: {
+    what: "is a directory",
+    hint: "give a file name, e.g. a name inside that directory",
+    kind: "input",
+  },
+  ENOTDIR: { what: "a part of the path is a file, not a directory", hint: "check the path", kind: "input" },
+  EEXIST: { what: "already exists", hint: "remove it, or write somewhere else", kind: "input" },
+  EACCES: {
+    what: "permission denied",
+    hint: "check the directory's permissions, or write somewhere else",
+    kind: "config",
+  },
+  EPERM: {
+    what: "permission denied",
+    hint: "check the directory's permissions, or write somewhere else",
+    kind: "config",
+  },
+  ENOSPC: { what: "the disk is full", hint: "free some space, or write to another disk", kind: "config" },
+  EDQUOT: {
+    what: "the disk quota is used up",
+    hint: "free some space, or write to another disk",
+    kind: "config",
+  },
+  EROFS: { what: "the file system is read-only", hint: "write somewhere else", kind: "config" },
+};
+
+/**
+ * `error` as an InputError or ConfigError naming `path` (the path the user gave, never a temporary file) with the
+ * fix, the original error kept as `cause`; any other error (not a file-system one, or one already an Overtone
+ * error) is returned unchanged. Use as `catch (e) { throw fileSystemError(e, path, "write"); }`.
+ */
+export function fileSystemError(
+  error: unknown,
+  path: string,
+  action: FileAction,
+  options: { where?: string } = {},
+): unknown {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  if (typeof code !== "string") return error;
+  const table = action === "read" ? READ : WRITE;
+  if (!Object.hasOwn(table, code)) return error;
+  const wording = table[code] as Wording;
+  const message = action === "read" ? `${path}: ${wording.what}` : `cannot write ${path}: ${wording.what}`;
+  const details = { where: options.where ?? path, hint: wording.hint, cause: error };
+  return wording.kind === "input" ? new InputError(message, details) : new ConfigError(message, details);
+}

@@ -7,7 +7,7 @@
  */
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { InputError } from "@overtone/errors";
+import { fileSystemError, InputError } from "@overtone/errors";
 import { GgufFile } from "./gguf-file.js";
 import type { GgufMetadata, GgufValue } from "./gguf-values.js";
 import type { GgufTensorData, GgufTensorInput, WriteGgufResult } from "./write-gguf.js";
@@ -42,7 +42,12 @@ async function refuseSameFile(inPath: string, outPath: string): Promise<void> {
       hint: "write to a new path",
     });
   if (resolve(inPath) === resolve(outPath)) throw same();
-  const [a, b] = await Promise.all([stat(inPath), stat(outPath).catch(() => undefined)]);
+  const [a, b] = await Promise.all([
+    stat(inPath).catch((error: unknown) => {
+      throw fileSystemError(error, inPath, "read");
+    }),
+    stat(outPath).catch(() => undefined),
+  ]);
   // A hard link or a symlink reaches the same inode under another name.
   if (b !== undefined && a.dev === b.dev && a.ino === b.ino) throw same();
 }

@@ -7,7 +7,7 @@
 import { constants as bufferConstants } from "node:buffer";
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
-import { InputError } from "@overtone/errors";
+import { fileSystemError, InputError } from "@overtone/errors";
 import type { GgufMetadata } from "./gguf-values.js";
 import { formatError } from "./header-cursor.js";
 import { readGgufHeader } from "./read-header.js";
@@ -52,9 +52,14 @@ export class GgufFile {
 
   /** Open `path` read-only and parse its header; the handle stays open until `close()`. */
   static async open(path: string): Promise<GgufFile> {
-    const handle = await open(path, "r");
+    const handle = await open(path, "r").catch((error: unknown) => {
+      throw fileSystemError(error, path, "read");
+    });
     try {
-      const h = await readGgufHeader(handle);
+      // A directory opens on Linux and fails on the first read (EISDIR).
+      const h = await readGgufHeader(handle).catch((error: unknown) => {
+        throw fileSystemError(error, path, "read");
+      });
       return new GgufFile(
         path,
         handle,

@@ -7,9 +7,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
-import { open, rename, unlink } from "node:fs/promises";
+import { open, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { InputError } from "@overtone/errors";
+import { fileSystemError, InputError } from "@overtone/errors";
 import { encodeHeader, type HeaderTensor } from "./encode-header.js";
 import { FileSink } from "./file-sink.js";
 import { ggmlTypeInfo, tensorByteSize } from "./ggml-types.js";
@@ -173,8 +173,15 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
   const pad = infos.length > 0 || options.padEmptyDataSection !== false;
   const header = encodeHeader(version, metadata, infos, alignment, pad);
 
+  // A directory at `path` would only fail at the final rename, after writing the whole file beside it.
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) {
+    throw fileSystemError(Object.assign(new Error(`EISDIR: ${path}`), { code: "EISDIR" }), path, "write");
+  }
   const temp = tempPathFor(path);
-  let handle: FileHandle | undefined = await open(temp, "wx");
+  // The temporary file's name is ours: errors name the user's path.
+  let handle: FileHandle | undefined = await open(temp, "wx").catch((error: unknown) => {
+    throw fileSystemError(error, path, "write");
+  });
   try {
     // Sized up front: writes into a file that already has its length were ~10 % faster on a 450 MB copy
     // than writes that extend it (ext4), and the length is known from the layout.
@@ -213,6 +220,6 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
   } catch (e) {
     await handle?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
-    throw e;
+    throw fileSystemError(e, path, "write");
   }
 }

@@ -24,6 +24,9 @@ import {
 
 type JsonObject = { [key: string]: JsonValue };
 
+/** A tool name the tools section can render: a TypeScript identifier in ASCII. */
+const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 function fail(where: string, what: string, hint?: string, cause?: unknown): never {
   throw new InputError(`${where}: ${what}`, { where, hint, cause });
 }
@@ -36,8 +39,10 @@ function object(value: unknown, where: string): JsonObject {
 
 function describe(value: unknown): string {
   if (value === null) return "null";
+  if (value === undefined) return "nothing";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "string" ? `the string ${JSON.stringify(value).slice(0, 40)}` : `a ${typeof value}`;
+  if (typeof value === "string") return `the string ${JSON.stringify(value).slice(0, 40)}`;
+  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
 }
 
 function optionalString(obj: JsonObject, key: string, where: string): string | undefined {
@@ -55,7 +60,10 @@ function requiredString(obj: JsonObject, key: string, where: string): string {
 
 export function roleFromJson(value: unknown, where: string): Role {
   if (typeof value === "string" && (ROLES as readonly string[]).includes(value)) return value as Role;
-  return fail(where, `unknown role ${describe(value)}`, `use one of: ${ROLES.join(", ")}`);
+  if (value === undefined || value === null)
+    return fail(where, "is missing", `use one of: ${ROLES.join(", ")}`);
+  const found = typeof value === "string" ? JSON.stringify(value).slice(0, 40) : describe(value);
+  return fail(where, `unknown role ${found}`, `use one of: ${ROLES.join(", ")}`);
 }
 
 function toolsFromJson(
@@ -82,11 +90,27 @@ function namespaceFromJson(value: JsonValue, where: string): ToolNamespaceConfig
 
 function toolFromJson(value: JsonValue, where: string): ToolDescription {
   const obj = object(value, where);
-  const tool: ToolDescription = {
-    name: requiredString(obj, "name", where),
-    description: requiredString(obj, "description", where),
-  };
-  if (obj.parameters !== undefined && obj.parameters !== null) tool.parameters = obj.parameters;
+  const name = requiredString(obj, "name", where);
+  // The tool is rendered as `type NAME = (_: {…}) => any;` in the model's TypeScript-like tools section.
+  if (!TOOL_NAME.test(name)) {
+    fail(
+      `${where}.name`,
+      `${JSON.stringify(name)} is not a valid tool name`,
+      "use letters, digits and _, not starting with a digit, e.g. get_weather",
+    );
+  }
+  const tool: ToolDescription = { name, description: requiredString(obj, "description", where) };
+  const parameters = obj.parameters;
+  if (parameters !== undefined && parameters !== null) {
+    if (typeof parameters !== "object" || Array.isArray(parameters)) {
+      fail(
+        `${where}.parameters`,
+        `expected a JSON Schema object, found ${describe(parameters)}`,
+        'e.g. {"type": "object", "properties": {…}}',
+      );
+    }
+    tool.parameters = parameters;
+  }
   return tool;
 }
 

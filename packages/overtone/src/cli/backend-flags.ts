@@ -4,7 +4,7 @@
  * conversation starts with. One place, so both commands accept and reject exactly the same things.
  */
 import { readFile } from "node:fs/promises";
-import { InputError } from "@overtone/errors";
+import { fileSystemError, InputError } from "@overtone/errors";
 import {
   developerMessage,
   type Message,
@@ -174,11 +174,7 @@ async function readTools(path: string): Promise<ToolDescription[]> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new InputError(`--tools: cannot read ${path}: ${(error as Error).message}`, {
-      where: "--tools",
-      hint: "give a JSON file of tools",
-      cause: error,
-    });
+    throw fileSystemError(error, path, "read", { where: "--tools" });
   }
   return toolsFromJson(parseJsonText(text, path), path);
 }

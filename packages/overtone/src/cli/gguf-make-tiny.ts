@@ -12,6 +12,7 @@ import {
   type TinyGptOssShape,
 } from "@overtone/makers";
 import type { Command } from "commander";
+import { bytes } from "./format.js";
 import { choice, writeOut } from "./io.js";
 
 interface MakeTinyFlags {
@@ -75,9 +76,8 @@ function asFlagError(e: InputError): InputError {
 }
 
 function summary(r: MakeTinyGptOssResult): string {
-  const mb = (r.bytes / 1e6).toFixed(1);
   return (
-    `wrote ${r.path}: ${mb} MB (${r.bytes} bytes), ${r.tensorCount} tensors, ${r.parameters} parameters, ` +
+    `wrote ${r.path}: ${bytes(r.bytes)} (${r.bytes} bytes), ${r.tensorCount} tensors, ${r.parameters} parameters, ` +
     `${r.options.expertsType} experts, ${r.options.template} template, seed ${r.options.seed}, ` +
     `in ${(r.elapsedMs / 1000).toFixed(2)} s\n`
   );

@@ -3,7 +3,7 @@
  * --out NEW.gguf`, write a copy with that template and every other byte of metadata and data preserved.
  */
 import { readFile } from "node:fs/promises";
-import { InputError } from "@overtone/errors";
+import { fileSystemError, InputError } from "@overtone/errors";
 import { CHAT_TEMPLATE_KEY, chatTemplateOf, classifyChatTemplate, ggufValue } from "@overtone/gguf";
 import { copyWithEdits, loadChatmlTemplate, loadHarmonyTemplate, openGguf } from "@overtone/gguf/node";
 import type { Command } from "commander";
@@ -49,11 +49,7 @@ async function templateText(choice: string): Promise<string> {
     try {
       return await readFile(path, "utf8");
     } catch (error) {
-      throw new InputError(`--set ${choice}: cannot read ${path}: ${(error as Error).message}`, {
-        where: "--set",
-        hint: "give @path to a readable Jinja file",
-        cause: error,
-      });
+      throw fileSystemError(error, path, "read", { where: "--set" });
     }
   }
   throw new InputError(`--set: unknown template ${JSON.stringify(choice)}`, {

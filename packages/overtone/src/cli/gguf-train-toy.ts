@@ -13,8 +13,9 @@ import {
 } from "@overtone/toy";
 import type { Command } from "commander";
 import { formatDuration } from "../engine/models/progress-render.js";
+import { bytes } from "./format.js";
 import { integerFlag } from "./gguf-make-tiny.js";
-import { choice, writeOut } from "./io.js";
+import { checkWritable, choice, writeOut } from "./io.js";
 
 interface TrainToyFlags {
   out: string;
@@ -76,7 +77,7 @@ function summary(r: MakeToyGptOssResult, checkpoint: string): string {
   const margin = r.margin === undefined ? "" : `, unused-token margin ≥ ${r.margin.margin.toFixed(1)} logits`;
   const heldOut = r.heldOut === undefined ? "" : ` (held-out ${r.heldOut.loss.toFixed(3)})`;
   return (
-    `wrote ${r.path}: ${(r.bytes / 1e6).toFixed(1)} MB, ${r.parameters} parameters, ${r.steps} steps, ` +
+    `wrote ${r.path}: ${bytes(r.bytes)}, ${r.parameters} parameters, ${r.steps} steps, ` +
     `final loss ${r.finalLoss.toFixed(3)}${heldOut}${margin}, in ${formatDuration(r.elapsedSeconds)}\n`
   );
 }
@@ -120,6 +121,9 @@ export function registerGgufTrainToy(gguf: Command): void {
       if (threads !== 1 && threads !== 2)
         throw new InputError("--threads: use 1 or 2", { where: "--threads" });
       const checkpointPath = flags.checkpoint ?? `${flags.out}.checkpoint`;
+      // Training takes minutes: a path that cannot be written is said before it starts, not after.
+      await checkWritable(flags.out, "--out");
+      await checkWritable(checkpointPath, flags.checkpoint === undefined ? "--out" : "--checkpoint");
       const controller = new AbortController();
       const onInterrupt = () => controller.abort();
       process.once("SIGINT", onInterrupt);

@@ -1,5 +1,6 @@
 /** `overtone harmony parse`: completion token ids or text → messages (serde JSON) or a stream of parts. */
 
+import { HarmonyParseError, InputError } from "@overtone/errors";
 import {
   messageToJson,
   type ParsedMessage,
@@ -48,9 +49,9 @@ export function registerHarmonyParse(harmony: Command): void {
     .option("--stream", "write one JSON stream part per line instead of a message array")
     .action(async (file: string, flags: ParseFlags) => {
       const from = choice("--from", flags.from, SOURCES);
-      const input = await readInput(file);
+      const input = await readInput(file, from === "tokens" ? "token ids" : "Harmony text");
       if (from === "text") input.text = trimAfterLastStop(input.text);
-      const tokens = from === "tokens" ? parseTokenList(input.text, input.source) : undefined;
+      const tokens = from === "tokens" ? tokenList(input.text, input.source) : undefined;
       const startsWithStart = tokens ? tokens[0] === START : input.text.trimStart().startsWith("<|start|>");
       const role = resolveRole(flags.role, startsWithStart);
       const options = { ...(role ? { role } : {}), strict: !flags.lenient };
@@ -66,11 +67,16 @@ export function registerHarmonyParse(harmony: Command): void {
         if (failed) process.exitCode = 1;
         return;
       }
-      const parsed: ParsedMessage[] = tokens
-        ? parseCompletionTokens(tokens, options)
-        : new TextStreamParser({ ...options, recoverStrippedTokens: Boolean(flags.lenient) })
-            .push(input.text)
-            .end().parsedMessages;
+      let parsed: ParsedMessage[];
+      try {
+        parsed = tokens
+          ? parseCompletionTokens(tokens, options)
+          : new TextStreamParser({ ...options, recoverStrippedTokens: Boolean(flags.lenient) })
+              .push(input.text)
+              .end().parsedMessages;
+      } catch (error) {
+        throw inFlagWords(error);
+      }
       await writeOut(
         `${JSON.stringify(
           parsed.map((p) => messageToJson(p.message)),
@@ -94,4 +100,36 @@ function resolveRole(flag: string | undefined, startsWithStart: boolean): Role |
   if (flag === undefined) return startsWithStart ? undefined : "assistant";
   if (flag === "none") return undefined;
   return choice("--role", flag, ROLES);
+}
+
+/** Token ids; text given without `--from text` (the default is tokens) gets a hint to add it. */
+function tokenList(text: string, source: string): number[] {
+  try {
+    return parseTokenList(text, source);
+  } catch (error) {
+    if (!(error instanceof InputError) || !/is not a token id$/.test(error.message)) throw error;
+    throw new InputError(error.message, {
+      where: error.where,
+      hint: "to parse Harmony text like <|start|>assistant…, add --from text; token input is ids separated by spaces",
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The library's hints name its options (`strict: false`, `role: 'assistant'`); a CLI user has flags. Same error,
+ * hint in flag words.
+ */
+function inFlagWords(error: unknown): unknown {
+  if (!(error instanceof HarmonyParseError) || error.hint === undefined) return error;
+  const hint = error.hint
+    .replace(/strict: false/g, "--lenient")
+    .replace(/role: 'assistant'/g, "--role assistant");
+  if (hint === error.hint) return error;
+  return new HarmonyParseError(error.message, {
+    offset: error.offset,
+    state: error.state,
+    hint,
+    cause: error,
+  });
 }

@@ -37,7 +37,7 @@ export function registerHarmonyRender(harmony: Command): void {
       const format = choice("--format", flags.format, FORMATS);
       const mode = choice("--mode", flags.mode, MODES);
       const nextRole = choice("--next-role", flags.nextRole, ROLES);
-      const input = await readInput(file);
+      const input = await readInput(file, "a Conversation JSON");
       const conversation = readConversation(parseJsonText(input.text, input.source), input.source);
       const config = { autoDropAnalysis: flags.autoDropAnalysis };
       const tokens =

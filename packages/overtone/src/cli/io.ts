@@ -1,10 +1,23 @@
 /** Reading command input and writing command output, shared by every command. */
-import { readFile } from "node:fs/promises";
-import { InputError } from "@overtone/errors";
+import { constants } from "node:fs";
+import { access, readFile, stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { fileSystemError, InputError } from "@overtone/errors";
 
-/** Reads FILE, or standard input for `-` or when no file is given. */
-export async function readInput(file: string | undefined): Promise<{ text: string; source: string }> {
+/**
+ * Reads FILE, or standard input for `-` or when no file is given. `what` names what is read ("a conversation"),
+ * for the hint printed when standard input is a terminal: otherwise the command would sit waiting, silent.
+ */
+export async function readInput(
+  file: string | undefined,
+  what = "the input",
+): Promise<{ text: string; source: string }> {
   if (file === undefined || file === "-") {
+    if (process.stdin.isTTY) {
+      process.stderr.write(
+        `overtone: reading ${what} from the terminal; end it with Ctrl-D, or pass a file\n`,
+      );
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return { text: Buffer.concat(chunks).toString("utf8"), source: "stdin" };
@@ -12,14 +25,25 @@ export async function readInput(file: string | undefined): Promise<{ text: strin
   try {
     return { text: await readFile(file, "utf8"), source: file };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const what = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(error);
-    throw new InputError(`${file}: ${what}`, {
-      where: file,
-      hint: "pass a readable file, or - for standard input",
-      cause: error,
-    });
+    throw fileSystemError(error, file, "read");
   }
+}
+
+/**
+ * Fails now, with the path and the fix, when `path` cannot be written (a directory there, a missing or read-only
+ * directory) — for commands that work for minutes before they write. The write itself still reports its own errors.
+ */
+export async function checkWritable(path: string, flag: string): Promise<void> {
+  const fail = (error: unknown) => fileSystemError(error, path, "write", { where: flag });
+  const code = (code: string) => Object.assign(new Error(`${code}: ${path}`), { code });
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) throw fail(code("EISDIR"));
+  const parent = await stat(dirname(path)).catch((error: unknown) => {
+    throw fail(error);
+  });
+  if (!parent.isDirectory()) throw fail(code("ENOTDIR"));
+  await access(dirname(path), constants.W_OK).catch((error: unknown) => {
+    throw fail(error);
+  });
 }
 
 /** Writes to stdout and resolves once it is flushed (so a following exit cannot cut the output). */

@@ -5,6 +5,7 @@
  * tables, which would cost every command about a second of start-up. Help without a command loads them all.
  */
 
+import { readFile } from "node:fs/promises";
 import { ConfigError, isOvertoneError } from "@overtone/errors";
 import { Command, CommanderError } from "commander";
 import { errorReport } from "./error-report.js";
@@ -60,6 +61,12 @@ function trainerMissing(error: unknown): Register {
   };
 }
 
+/** The main package's version, read from its package.json (bin/ and dist/cli/ are two levels below it). */
+async function packageVersion(): Promise<string> {
+  const file = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(await readFile(file, "utf8")) as { version: string }).version;
+}
+
 /** The first argument that is not an option, from `from` on. */
 function operand(argv: readonly string[], from: number): string | undefined {
   return argv.slice(from).find((a) => !a.startsWith("-"));
@@ -68,6 +75,7 @@ function operand(argv: readonly string[], from: number): string | undefined {
 async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command("overtone")
     .description("Make OpenAI's gpt-oss models (Harmony format) work right on your own machine.")
+    .version(await packageVersion(), "-V, --version", "print Overtone's version")
     .option("--debug", "print the stack trace of errors and of the errors they wrap")
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });

@@ -1,11 +1,26 @@
 /**
- * `overtone models`: the models in the cache; `overtone models pull REF` downloads one (resumable, checksummed,
- * with a progress bar on a terminal and plain lines otherwise) so a later `run` works offline.
+ * `overtone models`: the models in the cache; `overtone models pull REF` puts one there — downloads it (resumable,
+ * checksummed, with a progress bar on a terminal and plain lines otherwise), makes tiny, or unpacks the shipped
+ * toy — so a later `run` works offline.
  */
 import type { Command } from "commander";
-import { createProgressRenderer, listCachedModels, resolveModel } from "../engine/models/index.js";
+import {
+  createProgressRenderer,
+  listCachedModels,
+  type ResolvedModel,
+  resolveModel,
+} from "../engine/models/index.js";
 import { bytes, table } from "./format.js";
 import { writeOut } from "./io.js";
+
+/** How a model that was not cached got there: only fetched ones were downloaded. */
+const GOT: Record<ResolvedModel["source"], string> = {
+  tiny: "made (random weights, generated here)",
+  toy: "unpacked (shipped with Overtone)",
+  huggingface: "downloaded",
+  url: "downloaded",
+  local: "found",
+};
 
 export function registerModels(program: Command): void {
   const models = program
@@ -24,7 +39,7 @@ export function registerModels(program: Command): void {
       }
       if (cached.length === 0) {
         await writeOut(
-          "no models cached yet: overtone models pull tiny (or gpt-oss-20b, or hf:owner/repo/file.gguf)\n",
+          "no models cached yet: overtone models pull toy (or tiny, gpt-oss-20b, hf:owner/repo/file.gguf)\n",
         );
         return;
       }
@@ -41,7 +56,7 @@ export function registerModels(program: Command): void {
   models
     .command("pull")
     .description(
-      "download a model into the cache (gpt-oss-20b, tiny, hf:owner/repo/file.gguf, owner/repo:quant, a URL)",
+      "put a model in the cache: download one (gpt-oss-20b, hf:owner/repo/file.gguf, owner/repo:quant, a URL), make tiny, or unpack toy",
     )
     .argument("[model]", "the model reference", "gpt-oss-20b")
     .action(async (ref: string) => {
@@ -56,7 +71,7 @@ export function registerModels(program: Command): void {
         });
         progress.end(); // before the summary line, so it starts on a line of its own
         await writeOut(
-          `${model.ref}: ${model.cached ? "already cached" : "downloaded"}, ${bytes(model.sizeBytes)} at ${model.path}\n`,
+          `${model.ref}: ${model.cached ? "already cached" : GOT[model.source]}, ${bytes(model.sizeBytes)} at ${model.path}\n`,
         );
       } finally {
         progress.end();

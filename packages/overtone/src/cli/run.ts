@@ -42,7 +42,8 @@ export function registerRun(program: Command): void {
     )
     .action(async (prompt: string | undefined, flags: RunFlags) => {
       const setup = await backendSetup(flags);
-      const question = prompt === undefined || prompt === "-" ? (await readInput("-")).text : prompt;
+      const question =
+        prompt === undefined || prompt === "-" ? (await readInput("-", "the prompt")).text : prompt;
       if (question.trim() === "")
         throw new InputError("no prompt given", { where: "PROMPT", hint: 'overtone run "…"' });
       const backend = await openBackend(setup);
