@@ -90,6 +90,20 @@ describe("name lookup before the request", () => {
     expect(fetched).toBe(false);
   });
 
+  it("with a proxy configured the name is left to the proxy (no lookup of our own)", async () => {
+    const saved = process.env.HTTPS_PROXY;
+    process.env.HTTPS_PROXY = "http://127.0.0.1:9";
+    try {
+      // Node 20's fetch does not use the proxy itself, so the name fails inside fetch: not our "cannot resolve".
+      const error = await httpRequest("http://proxied.nonexistent.invalid/").catch((e) => e);
+      expect(error).toMatchObject({ name: "BackendError", network: "ENOTFOUND" });
+      expect(error.message).not.toMatch(/cannot resolve/);
+    } finally {
+      if (saved === undefined) delete process.env.HTTPS_PROXY;
+      else process.env.HTTPS_PROXY = saved;
+    }
+  });
+
   it("IP literals and localhost are not looked up; an abort during the lookup stays the caller's", async () => {
     const lookedUp: string[] = [];
     const record = async (host: string) => void lookedUp.push(host);

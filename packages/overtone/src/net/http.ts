@@ -25,7 +25,8 @@ export interface HttpRequestOptions {
   redirect?: "follow" | "manual" | "error";
   /**
    * Resolves the host name before the request (see `resolveHost`). Default: the system resolver when `fetch` is
-   * the global one; none when a `fetch` is injected (it may not use DNS at all: a proxy, a test double).
+   * the global one; none when a `fetch` is injected or a proxy is configured (then the proxy resolves the name,
+   * and it may be one this machine cannot: a proxy, a test double).
    */
   lookup?: HostLookup | null;
   /** Time allowed for that name lookup (ms). Default `DEFAULT_LOOKUP_TIMEOUT_MS` (3 s). */
@@ -143,6 +144,19 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
+/** A proxy in the environment: names are the proxy's to resolve, so looking them up here could only mislead. */
+function behindProxy(): boolean {
+  const env = process.env;
+  return [
+    env.HTTPS_PROXY,
+    env.https_proxy,
+    env.HTTP_PROXY,
+    env.http_proxy,
+    env.ALL_PROXY,
+    env.all_proxy,
+  ].some((value) => value !== undefined && value.trim() !== "");
+}
+
 /**
  * Sends one request and returns the response whatever its status (see `ensureOk`). Throws the caller's abort
  * reason on abort, and a `BackendError` when no response arrives (timeout, connection failure).
@@ -150,7 +164,11 @@ function abortReason(signal: AbortSignal): unknown {
 export async function httpRequest(url: string, options: HttpRequestOptions = {}): Promise<Response> {
   const doFetch = options.fetch ?? globalThis.fetch;
   const lookup =
-    options.lookup === undefined ? (options.fetch === undefined ? dnsLookup : null) : options.lookup;
+    options.lookup === undefined
+      ? options.fetch === undefined && !behindProxy()
+        ? dnsLookup
+        : null
+      : options.lookup;
   if (lookup !== null) await resolveHost(url, lookup, options.lookupTimeoutMs, options.signal);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const timeout = new AbortController();
