@@ -25,7 +25,7 @@ describe("createProgressTracker", () => {
     });
     for (let i = 1; i <= 100; i++) {
       c.advance(50);
-      tracker.update(i * 50_000); // 1 MB/s
+      tracker.update(i * 50_000); // 1 MB/s (0.95 MiB/s)
     }
     tracker.finish(5_000_000);
     expect(events.length).toBeGreaterThan(20);
@@ -49,12 +49,13 @@ describe("progress rendering", () => {
 
   it("formats sizes, durations and a line", () => {
     expect(formatBytes(999)).toBe("999 B");
-    expect(formatBytes(12_100_000_000)).toBe("12.1 GB");
-    expect(formatBytes(5_080_000_000)).toBe("5.08 GB");
+    expect(formatBytes(12_100_000_000)).toBe("11.3 GiB");
+    expect(formatBytes(5_080_000_000)).toBe("4.73 GiB");
+    expect(formatBytes(64_600_000)).toBe("61.6 MiB");
     expect(formatDuration(235)).toBe("3m55s");
     expect(formatDuration(7260)).toBe("2h01m");
     expect(formatProgressLine(p, "gpt-oss-20b", 10)).toBe(
-      "gpt-oss-20b  [####......]   42%  5.08 GB / 12.1 GB  31.2 MB/s  ETA 3m55s",
+      "gpt-oss-20b  [####......]   42%  4.73 GiB / 11.3 GiB  29.8 MiB/s  ETA 3m55s",
     );
   });
 

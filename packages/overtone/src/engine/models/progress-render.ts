@@ -5,14 +5,17 @@
  */
 import type { DownloadProgress, ProgressCallback } from "./progress.js";
 
-const UNITS = ["B", "kB", "MB", "GB", "TB"];
+const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
 
-/** Decimal units, as Hugging Face and download tools show sizes (12.1 GB). */
+/**
+ * Binary units, as every other size Overtone prints (`gguf inspect`, `models`, the line after a pull): a download
+ * that counted to "12.1 GB" and then said "11.27 GiB" would look like two different files.
+ */
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
     unit++;
   }
   return `${unit === 0 ? value.toFixed(0) : value.toFixed(value < 10 ? 2 : 1)} ${UNITS[unit]}`;
@@ -25,7 +28,7 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
-/** One line: `label [####......]  42% 5.08 GB / 12.1 GB  31.2 MB/s  ETA 3m55s` (the bar only when `barWidth`). */
+/** One line: `label [####......]  42% 4.73 GiB / 11.3 GiB  29.8 MiB/s  ETA 3m55s` (the bar only when `barWidth`). */
 export function formatProgressLine(p: DownloadProgress, label: string, barWidth = 0): string {
   const parts: string[] = [p.phase === "verify" ? `${label} (checking partial file)` : label];
   if (p.total !== undefined && p.total > 0) {
