@@ -107,12 +107,36 @@ describe("HarmonyPartsAdapter", () => {
       type: "finish",
       reason: "length",
     });
-    // <|call|> ends a tool call; on a message without a recipient it is just a stop.
-    expect(reason("<|channel|>final<|message|>4<|call|>")).toEqual({ type: "finish", reason: "stop" });
+    // <|call|> ends a tool call, recipient or not: a call that names no tool is malformed, never a plain stop.
+    expect(reason("<|channel|>final<|message|>4<|call|>")).toMatchObject({
+      type: "finish",
+      reason: "tool-calls",
+      notice: expect.stringContaining("named no tool"),
+    });
     expect(reason(" to=python<|channel|>analysis code<|message|>1+1<|end|>")).toEqual({
       type: "finish",
       reason: "stop",
     });
+  });
+
+  it("reports a recipient-less call as its channel's message, finishing tool-calls with a notice", () => {
+    const parts = partsOfText('<|channel|>commentary <|constrain|>json<|message|>{"city":"Paris"}<|call|>');
+    checkInvariants(parts);
+    expect([...new Set(parts.map((part) => part.type))]).toEqual([
+      "commentary-start",
+      "commentary-delta",
+      "commentary-end",
+      "finish",
+    ]);
+    expect(parts.at(-2)).toMatchObject({ text: '{"city":"Paris"}', terminator: "call" });
+    const finish = parts.at(-1);
+    expect(finish).toMatchObject({ type: "finish", reason: "tool-calls" });
+    expect(finish?.type === "finish" && finish.notice).toMatch(
+      /^malformed tool call: the model ended a commentary channel message with <\|call\|> but named no tool/,
+    );
+    // A well-formed call carries no notice.
+    const good = partsOfText(" to=functions.f<|channel|>commentary json<|message|>{}<|call|>").at(-1);
+    expect(good).toEqual({ type: "finish", reason: "tool-calls" });
   });
 
   it("ends with an error part, and no finish, when the output does not parse", () => {

@@ -2,6 +2,13 @@
  * Turns a parser's events into stream parts (parts.ts), synchronously: hand `adapter.onEvent` to a
  * StreamableParser or TextStreamParser as its `onEvent`, and the parts come out of `emit` as the parser runs.
  * The stream helpers (parts-stream.ts) add the ends: `finish`, `abort`, `fail`.
+ *
+ * A message that ends with `<|call|>` is a tool call by Harmony's definition, recipient or not. An assistant
+ * message without one (`<|channel|>commentary <|constrain|>json<|message|>{…}<|call|>`, seen from small models)
+ * cannot be streamed as a `tool-call` (its kind is decided at the header, the recipient is missing), so it
+ * streams by channel; but the stream must not end as a plain `stop` with an empty answer: the finish says
+ * `tool-calls` and its `notice` names the malformed call. Backends, which know the offered tools, repair it
+ * when that is safe (backends/tool-call-check.ts in @overtone/overtone).
  */
 import type { MessageHeader, ParsedMessage, ParserEvent } from "./parser-types.js";
 import type { ErrorPart, FinishPart, FinishReason, Part, PartKind, Timings, Usage } from "./parts.js";
@@ -66,16 +73,26 @@ export class HarmonyPartsAdapter {
   }
 
   /**
-   * The reason the parsed output implies: `tool-calls` when the last message is a tool call ended by
-   * `<|call|>`, `length` when the output ended inside a message, `stop` otherwise (also for no messages).
+   * The reason the parsed output implies: `tool-calls` when the last message is an assistant message ended by
+   * `<|call|>` (a malformed one without a recipient too), `length` when the output ended inside a message,
+   * `stop` otherwise (also for no messages).
    */
   get reason(): FinishReason {
     const last = this.lastParsed;
     if (this.openKindValue !== undefined || last?.terminator === "eos") return "length";
-    if (last?.terminator === "call" && isToolCall(last.message.author.role, last.message.recipient)) {
-      return "tool-calls";
-    }
+    if (last?.terminator === "call" && last.message.author.role === "assistant") return "tool-calls";
     return "stop";
+  }
+
+  /** The notice for a last message ended by `<|call|>` that names no tool, undefined otherwise. */
+  get malformedCallNotice(): string | undefined {
+    const last = this.lastParsed;
+    if (this.openKindValue !== undefined || last?.terminator !== "call") return undefined;
+    if (last.message.author.role !== "assistant" || isToolCall("assistant", last.message.recipient)) {
+      return undefined;
+    }
+    const channel = last.message.channel ?? "no";
+    return `malformed tool call: the model ended a ${channel} channel message with <|call|> but named no tool (no to=…); it is reported as that message, not as a call`;
   }
 
   /** Emit the one `finish` part. `details` (the backend's view) override what the parser implies. */
@@ -83,6 +100,9 @@ export class HarmonyPartsAdapter {
     const part: FinishPart = { type: "finish", reason: details.reason ?? this.reason };
     if (details.usage !== undefined) part.usage = details.usage;
     if (details.timings !== undefined) part.timings = details.timings;
+    const notice =
+      details.reason === undefined || details.reason === "tool-calls" ? this.malformedCallNotice : undefined;
+    if (notice !== undefined) part.notice = notice;
     this.close(part);
     return part;
   }

@@ -24,7 +24,8 @@ export type PartKind = "analysis" | "commentary" | "final" | "tool-call";
 
 /**
  * `stop`: the model ended its turn (`<|return|>`, or `<|end|>`); `tool-calls`: its last message is a tool call
- * ended by `<|call|>`; `length`: the output ended inside a message (EOS before a stop token: a token limit);
+ * ended by `<|call|>` — also a malformed one that names no tool, which streams as its channel's message (its end
+ * has terminator `call`) and gets a `notice`, unless a backend repaired it into a `tool-call`; `length`: the output ended inside a message (EOS before a stop token: a token limit);
  * `error`: a backend reported a failed generation without an exception; `aborted`: the caller's AbortSignal fired.
  */
 export type FinishReason = "stop" | "length" | "tool-calls" | "error" | "aborted";
@@ -103,8 +104,9 @@ export interface FinishPart {
   usage?: Usage;
   timings?: Timings;
   /**
-   * Why a turn without an answer came out empty, in words for a person (e.g. "truncated by the token budget
-   * while the model was still reasoning"); set by backends that can tell, absent otherwise.
+   * Why a turn without an answer came out empty, or what was wrong with its tool call (one that named no tool,
+   * was repaired, or called a tool not offered), in words for a person (e.g. "truncated by the token budget
+   * while the model was still reasoning"); set by whoever can tell, absent otherwise.
    */
   notice?: string;
 }

@@ -7,7 +7,9 @@
  * A request that ends other than by a plain stop gets a note on stderr in the CLI's words (finish-notes.ts):
  * `stopped at the token limit (--max-tokens 40): the answer is cut short; raise --max-tokens`. The exit status
  * stays 0 for a cut answer: the limit is the user's own choice and what came out is what it allowed; a script
- * that must tell a cut from a whole answer reads `reason` from `--json`. A failed generation exits 1.
+ * that must tell a cut from a whole answer reads `reason` from `--json`. A failed generation exits 1, and so
+ * does a tool call that names no tool when the backend could not repair it (finish `tool-calls` with no call,
+ * its note saying why: backends/tool-call-check.ts), with or without `--json`: nothing can act on that turn.
  */
 
 import { InputError } from "@overtone/errors";
@@ -60,6 +62,7 @@ export function registerRun(program: Command): void {
       const onSignal = () => controller.abort();
       process.once("SIGINT", onSignal);
       let failed = false;
+      let calls = 0;
       try {
         for await (const part of backend.stream({
           conversation: conv,
@@ -69,6 +72,10 @@ export function registerRun(program: Command): void {
           signal: controller.signal,
         })) {
           if (part.type === "error") failed = true;
+          // `tool-calls` with no call part: the model made a call that named no tool and the backend could not
+          // repair it (its notice says why). Nothing can act on that turn, so it fails like a failed generation.
+          if (part.type === "tool-call-end") calls++;
+          if (part.type === "finish" && part.reason === "tool-calls" && calls === 0) failed = true;
           if (flags.json) {
             await writeOut(`${JSON.stringify(partToJson(part))}\n`);
             continue;

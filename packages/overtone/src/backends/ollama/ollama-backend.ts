@@ -16,11 +16,13 @@ import { DEFAULT_TIMEOUT_MS, type HttpRequestOptions, httpJson, httpRequest } fr
 import type { Backend, GenerateRequest, HttpBackendOptions, ModelInfo } from "../contract.js";
 import {
   chooseOllamaRoute,
+  functionTools,
   ollamaTemplateBroken,
   ollamaTemplateNotice,
   withEmptyAnswerNotice,
 } from "../gpt-oss-profile.js";
 import { abortable } from "../openai-compatible/abortable.js";
+import { withToolCallCheck } from "../tool-call-check.js";
 import { chatRequestBody } from "./chat-request.js";
 import { chatParts } from "./chat-stream.js";
 import { rawGenerateBody } from "./generate-request.js";
@@ -119,7 +121,7 @@ export function createOllama(options: OllamaBackendOptions): OllamaBackend {
       const parts = route === "raw" ? generateParts(lines, streamOptions) : chatParts(lines, streamOptions);
       let outputTokens: number | undefined;
       const explained = withEmptyAnswerNotice(
-        peekUsage(parts, (n) => (outputTokens = n)),
+        peekUsage(withToolCallCheck(parts, functionTools(request)), (n) => (outputTokens = n)),
         () => ({
           ...(outputTokens !== undefined ? { outputTokens } : {}),
           ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
