@@ -14,7 +14,8 @@ import type {
   HttpBackendOptions,
   ModelInfo,
 } from "../contract.js";
-import { chooseRoute, type GptOssFlavor, withEmptyAnswerNotice } from "../gpt-oss-profile.js";
+import { chooseRoute, functionTools, type GptOssFlavor, withEmptyAnswerNotice } from "../gpt-oss-profile.js";
+import { withToolCallCheck } from "../tool-call-check.js";
 import { chatJsonParts, chatStreamParts, type PartsContext } from "./chat-parts.js";
 import { chatCompletionBody } from "./chat-request.js";
 import { flavorFromModels, hasHarmonyVocabulary, modelsFromAnswer } from "./models.js";
@@ -174,7 +175,9 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Backen
   async function* stream(request: GenerateRequest): AsyncGenerator<Part, void, undefined> {
     let ended = false;
     try {
-      const parts = withEmptyAnswerNotice(generate(request), () =>
+      // A call that names no tool (raw route) or one not offered is repaired or explained (tool-call-check.ts).
+      const checked = withToolCallCheck(generate(request), functionTools(request));
+      const parts = withEmptyAnswerNotice(checked, () =>
         request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {},
       );
       for await (const part of parts) {
