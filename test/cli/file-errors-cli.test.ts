@@ -134,4 +134,20 @@ describe("writing where no file can be written", () => {
       );
     },
   );
+
+  it.runIf(process.platform === "linux" && existsSync("/sys/kernel"))(
+    "models pull into a cache that cannot be created names the folder and where the cache is set",
+    () => {
+      for (const model of ["toy", "tiny"]) {
+        const result = runCli(["models", "pull", model], undefined, {
+          OVERTONE_CACHE: "/sys/overtone-cache",
+        });
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe(
+          `overtone: cannot write /sys/overtone-cache/models/${model}: permission denied (check the directory's ` +
+            "permissions, or write somewhere else; the cache is $OVERTONE_CACHE, else ~/.cache/overtone)\n",
+        );
+      }
+    },
+  );
 });

@@ -11,9 +11,10 @@
  * A download in progress is `<file>.part` plus `<file>.part.json` (what it is a part of) beside the target.
  */
 import { createHash } from "node:crypto";
+import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, isAbsolute, join, resolve } from "node:path";
-import { ConfigError } from "@overtone/errors";
+import { ConfigError, fileSystemError, isOvertoneError } from "@overtone/errors";
 import type { ModelRef } from "./model-ref.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -26,6 +27,22 @@ export function defaultCacheDir(env: Env = process.env): string {
   // The XDG spec says relative values are invalid and must be ignored.
   if (xdg && isAbsolute(xdg)) return join(xdg, "overtone");
   return join(homedir(), ".cache", "overtone");
+}
+
+/**
+ * Creates a folder of the cache (and its parents). One that cannot be created (a read-only disk, no permission, a
+ * file in the way) says so with the path and where the cache is chosen, instead of a bare EACCES.
+ */
+export async function makeCacheFolder(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    const mapped = fileSystemError(error, dir, "write");
+    if (!isOvertoneError(mapped)) throw error;
+    throw new ConfigError(mapped.message, {
+      where: "OVERTONE_CACHE",
+      hint: `${mapped.hint}; the cache is $OVERTONE_CACHE, else ~/.cache/overtone`,
+      cause: error,
+    });
+  });
 }
 
 /** The models folder under a cache root (the caller's `cacheDir` or the default). */

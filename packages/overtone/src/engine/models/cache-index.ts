@@ -14,10 +14,10 @@
  *   before fetching or making anything: no model lands in the cache without its record (its verified sha256).
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { ConfigError } from "@overtone/errors";
-import { type Env, modelsDir } from "./cache-dir.js";
+import { type Env, makeCacheFolder, modelsDir } from "./cache-dir.js";
 
 export interface CachedModel {
   /** The reference that resolves to this file (`hf:owner/repo/file.gguf`, a URL, `tiny`). */
@@ -109,7 +109,7 @@ export async function recordCachedModel(
   models: string,
   entry: Omit<CachedModel, "sizeBytes" | "complete">,
 ): Promise<void> {
-  await mkdir(models, { recursive: true });
+  await makeCacheFolder(models);
   const file = relative(models, entry.path).split(sep).join("/");
   const { path: _path, ...facts } = entry;
   // A read that fails throws here: the index is never rewritten from what could not be read.

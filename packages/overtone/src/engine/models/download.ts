@@ -13,7 +13,7 @@ import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { BackendError } from "@overtone/errors";
+import { BackendError, fileSystemError } from "@overtone/errors";
 import { isAbortError, isNetworkCode, isUnreachable, networkCode, toBackendError } from "../../net/http.js";
 import { lockDownload } from "./download-lock.js";
 import { openDownload } from "./download-request.js";
@@ -108,7 +108,10 @@ async function hashPrefix(
 }
 
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
-  await mkdir(dirname(options.dest), { recursive: true });
+  // `dest` may be any path a library caller chose: its folder is named, not the cache.
+  await mkdir(dirname(options.dest), { recursive: true }).catch((error: unknown) => {
+    throw fileSystemError(error, options.dest, "write");
+  });
   const release = await lockDownload(`${options.dest}.lock`, options.url);
   try {
     return await download(options);

@@ -6,9 +6,10 @@
  * and renames, so concurrent first runs each produce a whole file and the last rename wins.
  */
 import { createHash } from "node:crypto";
-import { mkdir, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { makeTinyGptOss, TINY_GPT_OSS_DEFAULTS } from "@overtone/makers";
+import { makeCacheFolder } from "./cache-dir.js";
 import { checkCacheIndex, recordCachedModel } from "./cache-index.js";
 
 /** Bump when the maker changes in a way the options do not show, so caches stop reusing old files. */
@@ -36,7 +37,7 @@ export async function ensureTinyModel(
   if (pending === undefined) {
     pending = (async () => {
       await checkCacheIndex(models); // a damaged index stops us before the file is made, not after
-      await mkdir(dirname(path), { recursive: true });
+      await makeCacheFolder(dirname(path));
       await makeTinyGptOss({ out: path });
       await recordCachedModel(models, { ref: "tiny", path, source: "tiny" });
     })().finally(() => making.delete(path));

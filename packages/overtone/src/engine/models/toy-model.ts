@@ -7,13 +7,14 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { readFile, rename, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { ConfigError } from "@overtone/errors";
+import { makeCacheFolder } from "./cache-dir.js";
 import { checkCacheIndex, recordCachedModel } from "./cache-index.js";
 
 /** `src/engine/models/` and `dist/engine/models/` both sit three levels below the package root. */
@@ -127,7 +128,7 @@ export async function ensureToyModel(
   if (pending === undefined) {
     pending = (async () => {
       await checkCacheIndex(models); // a damaged index stops us before the file is unpacked, not after
-      await mkdir(dirname(path), { recursive: true });
+      await makeCacheFolder(dirname(path));
       await unpack(join(dataDir, manifest.file), path, manifest);
       await recordCachedModel(models, { ref: "toy", path, source: "toy" });
     })().finally(() => unpacking.delete(path));
