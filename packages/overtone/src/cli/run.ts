@@ -56,6 +56,7 @@ export function registerRun(program: Command): void {
         announceHidden: false,
         session: false,
         notesApart: true,
+        malformedCalls: false,
         ...(setup.maxTokens !== undefined ? { maxTokens: setup.maxTokens } : {}),
       });
       const controller = new AbortController();
@@ -89,6 +90,10 @@ export function registerRun(program: Command): void {
               process.stderr.write(`tool call: ${part.recipient} ${part.text}\n`);
             continue;
           }
+          // A message ended by <|call|>: a call that named no tool and could not be repaired (the note says why).
+          const ended =
+            part.type === "analysis-end" || part.type === "commentary-end" || part.type === "final-end";
+          if (ended && part.terminator === "call") process.stderr.write(`tool call: ? ${part.text}\n`);
           await writeOut(renderer.render(part));
           for (const note of renderer.takeNotes()) process.stderr.write(`${note}\n`);
         }

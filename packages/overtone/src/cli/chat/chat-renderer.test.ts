@@ -67,6 +67,21 @@ describe("ChatRenderer", () => {
     expect(toolLabel("browser.search")).toBe("browser.search");
   });
 
+  it("shows a call that named no tool as → ?(arguments), then the note, even with the reasoning hidden", async () => {
+    const text =
+      "<|channel|>analysis<|message|>Need weather.<|end|>" +
+      '<|start|>assistant<|channel|>commentary <|constrain|>json<|message|>{"city":"Paris"}<|call|>';
+    const parts = await partsOf(text);
+    const out = renderAll(new ChatRenderer({ color: false }), parts);
+    expect(out).toMatch(
+      /^│ Need weather\.\n│ \{"city":"Paris"\}\n→ \?\(\{"city":"Paris"\}\)\nnote: malformed tool call: /,
+    );
+    const hidden = renderAll(new ChatRenderer({ color: false, reasoning: false }), parts);
+    expect(hidden).toMatch(/^thinking…\n→ \?\(\{"city":"Paris"\}\)\nnote: malformed tool call: /);
+    const run = renderAll(new ChatRenderer({ color: false, malformedCalls: false, notesApart: true }), parts);
+    expect(run).not.toContain("→");
+  });
+
   it("hides the reasoning on request, with one dim 'thinking…' line per turn", async () => {
     const renderer = new ChatRenderer({ color: true, reasoning: false });
     const parts = await partsOf(REASON_THEN_ANSWER);

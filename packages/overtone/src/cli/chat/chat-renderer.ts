@@ -1,7 +1,8 @@
 /**
  * Stream parts → terminal text for `overtone chat`. Reasoning (analysis, and commentary preambles) goes on its
  * own lines, dimmed — or, without colours, behind a `│ ` gutter so it still stands apart from the answer; the
- * answer is plain text; a tool call is one line `→ name(arguments)`; a finish other than a plain stop and the
+ * answer is plain text; a tool call is one line `→ name(arguments)` (`→ ?(arguments)` for one that named no
+ * tool, see tool-call-check.ts); a finish other than a plain stop and the
  * backend's notice get one dim line each, in the CLI's words (finish-notes.ts) — or, with `notesApart`, are kept
  * for the caller to write elsewhere (stderr, when stdout is a pipe and the notes must not mix with the answer).
  * Pure: it returns text and keeps only where the cursor is and what the request showed so far.
@@ -24,6 +25,11 @@ export interface ChatRendererOptions {
   session?: boolean;
   /** Keep finish notes for takeNotes() instead of rendering them inline (default false). */
   notesApart?: boolean;
+  /**
+   * Show a message ended by `<|call|>` that names no tool as a malformed call `→ ?(arguments)` (default true);
+   * `run` reports calls on stderr itself.
+   */
+  malformedCalls?: boolean;
 }
 
 /** NO_COLOR (https://no-color.org) or a stdout that is not a terminal switches the dimming off. */
@@ -74,6 +80,11 @@ export class ChatRenderer {
       case "analysis-end":
       case "commentary-end":
       case "final-end":
+        // Ended by <|call|> yet still a message: a call that named no tool and was not repaired (the finish's
+        // note says why). It is shown as the call it was meant to be, not as reasoning or answer text.
+        if (part.terminator === "call" && this.#options.malformedCalls !== false) {
+          return `${this.#close()}${this.#open("tool-call")}${this.#text(`→ ?(${part.text})`)}${this.#close()}`;
+        }
         return this.#close();
       case "final-start":
         return this.#open("answer");
