@@ -3,35 +3,18 @@
  * call; the answers stream to stdout without prompts or colours, reasoning behind its gutter. Against Ollama
  * replayed from recorded traffic (test/replay), with the built CLI spawned as a user would run it.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { recorded, replay, WEATHER_TOOL } from "../replay/replay-kit.js";
+import { runCliAsync } from "./run-cli.js";
 
-const BIN = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "overtone-chat-pipe-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the CLI without blocking this process (the replay server answers from it). */
-function chat(args: string[], input: string) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, "chat", ...args], { stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const chat = (args: string[], input: string) => runCliAsync(["chat", ...args], input);
 
 describe("overtone chat from a pipe", () => {
   it("takes a question and, after the tool call, the tool's result; prints the streamed turn plainly", async () => {

@@ -7,35 +7,18 @@
  * covered beside its code (packages/overtone/src/backends/tool-call-check.test.ts): the toy model no longer
  * makes such a call for any prompt tried, so no CLI run reproduces it.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { recorded, replay } from "../replay/replay-kit.js";
-import { runCli } from "./run-cli.js";
+import { runCli, runCliAsync } from "./run-cli.js";
 
-const BIN = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "overtone-malformed-call-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the CLI without blocking this process (the replay server answers from it). */
-function cli(args: string[]) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCliAsync(args);
 
 const GET_WEATHER = {
   name: "get_weather",
