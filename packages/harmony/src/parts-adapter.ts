@@ -10,6 +10,7 @@
  * `tool-calls` and its `notice` names the malformed call. Backends, which know the offered tools, repair it
  * when that is safe (backends/tool-call-check.ts in @overtone/overtone).
  */
+import { messageFromHeader } from "./header-tokens.js";
 import type { MessageHeader, ParsedMessage, ParserEvent } from "./parser-types.js";
 import type { ErrorPart, FinishPart, FinishReason, Part, PartKind, Timings, Usage } from "./parts.js";
 import type { Message } from "./types.js";
@@ -111,7 +112,7 @@ export class HarmonyPartsAdapter {
   abort(details: Omit<FinishDetails, "reason"> = {}): FinishPart {
     if (this.openHeader !== undefined && !this.ended) {
       const header = this.openHeader;
-      this.end({ message: messageFrom(header, this.openText), terminator: "eos" });
+      this.end({ message: messageFromHeader(header, this.openText), terminator: "eos" });
     }
     return this.finish({ ...details, reason: "aborted" });
   }
@@ -195,14 +196,4 @@ function textOf(message: Message): string {
   let text = "";
   for (const content of message.content) if (content.type === "text") text += content.text;
   return text;
-}
-
-function messageFrom(header: MessageHeader, text: string): Message {
-  return {
-    author: header.name === undefined ? { role: header.role } : { role: header.role, name: header.name },
-    ...(header.recipient !== undefined ? { recipient: header.recipient } : {}),
-    content: [{ type: "text", text }],
-    ...(header.channel !== undefined ? { channel: header.channel } : {}),
-    ...(header.content_type !== undefined ? { content_type: header.content_type } : {}),
-  };
 }
