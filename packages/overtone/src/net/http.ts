@@ -140,10 +140,6 @@ export function toBackendError(error: unknown, url: string, what = "request"): B
   });
 }
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
-}
-
 /** A proxy in the environment: names are the proxy's to resolve, so looking them up here could only mislead. */
 function behindProxy(): boolean {
   const env = process.env;
@@ -186,7 +182,8 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
       signal: AbortSignal.any(signals),
     });
   } catch (error) {
-    if (options.signal?.aborted) throw abortReason(options.signal);
+    // An abort is thrown as the caller's reason, unchanged (an aborted signal always has one).
+    options.signal?.throwIfAborted();
     if (timeout.signal.aborted) {
       throw new BackendError(`no response from ${url} within ${timeoutMs} ms`, {
         url,
@@ -259,7 +256,7 @@ export async function httpJson<T = unknown>(url: string, options: HttpRequestOpt
   try {
     text = await response.text();
   } catch (error) {
-    if (options.signal?.aborted) throw abortReason(options.signal);
+    options.signal?.throwIfAborted();
     throw toBackendError(error, url, "reading the response");
   }
   try {

@@ -12,10 +12,6 @@ export type HostLookup = (hostname: string) => Promise<unknown>;
 
 export const DEFAULT_LOOKUP_TIMEOUT_MS = 3_000;
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
-}
-
 /** Hosts resolved lately: a stream of requests to one server looks its name up once. */
 const resolved = new Map<string, number>();
 const RESOLVED_FOR_MS = 60_000;
@@ -58,7 +54,7 @@ export async function resolveHost(
   let onAbort: (() => void) | undefined;
   const stopped = new Promise<never>((_, reject) => {
     if (signal === undefined) return;
-    onAbort = () => reject(abortReason(signal));
+    onAbort = () => reject(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
   });
