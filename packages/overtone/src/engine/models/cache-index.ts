@@ -15,7 +15,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { ConfigError } from "@overtone/errors";
 import { type Env, makeCacheFolder, modelsDir } from "./cache-dir.js";
 
@@ -102,6 +102,36 @@ async function readIndex(models: string): Promise<IndexFile> {
  */
 export async function checkCacheIndex(models: string): Promise<void> {
   await readIndex(models);
+}
+
+const making = new Map<string, Promise<void>>();
+
+/**
+ * Path and size of a model Overtone makes itself (`tiny`, `toy`) at `path` in the cache, made by `make` first if
+ * absent; `made` says whether this call made it. Concurrent calls in one process share one making; a damaged index
+ * stops it before `make` runs, not after, and the new file is then recorded under `ref`.
+ */
+export async function ensureMadeModel(
+  models: string,
+  path: string,
+  ref: "tiny" | "toy",
+  make: () => Promise<void>,
+): Promise<{ path: string; sizeBytes: number; made: boolean }> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isFile()) return { path, sizeBytes: existing.size, made: false };
+  let pending = making.get(path);
+  const first = pending === undefined;
+  if (pending === undefined) {
+    pending = (async () => {
+      await checkCacheIndex(models);
+      await makeCacheFolder(dirname(path));
+      await make();
+      await recordCachedModel(models, { ref, path, source: ref });
+    })().finally(() => making.delete(path));
+    making.set(path, pending);
+  }
+  await pending;
+  return { path, sizeBytes: (await stat(path)).size, made: first };
 }
 
 /** Adds or replaces the entry for one file (the index is rewritten atomically). */

@@ -6,11 +6,9 @@
  * and renames, so concurrent first runs each produce a whole file and the last rename wins.
  */
 import { createHash } from "node:crypto";
-import { stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { makeTinyGptOss, TINY_GPT_OSS_DEFAULTS } from "@overtone/makers";
-import { makeCacheFolder } from "./cache-dir.js";
-import { checkCacheIndex, recordCachedModel } from "./cache-index.js";
+import { ensureMadeModel } from "./cache-index.js";
 
 /** Bump when the maker changes in a way the options do not show, so caches stop reusing old files. */
 const TINY_FORMAT = 1;
@@ -23,26 +21,10 @@ export function tinyModelPath(models: string): string {
   return join(models, "tiny", `tiny-gpt-oss-${key}.gguf`);
 }
 
-const making = new Map<string, Promise<void>>();
-
 /** Path and size of the cached tiny model, made first if absent; `made` says whether this call made it. */
 export async function ensureTinyModel(
   models: string,
 ): Promise<{ path: string; sizeBytes: number; made: boolean }> {
   const path = tinyModelPath(models);
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isFile()) return { path, sizeBytes: existing.size, made: false };
-  let pending = making.get(path);
-  const first = pending === undefined;
-  if (pending === undefined) {
-    pending = (async () => {
-      await checkCacheIndex(models); // a damaged index stops us before the file is made, not after
-      await makeCacheFolder(dirname(path));
-      await makeTinyGptOss({ out: path });
-      await recordCachedModel(models, { ref: "tiny", path, source: "tiny" });
-    })().finally(() => making.delete(path));
-    making.set(path, pending);
-  }
-  await pending;
-  return { path, sizeBytes: (await stat(path)).size, made: first };
+  return ensureMadeModel(models, path, "tiny", () => makeTinyGptOss({ out: path }).then(() => undefined));
 }

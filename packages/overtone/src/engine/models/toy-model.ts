@@ -7,15 +7,14 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { readFile, rename, stat, unlink } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile, rename, unlink } from "node:fs/promises";
+import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { ConfigError } from "@overtone/errors";
-import { makeCacheFolder } from "./cache-dir.js";
-import { checkCacheIndex, recordCachedModel } from "./cache-index.js";
+import { ensureMadeModel } from "./cache-index.js";
 
 /** `src/engine/models/` and `dist/engine/models/` both sit three levels below the package root. */
 export const TOY_DATA_DIR = fileURLToPath(new URL("../../../data/models/", import.meta.url));
@@ -111,8 +110,6 @@ async function unpack(from: string, to: string, manifest: ToyManifest): Promise<
   }
 }
 
-const unpacking = new Map<string, Promise<void>>();
-
 /** Path and size of the cached toy model, unpacked first if absent; `made` says whether this call unpacked it. */
 export async function ensureToyModel(
   models: string,
@@ -121,19 +118,5 @@ export async function ensureToyModel(
   const dataDir = options.dataDir ?? TOY_DATA_DIR;
   const manifest = await readToyManifest(dataDir);
   const path = toyModelPath(models, manifest);
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isFile()) return { path, sizeBytes: existing.size, made: false };
-  let pending = unpacking.get(path);
-  const first = pending === undefined;
-  if (pending === undefined) {
-    pending = (async () => {
-      await checkCacheIndex(models); // a damaged index stops us before the file is unpacked, not after
-      await makeCacheFolder(dirname(path));
-      await unpack(join(dataDir, manifest.file), path, manifest);
-      await recordCachedModel(models, { ref: "toy", path, source: "toy" });
-    })().finally(() => unpacking.delete(path));
-    unpacking.set(path, pending);
-  }
-  await pending;
-  return { path, sizeBytes: manifest.bytes, made: first };
+  return ensureMadeModel(models, path, "toy", () => unpack(join(dataDir, manifest.file), path, manifest));
 }
