@@ -9,12 +9,11 @@ import { configDefaults, defineConfig } from "vitest/config";
  */
 const paths: Record<string, [string]> = JSON.parse(readFileSync("tsconfig.json", "utf8")).compilerOptions
   .paths;
-const alias = Object.entries(paths)
-  .sort(([a], [b]) => b.length - a.length)
-  .map(([name, [target]]) => ({
-    find: new RegExp(`^${name.replace(/[/.]/g, "\\$&")}$`),
-    replacement: fileURLToPath(new URL(target, import.meta.url)),
-  }));
+// Anchored: a string `find` also matches as a prefix, so `@overtone/gguf` would catch `@overtone/gguf/node`.
+const alias = Object.entries(paths).map(([name, [target]]) => ({
+  find: new RegExp(`^${name.replace(/[/.]/g, "\\$&")}$`),
+  replacement: fileURLToPath(new URL(target, import.meta.url)),
+}));
 
 /**
  * Two tiers (CONTRIBUTING.md). "fast" (`npm test`) is every test file but these: unit tests and integration
