@@ -2,7 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BackendError } from "@overtone/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureOk, httpJson, httpRequest, isUnreachable, resolveHost } from "./http.js";
+import { ensureOk, httpJson, httpRequest, isUnreachable } from "./http.js";
+import { resolveHost } from "./resolve-host.js";
 
 let server: Server;
 let origin: string;

@@ -10,8 +10,6 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { BackendError, isOvertoneError } from "@overtone/errors";
 import { type HostLookup, resolveHost } from "./resolve-host.js";
 
-export { DEFAULT_LOOKUP_TIMEOUT_MS, type HostLookup, resolveHost } from "./resolve-host.js";
-
 export interface HttpRequestOptions {
   method?: string;
   headers?: Record<string, string>;
