@@ -16,6 +16,7 @@ import {
 } from "@overtone/harmony";
 import { GPT_OSS_VOCAB_SIZE } from "@overtone/makers";
 import type { Effort, GenerateRequest, Route } from "./contract.js";
+import { withToolCallCheck } from "./tool-call-check.js";
 
 /** The wire dialects whose gpt-oss quirks differ. `openai` is an OpenAI-compatible server of unknown make. */
 export type GptOssFlavor = "vllm" | "llama-server" | "lmstudio" | "ollama" | "ollama-openai" | "openai";
@@ -275,6 +276,20 @@ export async function* withEmptyAnswerNotice(
     }
     yield part;
   }
+}
+
+/**
+ * A backend's parts as its callers get them: tool calls checked against the request's function tools
+ * (tool-call-check.ts), then an empty answer explained (withEmptyAnswerNotice, with the request's maxTokens) —
+ * in this order, so a repaired call counts as an answer. Every backend's `stream` ends in this one place.
+ */
+export function checkedParts(
+  parts: AsyncIterable<Part>,
+  request: GenerateRequest,
+): AsyncGenerator<Part, void, undefined> {
+  return withEmptyAnswerNotice(withToolCallCheck(parts, functionTools(request)), () =>
+    request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {},
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

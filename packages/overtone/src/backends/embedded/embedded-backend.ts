@@ -13,8 +13,7 @@ import { InputError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
 import { type EngineModel, type GpuChoice, loadModel } from "../../engine/index.js";
 import type { Backend, BackendCapabilities, GenerateRequest, ModelInfo } from "../contract.js";
-import { conversationForRendering, functionTools, withEmptyAnswerNotice } from "../gpt-oss-profile.js";
-import { withToolCallCheck } from "../tool-call-check.js";
+import { checkedParts, conversationForRendering } from "../gpt-oss-profile.js";
 
 export interface EmbeddedBackendOptions {
   /** Path of a gpt-oss GGUF, or a model already loaded with the engine's `loadModel` (then the caller owns it). */
@@ -79,10 +78,7 @@ export function createEmbedded(options: EmbeddedBackendOptions): EmbeddedBackend
       ...(request.signal !== undefined ? { signal: request.signal } : {}),
     });
     // A call that names no tool (or one not offered) is repaired or explained (tool-call-check.ts).
-    const checked = withToolCallCheck(parts, functionTools(request));
-    const noticed = withEmptyAnswerNotice(checked, () =>
-      request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {},
-    );
+    const noticed = checkedParts(parts, request);
     const warning = model.info.gpuWarning;
     if (warning === undefined || gpuWarned) {
       yield* noticed;

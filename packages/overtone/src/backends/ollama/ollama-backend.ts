@@ -15,14 +15,12 @@ import type { Part } from "@overtone/harmony";
 import { DEFAULT_TIMEOUT_MS, type HttpRequestOptions, httpJson, httpRequest } from "../../net/http.js";
 import type { Backend, GenerateRequest, HttpBackendOptions, ModelInfo } from "../contract.js";
 import {
+  checkedParts,
   chooseOllamaRoute,
-  functionTools,
   ollamaTemplateBroken,
   ollamaTemplateNotice,
-  withEmptyAnswerNotice,
 } from "../gpt-oss-profile.js";
 import { abortable } from "../openai-compatible/abortable.js";
-import { withToolCallCheck } from "../tool-call-check.js";
 import { chatRequestBody } from "./chat-request.js";
 import { chatParts } from "./chat-stream.js";
 import { rawGenerateBody } from "./generate-request.js";
@@ -119,14 +117,7 @@ export function createOllama(options: OllamaBackendOptions): OllamaBackend {
       const lines = ndjsonLines(abortable(response.body, signal), url);
       const streamOptions = { url, signal };
       const parts = route === "raw" ? generateParts(lines, streamOptions) : chatParts(lines, streamOptions);
-      let outputTokens: number | undefined;
-      const explained = withEmptyAnswerNotice(
-        peekUsage(withToolCallCheck(parts, functionTools(request)), (n) => (outputTokens = n)),
-        () => ({
-          ...(outputTokens !== undefined ? { outputTokens } : {}),
-          ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
-        }),
-      );
+      const explained = checkedParts(parts, request);
       const templateNotice =
         info?.gptOss === true && ollamaTemplateBroken(info.template)
           ? ollamaTemplateNotice(model, info.template ?? "unknown", route)
@@ -218,17 +209,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
       },
     );
   });
-}
-
-/** Passes parts on, telling `onOutputTokens` the finish part's output count before anyone else sees it. */
-async function* peekUsage(
-  parts: AsyncIterable<Part>,
-  onOutputTokens: (n: number | undefined) => void,
-): AsyncGenerator<Part, void, undefined> {
-  for await (const part of parts) {
-    if (part.type === "finish") onOutputTokens(part.usage?.outputTokens);
-    yield part;
-  }
 }
 
 function asError(error: unknown): Error {

@@ -14,8 +14,7 @@ import type {
   HttpBackendOptions,
   ModelInfo,
 } from "../contract.js";
-import { chooseRoute, functionTools, type GptOssFlavor, withEmptyAnswerNotice } from "../gpt-oss-profile.js";
-import { withToolCallCheck } from "../tool-call-check.js";
+import { checkedParts, chooseRoute, type GptOssFlavor } from "../gpt-oss-profile.js";
 import { chatJsonParts, chatStreamParts, type PartsContext } from "./chat-parts.js";
 import { chatCompletionBody } from "./chat-request.js";
 import { flavorFromModels, hasHarmonyVocabulary, modelsFromAnswer } from "./models.js";
@@ -176,10 +175,7 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Backen
     let ended = false;
     try {
       // A call that names no tool (raw route) or one not offered is repaired or explained (tool-call-check.ts).
-      const checked = withToolCallCheck(generate(request), functionTools(request));
-      const parts = withEmptyAnswerNotice(checked, () =>
-        request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {},
-      );
+      const parts = checkedParts(generate(request), request);
       for await (const part of parts) {
         if (part.type === "finish" || part.type === "error") ended = true;
         yield part;
