@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { conversation, message, renderConversationForCompletion } from "@overtone/harmony";
 import { conversationForRendering } from "../packages/overtone/src/backends/gpt-oss-profile.js";
 import { ensureToyModel } from "../packages/overtone/src/engine/models/toy-model.js";
+import { THREAD_MEMORY_FILE } from "../packages/overtone/src/engine/thread-memory.js";
 import { median } from "./engine-measure.js";
 
 const ROUNDS = 5;
@@ -49,7 +50,7 @@ function overtone(cache: string): RunFacts {
 
 /** The thread count the cold run measured and remembered (the baseline runs with the same). */
 async function rememberedThreads(cache: string): Promise<number> {
-  const file = JSON.parse(await readFile(join(cache, "thread-probe.json"), "utf8"));
+  const file = JSON.parse(await readFile(join(cache, THREAD_MEMORY_FILE), "utf8"));
   const [entry] = Object.values(file.entries) as { threads: number }[];
   return entry?.threads ?? 1;
 }
@@ -64,7 +65,7 @@ export async function coldStart(): Promise<void> {
     const warm: number[] = [];
     const base: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      await rm(join(cache, "thread-probe.json"), { force: true });
+      await rm(join(cache, THREAD_MEMORY_FILE), { force: true });
       const first = overtone(cache);
       cold.push(first.ms);
       warm.push(overtone(cache).ms);
