@@ -5,16 +5,15 @@
  * (start it, fix `--url`). The library's error stays as the `cause`, so `--debug` still shows every detail.
  */
 import { BackendError, ConfigError, InputError, isOvertoneError } from "@overtone/errors";
-import type { Backend, BackendKind } from "../backends/index.js";
+import { type Backend, type BackendKind, DEFAULT_URLS } from "../backends/index.js";
 import { isHtmlBody, isUnreachable, rootMessage } from "../net/http.js";
 
 /** What each server kind is called and how one is started, for the hints. */
-const SERVERS: Record<Exclude<BackendKind, "embedded">, { name: string; start: string; url: string }> = {
-  ollama: { name: "Ollama", start: "start it with `ollama serve`", url: "http://127.0.0.1:11434" },
+const SERVERS: Record<Exclude<BackendKind, "embedded">, { name: string; start: string }> = {
+  ollama: { name: "Ollama", start: "start it with `ollama serve`" },
   "openai-compatible": {
     name: "an OpenAI-compatible server",
     start: "start vLLM or llama-server there, e.g. `llama-server -m model.gguf --port 8080`",
-    url: "http://127.0.0.1:8080/v1",
   },
 };
 
@@ -64,7 +63,7 @@ export function cliBackendError(error: unknown, kind: BackendKind, url: string |
       retryable: false,
       ...(error.status !== undefined ? { status: error.status } : {}),
       body: error.body,
-      hint: `a web server answered, not ${server.name}: check --url; the default is ${server.url}`,
+      hint: `a web server answered, not ${server.name}: check --url; the default is ${DEFAULT_URLS[kind]}`,
       cause: error,
     });
   }
