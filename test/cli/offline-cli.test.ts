@@ -6,33 +6,16 @@
  * local server that counts requests, so no test needs or touches the internet.
  */
 
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCliAsync } from "./run-cli.js";
 
-const bin = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
-
-function cli(
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<{ status: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { timeout: 60_000, env: { ...process.env, ...env } },
-      (error, _stdout, stderr) => {
-        const code = (error as { code?: unknown } | null)?.code;
-        resolve({ status: typeof code === "number" ? code : 0, stderr });
-      },
-    );
-  });
-}
+/** Runs the CLI without blocking this process, which serves the stand-in Hub the CLI talks to. */
+const cli = (args: readonly string[], env: Record<string, string>) => runCliAsync(args, undefined, env);
 
 let cache: string;
 let hub: Server;

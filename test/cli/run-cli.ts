@@ -21,10 +21,17 @@ export function runCli(args: readonly string[], input?: string, env?: Record<str
 }
 
 /** The same without blocking this process, for tests whose server (a replay) answers from this process. */
-export function runCliAsync(args: readonly string[], input?: string): Promise<CliResult> {
+export function runCliAsync(
+  args: readonly string[],
+  input?: string,
+  env?: Record<string, string>,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const stdin = input === undefined ? "ignore" : "pipe";
-    const child = spawn(process.execPath, [bin, ...args], { stdio: [stdin, "pipe", "pipe"] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: [stdin, "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (chunk: Buffer) => {

@@ -4,23 +4,13 @@
  * Each message must say what happened, where, and the next step in the CLI's terms (`--model`, `--url`,
  * `ollama serve`), on one line, with the server's page kept for `--debug` only.
  */
-import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const bin = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
+import { runCliAsync } from "./run-cli.js";
 
 /** Runs the CLI without blocking this process, which serves the HTTP the CLI talks to. */
-function cli(args: readonly string[]): Promise<{ status: number; stderr: string; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      resolve({ status: typeof code === "number" ? code : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: readonly string[]) => runCliAsync(args);
 
 const PAGE = `<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head>\n<body>${"<p>filler</p>".repeat(200)}</body></html>`;
 let web: Server;
