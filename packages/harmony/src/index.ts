@@ -33,6 +33,7 @@ export {
 } from "./builders.js";
 export { browserTool, pythonTool } from "./builtin-tools.js";
 export {
+  checkToolDescription,
   conversationFromJson,
   conversationToJson,
   messageFromJson,

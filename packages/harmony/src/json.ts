@@ -24,7 +24,7 @@ import {
 
 type JsonObject = { [key: string]: JsonValue };
 
-/** A tool name the tools section can render: a TypeScript identifier in ASCII. */
+/** A tool name the tools section can render: a TypeScript identifier in ASCII (see checkToolDescription). */
 const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function fail(where: string, what: string, hint?: string, cause?: unknown): never {
@@ -88,10 +88,13 @@ function namespaceFromJson(value: JsonValue, where: string): ToolNamespaceConfig
   return ns;
 }
 
-function toolFromJson(value: JsonValue, where: string): ToolDescription {
-  const obj = object(value, where);
-  const name = requiredString(obj, "name", where);
-  // The tool is rendered as `type NAME = (_: {…}) => any;` in the model's TypeScript-like tools section.
+/**
+ * What the tools section needs of a tool beyond its JSON shape: a name that is an identifier (the tool is rendered
+ * as `type NAME = (_: {…}) => any;` in the model's TypeScript-like tools section) and parameters that are a JSON
+ * Schema object, or absent (`undefined` or `null`). `where` names the tool (`tools.json[0]`); the InputError names
+ * `where.name` or `where.parameters`, with the fix.
+ */
+export function checkToolDescription(name: string, parameters: unknown, where: string): void {
   if (!TOOL_NAME.test(name)) {
     fail(
       `${where}.name`,
@@ -99,18 +102,25 @@ function toolFromJson(value: JsonValue, where: string): ToolDescription {
       "use letters, digits and _, not starting with a digit, e.g. get_weather",
     );
   }
-  const tool: ToolDescription = { name, description: requiredString(obj, "description", where) };
-  const parameters = obj.parameters;
-  if (parameters !== undefined && parameters !== null) {
-    if (typeof parameters !== "object" || Array.isArray(parameters)) {
-      fail(
-        `${where}.parameters`,
-        `expected a JSON Schema object, found ${describe(parameters)}`,
-        'e.g. {"type": "object", "properties": {…}}',
-      );
-    }
-    tool.parameters = parameters;
+  if (
+    parameters !== undefined &&
+    parameters !== null &&
+    (typeof parameters !== "object" || Array.isArray(parameters))
+  ) {
+    fail(
+      `${where}.parameters`,
+      `expected a JSON Schema object, found ${describe(parameters)}`,
+      'e.g. {"type": "object", "properties": {…}}',
+    );
   }
+}
+
+function toolFromJson(value: JsonValue, where: string): ToolDescription {
+  const obj = object(value, where);
+  const name = requiredString(obj, "name", where);
+  checkToolDescription(name, obj.parameters, where);
+  const tool: ToolDescription = { name, description: requiredString(obj, "description", where) };
+  if (obj.parameters !== undefined && obj.parameters !== null) tool.parameters = obj.parameters;
   return tool;
 }
 
