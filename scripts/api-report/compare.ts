@@ -5,7 +5,7 @@
 import { isUnexportedKey, parseReport } from "./report-format.js";
 
 /** The lines of `before` and `after` as a minimal edit script (longest common subsequence), `-`/`+`/` ` marked. */
-export function lineDiff(before: string, after: string): string[] {
+function lineDiff(before: string, after: string): string[] {
   const a = before.split("\n");
   const b = after.split("\n");
   // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].

@@ -34,7 +34,7 @@ function readJson(path: string): PackageJson {
 }
 
 /** `.` → `index`, `./node` → `node`, `./a/b` → `a-b`: one flat file per entry in the package's api/ folder. */
-export function reportName(key: string): string {
+function reportName(key: string): string {
   const bare = key.replace(/^\.\/?/, "");
   return bare === "" ? "index" : bare.replaceAll("/", "-");
 }
