@@ -2,13 +2,12 @@
  * `overtone gguf template FILE`: print the chat template's class and text; with `--set harmony|chatml|@path
  * --out NEW.gguf`, write a copy with that template and every other byte of metadata and data preserved.
  */
-import { readFile } from "node:fs/promises";
-import { fileSystemError, InputError } from "@overtone/errors";
+import { InputError } from "@overtone/errors";
 import { CHAT_TEMPLATE_KEY, chatTemplateOf, classifyChatTemplate, ggufValue } from "@overtone/gguf";
 import { copyWithEdits, loadChatmlTemplate, loadHarmonyTemplate, openGguf } from "@overtone/gguf/node";
 import type { Command } from "commander";
 import { bytes } from "./format.js";
-import { writeOut } from "./io.js";
+import { readTextFile, writeOut } from "./io.js";
 
 export function registerGgufTemplate(gguf: Command): void {
   gguf
@@ -44,14 +43,7 @@ export function registerGgufTemplate(gguf: Command): void {
 async function templateText(choice: string): Promise<string> {
   if (choice === "harmony") return loadHarmonyTemplate();
   if (choice === "chatml") return loadChatmlTemplate();
-  if (choice.startsWith("@")) {
-    const path = choice.slice(1);
-    try {
-      return await readFile(path, "utf8");
-    } catch (error) {
-      throw fileSystemError(error, path, "read", { where: "--set" });
-    }
-  }
+  if (choice.startsWith("@")) return readTextFile(choice.slice(1), "--set");
   throw new InputError(`--set: unknown template ${JSON.stringify(choice)}`, {
     where: "--set",
     hint: "use harmony, chatml, or @path/to/template.jinja",

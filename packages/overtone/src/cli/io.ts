@@ -22,10 +22,15 @@ export async function readInput(
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return { text: Buffer.concat(chunks).toString("utf8"), source: "stdin" };
   }
+  return { text: await readTextFile(file), source: file };
+}
+
+/** Reads a file the user named as UTF-8 text; a missing file, a directory… is one line naming it (and `where`). */
+export async function readTextFile(path: string, where?: string): Promise<string> {
   try {
-    return { text: await readFile(file, "utf8"), source: file };
+    return await readFile(path, "utf8");
   } catch (error) {
-    throw fileSystemError(error, file, "read");
+    throw fileSystemError(error, path, "read", where === undefined ? {} : { where });
   }
 }
 
