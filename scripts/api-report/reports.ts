@@ -11,11 +11,11 @@ import { formatReport } from "./report-format.js";
 import { surfaceOf } from "./surface.js";
 
 /** Every report the sources under `root` give, keyed by its path relative to `root`. */
-export function generateReports(root: string, tsconfig = join(root, "tsconfig.json")): Map<string, string> {
+export function generateReports(root: string): Map<string, string> {
   const entries = workspaceEntries(root);
   const decls = emitDeclarations(
     root,
-    tsconfig,
+    join(root, "tsconfig.json"),
     entries.map((e) => e.source),
   );
   const entryReports = new Map(
