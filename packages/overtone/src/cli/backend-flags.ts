@@ -3,8 +3,7 @@
  * budget, tools, threads) and what they turn into: a checked set-up, an opened backend, and the messages a
  * conversation starts with. One place, so both commands accept and reject exactly the same things.
  */
-import { readFile } from "node:fs/promises";
-import { fileSystemError, InputError } from "@overtone/errors";
+import { InputError } from "@overtone/errors";
 import {
   developerMessage,
   type Message,
@@ -17,7 +16,7 @@ import type { Command } from "commander";
 import { type Backend, type BackendKind, createBackend, type Effort } from "../backends/index.js";
 import { createProgressRenderer } from "../engine/models/index.js";
 import { cliBackendError, withCliErrors } from "./backend-errors.js";
-import { choice } from "./io.js";
+import { choice, readTextFile } from "./io.js";
 import { toolsFromJson } from "./tools-file.js";
 
 export const EFFORTS: readonly Effort[] = ["low", "medium", "high"];
@@ -170,13 +169,7 @@ export function conversationStart(setup: Pick<BackendSetup, "system" | "tools">)
 }
 
 async function readTools(path: string): Promise<ToolDescription[]> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw fileSystemError(error, path, "read", { where: "--tools" });
-  }
-  return toolsFromJson(parseJsonText(text, path), path);
+  return toolsFromJson(parseJsonText(await readTextFile(path, "--tools"), path), path);
 }
 
 export function positiveInt(flag: string, value: string): number {
