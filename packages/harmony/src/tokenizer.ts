@@ -48,44 +48,19 @@ export function encodeWithSpecialTokens(text: string): number[] {
   return out;
 }
 
-/** Every token's bytes in one buffer, addressed by offsets: decoding is a copy, not a lookup per byte. */
-interface ByteTable {
-  bytes: Uint8Array;
-  offsets: Uint32Array;
-}
-let table: ByteTable | undefined;
+/**
+ * Each token's bytes, encoded on first use and kept. Building all 201,088 up front took ~0.1 s at the first
+ * decode, which every CLI run paid before its first answer token; a reply uses a few thousand distinct tokens.
+ */
+const pieces: (Uint8Array | undefined)[] = new Array(NUM_TOKENS);
+const utf8 = new TextEncoder();
 
-function byteTable(): ByteTable {
-  if (table) return table;
-  const utf8 = new TextEncoder();
-  const pieces: Uint8Array[] = new Array(NUM_TOKENS);
-  let total = 0;
-  for (let id = 0; id < NUM_TOKENS; id++) {
-    const rank = bpeRanks[id];
-    const special = specialTokenText(id);
-    const piece =
-      special !== undefined
-        ? utf8.encode(special)
-        : typeof rank === "string"
-          ? utf8.encode(rank)
-          : Array.isArray(rank)
-            ? Uint8Array.from(rank)
-            : new Uint8Array(0);
-    pieces[id] = piece;
-    total += piece.length;
-  }
-  const bytes = new Uint8Array(total);
-  const offsets = new Uint32Array(NUM_TOKENS + 1);
-  let at = 0;
-  for (let id = 0; id < NUM_TOKENS; id++) {
-    offsets[id] = at;
-    const piece = pieces[id] as Uint8Array;
-    bytes.set(piece, at);
-    at += piece.length;
-  }
-  offsets[NUM_TOKENS] = at;
-  table = { bytes, offsets };
-  return table;
+function pieceOf(id: number): Uint8Array {
+  const special = specialTokenText(id);
+  if (special !== undefined) return utf8.encode(special);
+  const rank = bpeRanks[id];
+  if (typeof rank === "string") return utf8.encode(rank);
+  return Array.isArray(rank) ? Uint8Array.from(rank) : new Uint8Array(0);
 }
 
 /** True if `id` is a token of o200k_harmony (0..201088). */
@@ -95,15 +70,19 @@ export function isKnownToken(id: number): boolean {
   );
 }
 
-/** The bytes of one token (a view into the shared table: do not modify). Special tokens give their text. */
+/** The bytes of one token (shared: do not modify). Special tokens give their text. */
 export function tokenBytes(id: number): Uint8Array {
   if (!isKnownToken(id)) {
     throw new TokenizerError(`unknown token id ${id}: o200k_harmony has ids 0..${NUM_TOKENS - 1}`, {
       token: id,
     });
   }
-  const { bytes, offsets } = byteTable();
-  return bytes.subarray(offsets[id], offsets[id + 1]);
+  let piece = pieces[id];
+  if (piece === undefined) {
+    piece = pieceOf(id);
+    pieces[id] = piece;
+  }
+  return piece;
 }
 
 export function decodeBytes(tokens: readonly number[]): Uint8Array {

@@ -5,7 +5,8 @@
  * (start it, fix `--url`). The library's error stays as the `cause`, so `--debug` still shows every detail.
  */
 import { BackendError, ConfigError, InputError, isOvertoneError } from "@overtone/errors";
-import { type Backend, type BackendKind, DEFAULT_URLS } from "../backends/index.js";
+import type { Backend } from "../backends/contract.js";
+import { type BackendKind, DEFAULT_URLS } from "../backends/create-backend.js";
 import { isHtmlBody, isUnreachable, rootMessage } from "../net/http.js";
 
 /** What each server kind is called and how one is started, for the hints. */

@@ -13,7 +13,8 @@ import {
   type ToolDescription,
 } from "@overtone/harmony";
 import type { Command } from "commander";
-import { type Backend, type BackendKind, createBackend, type Effort } from "../backends/index.js";
+import type { Backend, Effort } from "../backends/contract.js";
+import { type BackendKind, createBackend } from "../backends/create-backend.js";
 import { createProgressRenderer } from "../engine/models/index.js";
 import { cliBackendError, withCliErrors } from "./backend-errors.js";
 import { choice, readTextFile } from "./io.js";

@@ -94,7 +94,26 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
   return program;
 }
 
+/**
+ * `run` and `chat` on the embedded backend (the default) start llama.cpp before their own modules load:
+ * node-llama-cpp first tests its binary in a child process (~0.25 s of waiting here), which then overlaps with
+ * loading the command (the tokenizer's tables alone take ~0.15 s) instead of following it
+ * (bench/engine-cold-start.ts). A failure is not reported here: loading the model meets it again and says so.
+ */
+async function startEmbeddedEngine(argv: readonly string[]): Promise<void> {
+  const command = operand(argv, 2);
+  if ((command !== "run" && command !== "chat") || argv.includes("--help") || argv.includes("-h")) return;
+  const at = argv.findIndex((arg) => arg === "--backend" || arg.startsWith("--backend="));
+  const flag = argv[at] ?? "";
+  const kind = at < 0 ? "embedded" : flag.includes("=") ? flag.slice(flag.indexOf("=") + 1) : argv[at + 1];
+  if (kind !== "embedded") return;
+  const runtime = await import("../engine/llama-runtime.js");
+  await runtime.nodeLlamaCpp().catch(() => undefined);
+  runtime.engineLlama().catch(() => undefined);
+}
+
 try {
+  await startEmbeddedEngine(process.argv);
   await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (error) {
   process.exitCode = exitCodeFor(error);

@@ -78,6 +78,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     });
   }
   try {
+    const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, model.trainContextSize);
     const rule = autoThreads({ cpuMathCores: llama.cpuMathCores, activeBytes: facts.activeBytes });
     // On a GPU the CPU threads matter little; on the CPU, small models get their count measured.
     const auto: AutoThreads =
@@ -85,6 +86,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
         ? { threads: options.threads, source: "given" }
         : llama.gpu === false
           ? await measuredAutoThreads(model, rule, facts.activeBytes, {
+              contextSize,
               cacheDir: options.cacheDir ?? defaultCacheDir(),
               key: {
                 cpuMathCores: llama.cpuMathCores,
@@ -96,7 +98,6 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
             })
           : { threads: rule, source: "rule" };
     const threads = auto.threads;
-    const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, model.trainContextSize);
     const context = await model.createContext({ contextSize, threads, sequences: 1 });
     const warning = gpuWarning(llama);
     const info: EngineModelInfo = {

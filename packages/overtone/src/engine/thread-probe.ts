@@ -22,30 +22,36 @@ import {
 /** Models that read at most this many weight bytes per decoded token get their thread count measured. */
 export const PROBE_BELOW_ACTIVE_BYTES = 512 * 2 ** 20;
 
+/** The probe's context when the caller names none (a test); loadModel passes the size it will use. */
 const PROBE_CONTEXT = 256;
 const WARMUP_STEPS = 2;
 const TIMED_STEPS = 12;
-/** Timings per candidate; the best counts (a round may be disturbed by other work on the machine). */
-const ROUNDS = 2;
 
 export interface ThreadProbe {
   threads: number;
-  /** Best decode speed seen per candidate, tokens/s. */
+  /** Decode speed per candidate, tokens/s, from the median step. */
   decodeSpeeds: ReadonlyMap<number, number>;
 }
 
-/** Decode speed of one context: warm-up steps, then timed greedy steps on a fresh sequence. */
+/**
+ * Decode speed of one context: warm-up steps, then timed greedy steps on a fresh sequence. The median step
+ * counts, so a step slowed by other work on the machine does not decide (one pass then suffices: repeating it,
+ * as the probe first did, doubled its cost on a cold start).
+ */
 async function decodeSpeed(context: LlamaContext, prompt: readonly Token[]): Promise<number> {
   const sequence = context.getSequence();
   try {
-    let steps = 0;
-    let started = 0;
+    const steps: number[] = [];
+    let last = performance.now();
     for await (const _token of sequence.evaluate([...prompt], { temperature: 0 })) {
-      steps++;
-      if (steps === WARMUP_STEPS) started = performance.now();
-      if (steps === WARMUP_STEPS + TIMED_STEPS) break;
+      const now = performance.now();
+      steps.push(now - last);
+      last = now;
+      if (steps.length === WARMUP_STEPS + TIMED_STEPS) break;
     }
-    return (TIMED_STEPS * 1000) / (performance.now() - started);
+    const timed = steps.slice(WARMUP_STEPS).sort((a, b) => a - b);
+    const median = timed[Math.floor(timed.length / 2)] ?? Number.POSITIVE_INFINITY;
+    return 1000 / median;
   } finally {
     sequence.dispose();
   }
@@ -54,18 +60,23 @@ async function decodeSpeed(context: LlamaContext, prompt: readonly Token[]): Pro
 /**
  * Times decoding at each candidate thread count and returns the fastest. One context at a time: two live
  * contexts slow each other down (their threadpools spin on the same cores), which made the probe several times
- * slower than the work it measures and its numbers wrong.
+ * slower than the work it measures and its numbers wrong. The contexts have the size of the one the model will
+ * keep: node-llama-cpp estimates a context's memory once per size (~0.45 s for gpt-oss, whose 201,088-token
+ * output layer dominates the estimate) and reuses the estimate, so a probe at another size paid it twice and was
+ * most of a cold start's overhead (bench/engine-cold-start.ts). The KV cache is allocated lazily, so a large
+ * context costs the probe nothing more.
  */
-export async function probeThreads(model: LlamaModel, candidates: readonly number[]): Promise<ThreadProbe> {
+export async function probeThreads(
+  model: LlamaModel,
+  candidates: readonly number[],
+  contextSize = PROBE_CONTEXT,
+): Promise<ThreadProbe> {
   const prompt = model.tokenize("Threads");
   const decodeSpeeds = new Map<number, number>();
   for (const threads of candidates) {
-    const context = await model.createContext({ contextSize: PROBE_CONTEXT, threads, sequences: 1 });
+    const context = await model.createContext({ contextSize, threads, sequences: 1 });
     try {
-      for (let round = 0; round < ROUNDS; round++) {
-        const speed = await decodeSpeed(context, prompt);
-        decodeSpeeds.set(threads, Math.max(speed, decodeSpeeds.get(threads) ?? 0));
-      }
+      decodeSpeeds.set(threads, await decodeSpeed(context, prompt));
     } finally {
       await context.dispose();
     }
@@ -86,6 +97,8 @@ export interface AutoThreads {
 }
 
 export interface AutoThreadOptions {
+  /** The context size the model will use (the probe's contexts get the same; see probeThreads). */
+  contextSize?: number;
   /** The cache root holding thread-probe.json. */
   cacheDir: string;
   key: ThreadMemoryKey;
@@ -110,20 +123,21 @@ export async function measuredAutoThreads(
   const candidates = Array.from({ length: rule }, (_, i) => i + 1);
   if (memory === undefined)
     return { threads: (await probeThreads(model, candidates)).threads, source: "measured" };
+  const probe = () => probeThreads(model, candidates, memory.contextSize);
   const key = threadMemoryKey(memory.key);
   const known = await readThreadMemory(memory.cacheDir);
   const remembered = memory.reprobe ? undefined : rememberedThreads(known, key);
   if (remembered !== undefined && remembered <= rule) return { threads: remembered, source: "remembered" };
-  const probe = await probeThreads(model, candidates);
+  const measured = await probe();
   if ("unusable" in known) {
-    return { threads: probe.threads, source: "measured", warning: `not remembered: ${known.unusable}` };
+    return { threads: measured.threads, source: "measured", warning: `not remembered: ${known.unusable}` };
   }
   try {
-    await rememberThreads(memory.cacheDir, known, key, probe);
-    return { threads: probe.threads, source: "measured" };
+    await rememberThreads(memory.cacheDir, known, key, measured);
+    return { threads: measured.threads, source: "measured" };
   } catch (error) {
     return {
-      threads: probe.threads,
+      threads: measured.threads,
       source: "measured",
       warning: `not remembered: ${(error as Error).message}`,
     };
