@@ -2,7 +2,7 @@
  * The layering of docs/architecture.md, checked by dependency-cruiser (`npm run lint:layers`, which runs
  * scripts/check-layers.ts: depcruise's own CLI refuses Node 20, its API does not). Arrows point down only:
  *
- *   overtone/src/cli  >  overtone/src entries (index, errors, harmony, gguf)  >  backends  >  engine  >  net
+ *   overtone/src/cli  >  overtone/src entries (index, errors, harmony, gguf, gateway)  >  gateway  >  backends  >  engine  >  net
  *   >  @overtone/toy  >  makers  >  gguf  >  harmony  >  wasm, errors (leaves)
  *
  * Paths are relative to the directory the check runs in (the repository root). Tests (`*.test.ts`, `test/`)
@@ -97,16 +97,22 @@ module.exports = {
       `${SRC}cli/`,
     ),
     layer(
-      "backends-not-upward",
-      "backends/ may import engine/, net/ and the packages below; not cli/ or the package entries.",
-      `${SRC}backends/`,
+      "gateway-not-upward",
+      "gateway/ may import backends/, engine/, net/ and the packages below; not cli/ or the package entries.",
+      `${SRC}gateway/`,
       [`${SRC}cli/`, `${SRC}[^/]+\\.ts$`],
     ),
     layer(
+      "backends-not-upward",
+      "backends/ may import engine/, net/ and the packages below; not gateway/, cli/ or the package entries.",
+      `${SRC}backends/`,
+      [`${SRC}(gateway|cli)/`, `${SRC}[^/]+\\.ts$`],
+    ),
+    layer(
       "engine-not-upward",
-      "engine/ (with engine/models/) may import net/ and the packages below; not backends/, cli/ or the entries.",
+      "engine/ (with engine/models/) may import net/ and the packages below; not gateway/, backends/, cli/ or the entries.",
       `${SRC}engine/`,
-      [`${SRC}(backends|cli)/`, `${SRC}[^/]+\\.ts$`],
+      [`${SRC}(gateway|backends|cli)/`, `${SRC}[^/]+\\.ts$`],
     ),
     layer(
       "net-imports-only-errors",

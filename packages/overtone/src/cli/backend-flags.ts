@@ -3,6 +3,7 @@
  * budget, tools, threads) and what they turn into: a checked set-up, an opened backend, and the messages a
  * conversation starts with. One place, so both commands accept and reject exactly the same things.
  */
+import { basename } from "node:path";
 import { InputError } from "@overtone/errors";
 import {
   developerMessage,
@@ -205,4 +206,19 @@ function temperatureOf(value: string): number {
     });
   }
   return t;
+}
+
+/**
+ * Loads an embedded model now, saying so on stderr (a server backend has nothing to load): a wrong file fails at
+ * once, and the first turn or request is not slow.
+ */
+export async function loadNow(backend: Backend): Promise<void> {
+  if (!("ready" in backend) || typeof backend.ready !== "function") return;
+  const tty = process.stderr.isTTY === true;
+  process.stderr.write(`loading ${basename(backend.location)}…${tty ? "" : "\n"}`);
+  try {
+    await backend.ready();
+  } finally {
+    if (tty) process.stderr.write("\r\x1b[2K");
+  }
 }

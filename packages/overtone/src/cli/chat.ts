@@ -3,14 +3,13 @@
  * loaded (or the server found) once; each line is a turn that streams reasoning dimmed and apart from the
  * answer, shows tool calls and asks for their results, and keeps the history by Harmony's rules.
  */
-import { basename } from "node:path";
 import type { Command } from "commander";
-import type { Backend } from "../backends/index.js";
 import {
   addBackendOptions,
   type BackendFlags,
   backendSetup,
   conversationStart,
+  loadNow,
   openBackend,
 } from "./backend-flags.js";
 import { CHAT_HELP } from "./chat/chat-commands.js";
@@ -94,16 +93,4 @@ export function registerChat(program: Command): void {
         await backend.close();
       }
     });
-}
-
-/** The embedded model loads before the first prompt, so a wrong file fails at once and turn one is not slow. */
-async function loadNow(backend: Backend): Promise<void> {
-  if (!("ready" in backend) || typeof backend.ready !== "function") return;
-  const tty = process.stderr.isTTY === true;
-  process.stderr.write(`loading ${basename(backend.location)}…${tty ? "" : "\n"}`);
-  try {
-    await backend.ready();
-  } finally {
-    if (tty) process.stderr.write("\r\x1b[2K");
-  }
 }

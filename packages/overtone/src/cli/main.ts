@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   run: () => import("./run.js").then((m) => m.registerRun),
   chat: () => import("./chat.js").then((m) => m.registerChat),
   models: () => import("./models.js").then((m) => m.registerModels),
+  serve: () => import("./serve.js").then((m) => m.registerServe),
 };
 
 /**
@@ -95,14 +96,19 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
 }
 
 /**
- * `run` and `chat` on the embedded backend (the default) start llama.cpp before their own modules load:
+ * `run`, `chat` and `serve` on the embedded backend (the default) start llama.cpp before their own modules load:
  * node-llama-cpp first tests its binary in a child process (~0.25 s of waiting here), which then overlaps with
  * loading the command (the tokenizer's tables alone take ~0.15 s) instead of following it
  * (bench/engine-cold-start.ts). A failure is not reported here: loading the model meets it again and says so.
  */
 async function startEmbeddedEngine(argv: readonly string[]): Promise<void> {
   const command = operand(argv, 2);
-  if ((command !== "run" && command !== "chat") || argv.includes("--help") || argv.includes("-h")) return;
+  if (
+    (command !== "run" && command !== "chat" && command !== "serve") ||
+    argv.includes("--help") ||
+    argv.includes("-h")
+  )
+    return;
   const at = argv.findIndex((arg) => arg === "--backend" || arg.startsWith("--backend="));
   const flag = argv[at] ?? "";
   const kind = at < 0 ? "embedded" : flag.includes("=") ? flag.slice(flag.indexOf("=") + 1) : argv[at + 1];

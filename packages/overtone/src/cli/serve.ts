@@ -1,0 +1,151 @@
+/**
+ * `overtone serve`: the gateway (src/gateway/) on a port, in front of one backend, so any OpenAI or Ollama client
+ * gets gpt-oss right. The model is served under the name it was given (`--model toy` → `toy`; a `.gguf` path →
+ * its file name without the extension; `--name` to choose), loaded before the server says it is listening, and
+ * `listening on http://HOST:PORT` is the one line on stdout (scripts wait for it; `--port 0` picks a free port).
+ * The access log goes to stderr as JSON lines carrying each request's id.
+ *
+ * Binds 127.0.0.1 by default: the gateway runs models on this machine's CPU, and on another address anyone who
+ * can reach it could use them, so binding elsewhere without `--api-key` prints a warning.
+ */
+import { createServer } from "node:http";
+import { basename } from "node:path";
+import { InputError } from "@overtone/errors";
+import type { Command } from "commander";
+import type { Backend } from "../backends/contract.js";
+import { createGateway } from "../gateway/gateway.js";
+import type { ServedModel } from "../gateway/protocol.js";
+import { backendSetup, loadNow, openBackend, positiveInt } from "./backend-flags.js";
+import { choice } from "./io.js";
+
+/** One above Ollama's 11434, so the gateway and an Ollama it fronts can run side by side with their defaults. */
+export const DEFAULT_PORT = 11435;
+const DEFAULT_MODEL = "gpt-oss-20b";
+
+interface ServeFlags {
+  backend: string;
+  url?: string;
+  model?: string;
+  name?: string;
+  threads?: string;
+  host: string;
+  port: string;
+  apiKey: string[];
+  cors: string[];
+  reasoningField: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("serve gpt-oss over the OpenAI and Ollama APIs, in front of any backend")
+    .option(
+      "--backend <kind>",
+      "where the model runs: embedded, ollama, openai (vLLM, llama-server, LM Studio)",
+      "embedded",
+    )
+    .option("--url <url>", "the backend server's URL (ollama, openai)")
+    .option(
+      "--model <model>",
+      `embedded: a .gguf path, toy, tiny or a Hugging Face reference (default ${DEFAULT_MODEL}); servers: their model name`,
+    )
+    .option("--name <name>", "the name clients use for the model (default: from --model)")
+    .option("--threads <n>", "embedded: CPU threads (default: chosen for this machine)")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <n>", `port to listen on (0: any free port)`, String(DEFAULT_PORT))
+    .option("--api-key <key>", "require this Bearer key (repeat for several)", collect, [])
+    .option("--cors <origin>", "allow browser calls from this origin (repeat; * for any)", collect, [])
+    .option(
+      "--reasoning-field <field>",
+      "where OpenAI chat replies put reasoning: reasoning or reasoning_content",
+      "reasoning",
+    )
+    .action(async (flags: ServeFlags) => serve(flags));
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const port = flags.port === "0" ? 0 : positiveInt("--port", flags.port);
+  const reasoningField = choice("--reasoning-field", flags.reasoningField, [
+    "reasoning",
+    "reasoning_content",
+  ] as const);
+  const setup = await backendSetup({ ...flags, effort: "medium" });
+  if (setup.kind === "embedded" && setup.model === undefined) setup.model = DEFAULT_MODEL;
+  const name = flags.name ?? publicName(setup.model);
+  const backend = await openBackend(setup);
+  await loadNow(backend);
+  const model: ServedModel = {
+    name,
+    backend,
+    ...(setup.kind !== "embedded" && setup.model !== undefined ? { upstreamModel: setup.model } : {}),
+    reasoningField,
+    defaults: {},
+    since: new Date(),
+  };
+  const gateway = createGateway({
+    models: [model],
+    apiKeys: flags.apiKey,
+    corsOrigins: flags.cors,
+    log: (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`),
+  });
+  const server = createServer(gateway.handle);
+  await listen(server, port, flags.host);
+  const address = server.address();
+  const bound = typeof address === "object" && address !== null ? address.port : port;
+  if (!isLoopback(flags.host) && flags.apiKey.length === 0) {
+    process.stderr.write(
+      `warning: listening on ${flags.host} without --api-key: anyone who can reach this address can use the model\n`,
+    );
+  }
+  process.stdout.write(`listening on http://${hostForUrl(flags.host)}:${bound}\n`);
+  await untilSignal();
+  await close(server, backend);
+}
+
+function publicName(model: string | undefined): string {
+  if (model === undefined)
+    throw new InputError("--model is needed to name the served model", { where: "--model" });
+  return model.endsWith(".gguf") ? basename(model, ".gguf") : model;
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      const hint =
+        error.code === "EADDRINUSE"
+          ? "another program uses that port: pick another with --port (0 for any free one)"
+          : "check --host and --port";
+      reject(
+        new InputError(`cannot listen on ${host}:${port}: ${error.message}`, {
+          where: "--port",
+          hint,
+          cause: error,
+        }),
+      );
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+}
+
+async function close(server: ReturnType<typeof createServer>, backend: Backend): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await backend.close();
+}

@@ -1,0 +1,167 @@
+/**
+ * The gateway as a node:http request handler (`createGateway(options).handle`), usable inside any Node server or
+ * on its own (`overtone serve`, serve.ts). It finds the route, gives every reply an `x-request-id` (the client's
+ * own when it sent one; gateway.md §8 rule 25), checks the API key and CORS origin, and writes an error in the
+ * route's protocol: OpenAI `{"error":{message,type,param,code}}` or Ollama `{"error":"…"}` (rules 22, 26, 42). One
+ * access-log entry per request, with the same id.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { clientGone, DEFAULT_BODY_LIMIT_BYTES, writeJson } from "./http-io.js";
+import { GatewayMetrics } from "./metrics.js";
+import { type ModelTable, modelTable } from "./model-table.js";
+import { GatewayError, type ServedModel } from "./protocol.js";
+import { requestContext } from "./request-context.js";
+import { findRoute, type Protocol } from "./routes.js";
+
+export interface AccessLogEntry {
+  time: string;
+  request_id: string;
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  [field: string]: unknown;
+}
+
+export interface GatewayOptions {
+  models: readonly ServedModel[];
+  /** Bearer keys any one of which a request must carry; none: no key needed. */
+  apiKeys?: readonly string[];
+  /** Origins allowed to call from a browser; none: no CORS headers (browsers refuse cross-origin calls). */
+  corsOrigins?: readonly string[];
+  bodyLimitBytes?: number;
+  /** A generation still running after this long is aborted (default: no limit). */
+  requestTimeoutMs?: number;
+  log?: (entry: AccessLogEntry) => void;
+}
+
+export interface Gateway {
+  handle(request: IncomingMessage, response: ServerResponse): void;
+  readonly models: ModelTable;
+  readonly metrics: GatewayMetrics;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const models = modelTable(options.models);
+  const metrics = new GatewayMetrics();
+  const deps = { models, metrics, bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES };
+  const keys = new Set(options.apiKeys ?? []);
+  const origins = new Set(options.corsOrigins ?? []);
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = new URL(request.url ?? "/", "http://gateway");
+    const requestId = headerText(request.headers["x-request-id"]) ?? randomUUID();
+    response.setHeader("x-request-id", requestId);
+    const logged: Record<string, unknown> = {};
+    const route = findRoute(request.method ?? "GET", url.pathname);
+    let protocol: Protocol = route?.protocol ?? (url.pathname.startsWith("/api/") ? "ollama" : "openai");
+    try {
+      if (allowCors(request, response, origins)) return;
+      if (route === undefined) throw notFound(request.method ?? "GET", url.pathname);
+      protocol = route.protocol;
+      if (keys.size > 0 && !route.open) checkKey(request, keys);
+      const gone = clientGone(request, response);
+      const signal =
+        options.requestTimeoutMs === undefined
+          ? gone.signal
+          : AbortSignal.any([gone.signal, AbortSignal.timeout(options.requestTimeoutMs)]);
+      await route.handle(requestContext(request, response, requestId, signal, deps, logged), {
+        models,
+        metrics,
+      });
+    } catch (error) {
+      writeError(response, protocol, error);
+    } finally {
+      const status = response.statusCode;
+      metrics.countRequest(route?.name ?? "unknown", status);
+      options.log?.({
+        time: new Date().toISOString(),
+        request_id: requestId,
+        method: request.method ?? "GET",
+        path: url.pathname,
+        status,
+        ms: Math.round(performance.now() - started),
+        ...logged,
+      });
+    }
+  }
+
+  return {
+    handle: (request, response) => void serve(request, response),
+    models,
+    metrics,
+  };
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text !== undefined && /^[\w.:-]{1,128}$/.test(text) ? text : undefined;
+}
+
+function notFound(method: string, path: string): GatewayError {
+  return new GatewayError(404, `no route for ${method} ${path}`, { code: "route_not_found" });
+}
+
+function checkKey(request: IncomingMessage, keys: ReadonlySet<string>): void {
+  const header = headerText(request.headers.authorization) ?? request.headers.authorization ?? "";
+  const key = /^Bearer\s+(.+)$/i.exec(String(header))?.[1]?.trim();
+  if (key !== undefined && keys.has(key)) return;
+  throw new GatewayError(
+    401,
+    key === undefined ? "missing API key: send Authorization: Bearer <key>" : "invalid API key",
+    {
+      code: "invalid_api_key",
+    },
+  );
+}
+
+/** CORS headers for an allowed origin; answers a preflight itself (returns true then). */
+function allowCors(
+  request: IncomingMessage,
+  response: ServerResponse,
+  origins: ReadonlySet<string>,
+): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined || !(origins.has(origin) || origins.has("*"))) return false;
+  response.setHeader("access-control-allow-origin", origin);
+  response.setHeader("vary", "Origin");
+  response.setHeader("access-control-expose-headers", "x-request-id, retry-after");
+  if (request.method !== "OPTIONS") return false;
+  response.writeHead(204, {
+    "access-control-allow-methods": "GET, HEAD, POST, OPTIONS",
+    "access-control-allow-headers":
+      request.headers["access-control-request-headers"] ?? "authorization, content-type",
+    "access-control-max-age": "600",
+  });
+  response.end();
+  return true;
+}
+
+/** An error in the protocol's shape; after the reply has started, the stream's own error frame was sent. */
+export function writeError(response: ServerResponse, protocol: Protocol, error: unknown): void {
+  if (response.headersSent) {
+    if (!response.writableEnded) response.end();
+    return;
+  }
+  const failure =
+    error instanceof GatewayError
+      ? error
+      : new GatewayError(500, `internal error: ${(error as Error)?.message ?? String(error)}`, {
+          cause: error,
+        });
+  const headers: Record<string, string> = {};
+  if (failure.retryAfterSeconds !== undefined) {
+    headers["retry-after"] = String(failure.retryAfterSeconds);
+    headers["retry-after-ms"] = String(failure.retryAfterSeconds * 1000);
+  }
+  if (failure.status >= 400 && failure.status < 500 && failure.status !== 408 && failure.status !== 429) {
+    headers["x-should-retry"] = "false";
+  }
+  const body =
+    protocol === "ollama"
+      ? { error: failure.message }
+      : { error: { message: failure.message, type: failure.type, param: failure.param, code: failure.code } };
+  writeJson(response, failure.status, body, headers);
+}

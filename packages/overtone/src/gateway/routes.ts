@@ -1,0 +1,67 @@
+/**
+ * Every route the gateway answers, with the protocol its errors are written in. The OpenAI routes live under
+ * `/v1/`, Ollama's under `/api/` plus its `GET /` probe; `/health` and `/metrics` are the gateway's own and need
+ * no API key (a load balancer or Prometheus polls them). HEAD is answered like GET (Node sends no body), as Open
+ * WebUI's connection check expects of `/` and `/api/version` (gateway.md §8 rule 43).
+ */
+import type { GatewayMetrics } from "./metrics.js";
+import type { ModelTable } from "./model-table.js";
+import type { RequestContext } from "./request-context.js";
+import { OLLAMA_ROUTES } from "./routes-ollama.js";
+import { OPENAI_ROUTES } from "./routes-openai.js";
+
+export type Protocol = "openai" | "ollama";
+
+export interface GatewayState {
+  models: ModelTable;
+  metrics: GatewayMetrics;
+}
+
+export interface Route {
+  /** For metrics: a fixed name, never the raw path. */
+  name: string;
+  method: "GET" | "POST";
+  /** Exact path, or a prefix ending in `/` with `prefix: true`. */
+  path: string;
+  prefix?: boolean;
+  protocol: Protocol;
+  /** Served without an API key. */
+  open?: boolean;
+  handle(context: RequestContext, state: GatewayState): Promise<void>;
+}
+
+const OWN_ROUTES: readonly Route[] = [
+  {
+    name: "health",
+    method: "GET",
+    path: "/health",
+    protocol: "openai",
+    open: true,
+    async handle(context, state) {
+      context.sendJson(200, { status: "ok", models: state.models.all().map((model) => model.name) });
+    },
+  },
+  {
+    name: "metrics",
+    method: "GET",
+    path: "/metrics",
+    protocol: "openai",
+    open: true,
+    async handle(context, state) {
+      const text = await state.metrics.text();
+      context.response.writeHead(200, { "content-type": state.metrics.contentType });
+      context.response.end(text);
+    },
+  },
+];
+
+const ROUTES: readonly Route[] = [...OWN_ROUTES, ...OPENAI_ROUTES, ...OLLAMA_ROUTES];
+
+export function findRoute(method: string, path: string): Route | undefined {
+  const asked = method === "HEAD" ? "GET" : method;
+  return ROUTES.find(
+    (route) =>
+      route.method === asked &&
+      (route.prefix ? path.startsWith(route.path) && path.length > route.path.length : route.path === path),
+  );
+}
