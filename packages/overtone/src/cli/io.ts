@@ -54,8 +54,28 @@ export async function checkWritable(path: string, flag: string): Promise<void> {
 /** Writes to stdout and resolves once it is flushed (so a following exit cannot cut the output). */
 export function writeOut(text: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+    process.stdout.write(text, (error) => {
+      if (!error) resolve();
+      // A reader that left is no error to report: stdout's 'error' listener (stopWhenReaderLeaves) ends the process.
+      else if (!readerLeft(error)) reject(error);
+    });
   });
+}
+
+/**
+ * A reader that went away (`overtone … | head -1`) ends the command as it ends other Unix tools: quietly, exit 0.
+ * Node reports it as EPIPE to the write's callback and as an 'error' event on stdout, which unhandled is a stack
+ * trace and exit 1. Installed once, by main.ts, so every writer (writeOut, chat's prompt) is covered.
+ */
+export function stopWhenReaderLeaves(): void {
+  process.stdout.on("error", (error) => {
+    if (!readerLeft(error)) throw error;
+    process.exit(0);
+  });
+}
+
+function readerLeft(error: unknown): boolean {
+  return (error as { code?: unknown }).code === "EPIPE";
 }
 
 /** Validates a choice-valued option with a message that lists the choices. */

@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { ConfigError, isOvertoneError } from "@overtone/errors";
 import { Command, CommanderError } from "commander";
 import { errorReport } from "./error-report.js";
+import { stopWhenReaderLeaves } from "./io.js";
 
 type Register = (parent: Command) => void;
 
@@ -118,6 +119,7 @@ async function startEmbeddedEngine(argv: readonly string[]): Promise<void> {
   runtime.engineLlama().catch(() => undefined);
 }
 
+stopWhenReaderLeaves();
 try {
   await startEmbeddedEngine(process.argv);
   await (await buildProgram(process.argv)).parseAsync(process.argv);
