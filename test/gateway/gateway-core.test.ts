@@ -50,6 +50,12 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
+/** An error reply's body, in either protocol's shape. */
+interface ErrorReply {
+  error: { message: string; type?: string; code?: string; param?: string } & string;
+}
+const errorOf = async (reply: Response) => ((await reply.json()) as ErrorReply).error;
+
 const auth = { authorization: "Bearer sekret", "content-type": "application/json" };
 const chat = (body: unknown, headers: Record<string, string> = auth) =>
   fetch(`${base}/v1/chat/completions`, { method: "POST", headers, body: JSON.stringify(body) });
@@ -57,17 +63,19 @@ const chat = (body: unknown, headers: Record<string, string> = auth) =>
 describe("the gateway core", () => {
   it("answers health and metrics without a key, and lists models under their public names", async () => {
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: "ok", models: ["toy", "down"] });
-    const models = await (await fetch(`${base}/v1/models`, { headers: auth })).json();
+    const models = (await (await fetch(`${base}/v1/models`, { headers: auth })).json()) as {
+      data: { id: string }[];
+    };
     expect(models.data.map((m: { id: string }) => m.id)).toEqual(["toy", "down"]);
-    expect(models.data[0]).toEqual({ id: "toy", object: "model", created: 1764547200, owned_by: "overtone" });
+    expect(models.data[0]).toEqual({ id: "toy", object: "model", created: 1796083200, owned_by: "overtone" });
     const one = await fetch(`${base}/v1/models/toy`, { headers: auth });
-    expect((await one.json()).id).toBe("toy");
+    expect(((await one.json()) as { id: string }).id).toBe("toy");
   });
 
   it("refuses a missing or wrong key with 401 in the OpenAI shape, and says what to send", async () => {
     const missing = await chat({ model: "toy", messages: [] }, { "content-type": "application/json" });
     expect(missing.status).toBe(401);
-    const body = await missing.json();
+    const body = (await missing.json()) as { error: { message: string } };
     expect(body.error).toMatchObject({ type: "authentication_error", code: "invalid_api_key" });
     expect(body.error.message).toContain("Authorization: Bearer");
     expect((await chat({}, { authorization: "Bearer nope" })).status).toBe(401);
@@ -84,20 +92,20 @@ describe("the gateway core", () => {
   it("answers an unknown model with 404 in each protocol's shape (rule 26)", async () => {
     const openai = await chat({ model: "nope", messages: [{ role: "user", content: "hi" }] });
     expect(openai.status).toBe(404);
-    expect((await openai.json()).error).toMatchObject({ code: "model_not_found", param: "model" });
+    expect(await errorOf(openai)).toMatchObject({ code: "model_not_found", param: "model" });
     const ollama = await fetch(`${base}/api/chat`, {
       method: "POST",
       headers: auth,
       body: JSON.stringify({ model: "nope", messages: [{ role: "user", content: "hi" }], stream: false }),
     });
     expect(ollama.status).toBe(404);
-    expect((await ollama.json()).error).toMatch(/^model 'nope' not found/);
+    expect(await errorOf(ollama)).toMatch(/^model 'nope' not found/);
   });
 
   it("refuses malformed JSON with 400 and a body past the limit with 413, never reading it all", async () => {
     const bad = await fetch(`${base}/v1/chat/completions`, { method: "POST", headers: auth, body: "{nope" });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toContain("not valid JSON");
+    expect((await errorOf(bad)).message).toContain("not valid JSON");
     const huge = await chat({ model: "toy", messages: [{ role: "user", content: "x".repeat(100_000) }] });
     expect(huge.status).toBe(413);
     expect(huge.headers.get("x-should-retry")).toBe("false");
@@ -108,7 +116,7 @@ describe("the gateway core", () => {
     expect(reply.status).toBe(503);
     expect(reply.headers.get("retry-after")).toBe("1");
     expect(reply.headers.get("retry-after-ms")).toBe("1000");
-    expect((await reply.json()).error).toMatchObject({ code: "upstream_error", type: "server_error" });
+    expect(await errorOf(reply)).toMatchObject({ code: "upstream_error", type: "server_error" });
   });
 
   it("answers Ollama's probes and CORS preflights for listed origins only", async () => {

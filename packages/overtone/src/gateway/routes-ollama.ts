@@ -16,7 +16,7 @@ import {
 import { ollamaPs, ollamaShow, ollamaTags, ollamaVersion } from "./ollama-listing.js";
 import { asObject, badRequest } from "./protocol.js";
 import type { RequestContext } from "./request-context.js";
-import type { Route } from "./routes.js";
+import type { Route } from "./route-types.js";
 import { withStopSequences } from "./stop-sequences.js";
 
 const NDJSON = "application/x-ndjson";

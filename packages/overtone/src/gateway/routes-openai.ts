@@ -18,7 +18,7 @@ import {
   responsesBody,
   responsesToGenerateRequest,
 } from "./responses.js";
-import type { Route } from "./routes.js";
+import type { Route } from "./route-types.js";
 import { withStopSequences } from "./stop-sequences.js";
 
 const SSE = "text/event-stream; charset=utf-8";

@@ -4,31 +4,11 @@
  * no API key (a load balancer or Prometheus polls them). HEAD is answered like GET (Node sends no body), as Open
  * WebUI's connection check expects of `/` and `/api/version` (gateway.md §8 rule 43).
  */
-import type { GatewayMetrics } from "./metrics.js";
-import type { ModelTable } from "./model-table.js";
-import type { RequestContext } from "./request-context.js";
+import type { Route } from "./route-types.js";
 import { OLLAMA_ROUTES } from "./routes-ollama.js";
 import { OPENAI_ROUTES } from "./routes-openai.js";
 
-export type Protocol = "openai" | "ollama";
-
-export interface GatewayState {
-  models: ModelTable;
-  metrics: GatewayMetrics;
-}
-
-export interface Route {
-  /** For metrics: a fixed name, never the raw path. */
-  name: string;
-  method: "GET" | "POST";
-  /** Exact path, or a prefix ending in `/` with `prefix: true`. */
-  path: string;
-  prefix?: boolean;
-  protocol: Protocol;
-  /** Served without an API key. */
-  open?: boolean;
-  handle(context: RequestContext, state: GatewayState): Promise<void>;
-}
+export type { Protocol, Route } from "./route-types.js";
 
 const OWN_ROUTES: readonly Route[] = [
   {

@@ -1,0 +1,69 @@
+/**
+ * A gateway on a free local port in front of given backends, for tests that point real clients at it.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Backend } from "../../packages/overtone/src/backends/contract.js";
+import {
+  type AccessLogEntry,
+  createGateway,
+  type Gateway,
+} from "../../packages/overtone/src/gateway/gateway.js";
+import type { ReasoningField } from "../../packages/overtone/src/gateway/protocol.js";
+
+export interface RunningGateway {
+  /** `http://127.0.0.1:PORT` */
+  base: string;
+  gateway: Gateway;
+  log: AccessLogEntry[];
+  close(): Promise<void>;
+}
+
+export interface ServedBackend {
+  name: string;
+  backend: Backend;
+  upstreamModel?: string;
+  reasoningField?: ReasoningField;
+}
+
+export async function startGateway(models: readonly ServedBackend[]): Promise<RunningGateway> {
+  const log: AccessLogEntry[] = [];
+  const gateway = createGateway({
+    models: models.map((m) => ({
+      name: m.name,
+      backend: m.backend,
+      ...(m.upstreamModel !== undefined ? { upstreamModel: m.upstreamModel } : {}),
+      reasoningField: m.reasoningField ?? "reasoning",
+      defaults: {},
+      since: new Date(),
+    })),
+    log: (entry) => log.push(entry),
+  });
+  const server = createServer(gateway.handle);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    gateway,
+    log,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** get_weather as the toy model learned it (packages/toy/src/corpus/city-tools.ts). */
+export const GET_WEATHER = {
+  name: "get_weather",
+  description: "Gets the current weather in a city.",
+  parameters: {
+    type: "object",
+    properties: {
+      location: { type: "string", description: "The city, e.g. Paris" },
+      unit: { type: "string", enum: ["celsius", "fahrenheit"] },
+    },
+    required: ["location"],
+  },
+};
