@@ -99,15 +99,30 @@ describe("harmony parse speaks in flags", () => {
   it("says --lenient and --role, not the library's strict: false and role: 'assistant'", () => {
     const stray = failsWithOneLine(
       ["harmony", "parse", "--from", "text", "--role", "none"],
-      "<|channel|>final",
+      "<|start|>user<|message|>x<|end|><|channel|>final",
     );
     expect(stray).toMatch(/--lenient recovers/);
     expect(stray).not.toMatch(/strict/);
+    const reply = failsWithOneLine(
+      ["harmony", "parse", "--from", "text", "--role", "none"],
+      "<|channel|>final<|message|>hi<|end|>",
+    );
+    expect(reply).toMatch(/begins with <\|channel\|>: pass --role assistant\)/);
+    expect(reply).not.toMatch(/after the first/);
     const header = failsWithOneLine(
       ["harmony", "parse", "--from", "text", "--role", "none"],
       "<|start|>assistant",
     );
     expect(header).toMatch(/pass --role assistant instead/);
+  });
+
+  it("on text whose special tokens were stripped, points to --lenient, not to the --role it already uses", async () => {
+    const file = join(dir, "stripped.txt");
+    await writeFile(file, "analysisUser asks 2+2.assistantfinal2 + 2 = 4");
+    const stripped = failsWithOneLine(["harmony", "parse", file, "--from", "text"]);
+    expect(stripped).toMatch(/--lenient puts them back/);
+    expect(stripped).not.toMatch(/--role|recoverStrippedTokens/);
+    expect(runCli(["harmony", "parse", file, "--from", "text", "--lenient"]).status).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import { HarmonyParseError } from "@overtone/errors";
 import { describe, expect, it } from "vitest";
 import { parseCompletionTokens, parseMessagesFromCompletionTokens } from "./parse.js";
+import { partsFromTokens } from "./parts-stream.js";
 import { END, MESSAGE, START } from "./special-tokens.js";
 import { StreamableParser } from "./streamable-parser.js";
 import { encodeOrdinary, encodeWithSpecialTokens as tokens } from "./tokenizer.js";
@@ -128,5 +129,39 @@ describe("errors: upstream's messages, the offending token's offset, the state",
       offset: 2,
       state: "Header",
     });
+  });
+});
+
+describe("hints fit where the parse stood", () => {
+  const reply = "<|channel|>final<|message|>It is sunny.<|return|>";
+
+  it("a first message that starts with <|channel|> (a reply after <|start|>assistant) asks for role", async () => {
+    const hint = failure(() => parseText(reply)).hint;
+    expect(hint).toContain("pass role: 'assistant'");
+    expect(hint).not.toMatch(/after the first/);
+    expect(parseText(reply, { role: "assistant" })).toHaveLength(1);
+    // The same through the README's partsFromTokens, whose error part carries the hint.
+    const parts = [];
+    for await (const part of partsFromTokens(tokens(reply))) parts.push(part);
+    const error = parts.at(-1);
+    expect(error?.type === "error" && (error.error as HarmonyParseError).hint).toContain("role: 'assistant'");
+  });
+
+  it("a later message without <|start|> is told so, and that strict: false recovers", () => {
+    const hint = failure(() => parseText(`<|start|>user<|message|>x<|end|>${reply}`)).hint;
+    expect(hint).toBe("every message after the first must begin with <|start|>; strict: false recovers");
+  });
+
+  it("a first message that starts with text is told about <|start|>, not about later messages", () => {
+    expect(failure(() => parseText("hello")).hint).toBe(
+      "the first message must begin with <|start|>; strict: false recovers",
+    );
+  });
+
+  it("an unfinished first header does not suggest the role the caller already passed", () => {
+    expect(failure(() => parseText("<|start|>assistant")).hint).toMatch(/pass role: 'assistant'/);
+    const given = failure(() => parseText("finalIt is sunny.", { role: "assistant" })).hint;
+    expect(given).not.toMatch(/role/);
+    expect(given).toMatch(/before the first header's <\|message\|>/);
   });
 });

@@ -7,6 +7,7 @@
 import { HarmonyParseError, InputError } from "@overtone/errors";
 import { messageFromHeader, readHeader, readUnclosedHeader } from "./header-tokens.js";
 import { MessageContent } from "./message-content.js";
+import { LEFTOVER_HINT, missingStartHint, unfinishedHeaderHint } from "./parser-hints.js";
 import type {
   MessageHeader,
   ParsedMessage,
@@ -120,7 +121,7 @@ export class StreamableParser {
           "Unexpected EOS while waiting for message header to complete",
           this.fed.count,
           "Header",
-          "parse only the completion; if the prompt ended in <|start|>assistant, pass role: 'assistant' instead",
+          unfinishedHeaderHint(this.nextRole !== undefined),
         );
       }
     }
@@ -148,9 +149,7 @@ export class StreamableParser {
       `Unexpected token ${token} while expecting start token ${START}`,
       this.fed.count - 1,
       "ExpectStart",
-      this.strict
-        ? "every message after the first must begin with <|start|>; strict: false recovers"
-        : undefined,
+      this.strict ? missingStartHint(token, this.fed.count === 1) : undefined,
     );
   }
 
@@ -185,8 +184,7 @@ export class StreamableParser {
     if (!read.ok) {
       // Upstream leaves the parser expecting `<|start|>` when the header turns out to be unparsable.
       this.stateKind = EXPECT_START;
-      const hint =
-        read.leftover && this.strict ? "strict: false recovers messages that lack <|message|>" : undefined;
+      const hint = read.leftover && this.strict ? LEFTOVER_HINT : undefined;
       throw this.error(read.error, offset, "Header", hint);
     }
     this.nextRole = undefined;

@@ -164,6 +164,25 @@ describe("TextStreamParser errors", () => {
       expect.objectContaining({ offset: text.length, state: "Header" }),
     );
   });
+
+  it("says that stripped special tokens can be put back when the text holds none", () => {
+    const stripped = "analysisUser asks 2+2.assistantfinal2 + 2 = 4";
+    const hintFor = (text: string) => {
+      try {
+        parseMessagesFromText(text, { role: "assistant" });
+      } catch (error) {
+        return (error as HarmonyParseError).hint;
+      }
+      throw new Error("expected a HarmonyParseError");
+    };
+    expect(hintFor(stripped)).toMatch(/recoverStrippedTokens: true puts them back/);
+    expect(hintFor(stripped)).not.toMatch(/pass role/);
+    // With a special token in the text, the tokens were not stripped: no such hint.
+    expect(hintFor("<|channel|>final")).not.toMatch(/recoverStrippedTokens/);
+    expect(parseMessagesFromText(stripped, { role: "assistant", recoverStrippedTokens: true })).toHaveLength(
+      2,
+    );
+  });
 });
 
 describe("TextStreamParser chunk boundaries inside reserved tokens", () => {

@@ -10,6 +10,7 @@
  * "Unexpected token" message, because text cut at a chunk boundary is encoded in two pieces.
  */
 import { HarmonyParseError } from "@overtone/errors";
+import { strippedTokensHint } from "./parser-hints.js";
 import type { ParsedMessage, ParserEvent, ParserOptions, ParserState } from "./parser-types.js";
 import {
   END_OF_TEXT,
@@ -83,7 +84,8 @@ export class TextStreamParser {
       try {
         this.parser.processEos();
       } catch (error) {
-        throw atCharacter(error, this.heldOffset);
+        const stripped = !this.sawSpecial && this.recovery === undefined && this.heldOffset > 0;
+        throw atCharacter(error, this.heldOffset, stripped ? strippedTokensHint() : undefined);
       }
     });
     return this;
@@ -189,13 +191,17 @@ export class TextStreamParser {
   }
 }
 
-/** The token parser's error, with the character offset in the text instead of the token offset. */
-function atCharacter(error: unknown, offset: number): unknown {
+/**
+ * The token parser's error, with the character offset in the text instead of the token offset, and `hint` instead
+ * of its own when the text says more about the cause than the tokens did.
+ */
+function atCharacter(error: unknown, offset: number, hint?: string): unknown {
   if (!(error instanceof HarmonyParseError)) return error;
+  const told = hint ?? error.hint;
   return new HarmonyParseError(`${error.message} (at character ${offset} of the text)`, {
     offset,
     state: error.state,
-    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(told === undefined ? {} : { hint: told }),
     cause: error,
   });
 }

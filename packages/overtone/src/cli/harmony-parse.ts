@@ -117,13 +117,13 @@ function tokenList(text: string, source: string): number[] {
 }
 
 /**
- * The library's hints name its options (`strict: false`, `role: 'assistant'`); a CLI user has flags. Same error,
- * hint in flag words.
+ * The library's hints name its options (`strict: false`, `role: 'assistant'`, `recoverStrippedTokens: true`); a
+ * CLI user has flags (--lenient turns on both recoveries). Same error, hint in flag words.
  */
 function inFlagWords(error: unknown): unknown {
   if (!(error instanceof HarmonyParseError) || error.hint === undefined) return error;
   const hint = error.hint
-    .replace(/strict: false/g, "--lenient")
+    .replace(/strict: false|recoverStrippedTokens: true/g, "--lenient")
     .replace(/role: 'assistant'/g, "--role assistant");
   if (hint === error.hint) return error;
   return new HarmonyParseError(error.message, {
