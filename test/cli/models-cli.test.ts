@@ -70,6 +70,26 @@ describe("overtone models", () => {
     expect(again.stdout).toMatch(/already cached/);
   });
 
+  it("models list is plain models, --json included", async () => {
+    for (const args of [[], ["--json"]]) {
+      const plain = await cli(["models", ...args]);
+      const list = await cli(["models", "list", ...args]);
+      expect(list.stderr).toBe("");
+      expect(list.status).toBe(0);
+      expect(list.stdout).toBe(plain.stdout);
+    }
+    expect((await cli(["models", "list", "--json"])).stdout).toMatch(/^\{"ref":/);
+  });
+
+  it("names a bad reference as typed for pull, not as a --model the user never gave", async () => {
+    const result = await cli(["models", "pull", "nosuch-model"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^overtone: models pull "nosuch-model": not a file here, and not a known model name/,
+    );
+    expect(result.stderr).not.toMatch(/--model "/);
+  });
+
   it("fails with one line for a model the server does not have", async () => {
     const result = await cli(["models", "pull", "hf:acme/missing-GGUF/nope.gguf"]);
     expect(result.status).toBe(1);

@@ -67,7 +67,10 @@ describe("no network and no model named", () => {
       OVERTONE_OFFLINE: "1",
     });
     expect(status).toBe(1);
-    expect(stderr).toMatch(/offline mode is on/);
+    expect(stderr).toMatch(/offline mode is on \(OVERTONE_OFFLINE=1\)/);
+    // Connecting would not help while the variable is set: it is what to undo.
+    expect(stderr).toMatch(/unset OVERTONE_OFFLINE and retry/);
+    expect(stderr).not.toMatch(/connect and retry/);
     expectToyAdvice(stderr);
     expect(requests).toEqual([]);
   });

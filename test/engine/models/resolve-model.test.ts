@@ -162,8 +162,30 @@ describe("resolveModel: offline", () => {
     )
       .then(() => undefined)
       .catch((e) => e);
-    expect(error?.message).toMatch(/offline mode is on: run with --model toy/);
+    expect(error?.message).toMatch(/offline mode is on \(HF_HUB_OFFLINE=1\): run with --model toy/);
+    expect(error?.message).toMatch(/or unset HF_HUB_OFFLINE and retry$/);
     expect(hub.log).toHaveLength(0);
+  });
+
+  it("offline: true from the caller, not a variable, says to connect", async () => {
+    const error = await resolveModel("owner/repo/m.gguf", {
+      ...opts({ OVERTONE_OFFLINE: "1" }),
+      offline: true,
+    })
+      .then(() => undefined)
+      .catch((e) => e);
+    expect(error?.message).toMatch(/offline mode is on: .*or connect and retry$/);
+  });
+
+  it("names the reference as the caller's user gave it (where)", async () => {
+    const error = await resolveModel("nonsense", { ...opts({}), where: "models pull" }).catch((e) => e);
+    expect(error).toMatchObject({ where: "models pull" });
+    expect(error.message).toMatch(/^models pull "nonsense": not a file here/);
+    const offline = await resolveModel("owner/repo/m.gguf", {
+      ...opts({ OVERTONE_OFFLINE: "1" }),
+      where: "models pull",
+    }).catch((e) => e);
+    expect(offline).toMatchObject({ where: "models pull" });
   });
 });
 

@@ -22,36 +22,25 @@ const GOT: Record<ResolvedModel["source"], string> = {
   local: "found",
 };
 
+const JSON_FLAG = ["--json", "one JSON object per model"] as const;
+
 export function registerModels(program: Command): void {
   const models = program
     .command("models")
-    .description("list the models in the cache (~/.cache/overtone, or $OVERTONE_CACHE); pull one")
-    .option("--json", "one JSON object per model")
-    .action(async (flags: { json?: boolean }) => {
-      // A damaged index still lets the files on disk be listed; what is wrong with it goes to stderr.
-      const cached = await listCachedModels({
-        onIndexError: (error) =>
-          process.stderr.write(`overtone: warning: ${error.message} (${error.hint})\n`),
-      });
-      if (flags.json) {
-        await writeOut(cached.map((m) => `${JSON.stringify(m)}\n`).join(""));
-        return;
-      }
-      if (cached.length === 0) {
-        await writeOut(
-          "no models cached yet: overtone models pull toy (or tiny, gpt-oss-20b, hf:owner/repo/file.gguf)\n",
-        );
-        return;
-      }
-      const rows = cached.map((m) => [
-        m.ref,
-        bytes(m.sizeBytes),
-        m.complete ? "ready" : "partial (resumes)",
-        m.path,
-      ]);
-      await writeOut(`${table([["model", "size", "state", "path"], ...rows])}\n`);
-    })
+    .description(
+      "list the models in the cache (~/.cache/overtone, or $OVERTONE_CACHE; `models list` does the same); pull one",
+    )
+    .option(...JSON_FLAG)
+    .action(listModels)
     .exitOverride();
+
+  // `models list` is what people type for a list (as `ollama list`); plain `models` stays the short form.
+  models
+    .command("list")
+    .description("list the models in the cache (the same as plain `models`)")
+    .option(...JSON_FLAG)
+    // `models` knows --json too and takes it wherever it stands: read both.
+    .action((_flags: unknown, list: Command) => listModels(list.optsWithGlobals()));
 
   models
     .command("pull")
@@ -68,6 +57,8 @@ export function registerModels(program: Command): void {
         const model = await resolveModel(ref, {
           onProgress: (p) => progress.update(p),
           signal: controller.signal,
+          // The reference is this command's argument: a bad one is named as typed here, not as a --model.
+          where: "models pull",
         });
         progress.end(); // before the summary line, so it starts on a line of its own
         await writeOut(
@@ -78,4 +69,28 @@ export function registerModels(program: Command): void {
         process.off("SIGINT", onSignal);
       }
     });
+}
+
+async function listModels(flags: { json?: boolean }): Promise<void> {
+  // A damaged index still lets the files on disk be listed; what is wrong with it goes to stderr.
+  const cached = await listCachedModels({
+    onIndexError: (error) => process.stderr.write(`overtone: warning: ${error.message} (${error.hint})\n`),
+  });
+  if (flags.json) {
+    await writeOut(cached.map((m) => `${JSON.stringify(m)}\n`).join(""));
+    return;
+  }
+  if (cached.length === 0) {
+    await writeOut(
+      "no models cached yet: overtone models pull toy (or tiny, gpt-oss-20b, hf:owner/repo/file.gguf)\n",
+    );
+    return;
+  }
+  const rows = cached.map((m) => [
+    m.ref,
+    bytes(m.sizeBytes),
+    m.complete ? "ready" : "partial (resumes)",
+    m.path,
+  ]);
+  await writeOut(`${table([["model", "size", "state", "path"], ...rows])}\n`);
 }

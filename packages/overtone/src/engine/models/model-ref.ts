@@ -42,32 +42,39 @@ const QUANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 /** llama.cpp's split naming; one shard alone does not load. */
 export const SPLIT_GGUF = /-\d{5}-of-\d{5}\.gguf$/i;
 
-function bad(ref: string, why: string, hint: string, cause?: unknown): InputError {
-  return new InputError(`--model ${JSON.stringify(ref)}: ${why}`, { where: "--model", hint, cause });
+/** `where` is how the user gave the reference (`--model`, `models pull`), so the message names what they typed. */
+function bad(ref: string, where: string, why: string, hint: string, cause?: unknown): InputError {
+  return new InputError(`${where} ${JSON.stringify(ref)}: ${why}`, { where, hint, cause });
 }
 
 const FORMS =
   "use tiny, toy, a local .gguf path, owner/repo/file.gguf, owner/repo:quant, or an https:// URL of a .gguf";
 
-function parseHf(ref: string, body: string): ModelRef {
+function parseHf(ref: string, body: string, where: string): ModelRef {
   const quantAt = body.indexOf(":");
   const head = quantAt === -1 ? body : body.slice(0, quantAt);
   const quant = quantAt === -1 ? undefined : body.slice(quantAt + 1);
   const [owner = "", repoPart = "", ...rest] = head.split("/");
   const [repo = "", revision = "main", ...extra] = repoPart.split("@");
   if (!NAME.test(owner) || !NAME.test(repo) || extra.length > 0 || !REVISION.test(revision)) {
-    throw bad(ref, "not a Hugging Face owner/repo reference", FORMS);
+    throw bad(ref, where, "not a Hugging Face owner/repo reference", FORMS);
   }
   if (rest.length === 0) {
-    if (quant !== undefined && !QUANT.test(quant)) throw bad(ref, `bad quantization tag "${quant}"`, FORMS);
+    if (quant !== undefined && !QUANT.test(quant))
+      throw bad(ref, where, `bad quantization tag "${quant}"`, FORMS);
     return { kind: "hf-quant", owner, repo, revision, quant };
   }
-  if (quant !== undefined) throw bad(ref, "give either a file or a :quant, not both", FORMS);
-  if (rest.some((s) => s === "" || s === "." || s === "..")) throw bad(ref, "bad file path", FORMS);
+  if (quant !== undefined) throw bad(ref, where, "give either a file or a :quant, not both", FORMS);
+  if (rest.some((s) => s === "" || s === "." || s === "..")) throw bad(ref, where, "bad file path", FORMS);
   const file = rest.join("/");
-  if (!file.toLowerCase().endsWith(".gguf")) throw bad(ref, `"${file}" is not a .gguf file`, FORMS);
+  if (!file.toLowerCase().endsWith(".gguf")) throw bad(ref, where, `"${file}" is not a .gguf file`, FORMS);
   if (SPLIT_GGUF.test(file)) {
-    throw bad(ref, "multi-part (split) GGUFs are not supported yet", "pick a single-file quantization");
+    throw bad(
+      ref,
+      where,
+      "multi-part (split) GGUFs are not supported yet",
+      "pick a single-file quantization",
+    );
   }
   return { kind: "hf-file", owner, repo, revision, file };
 }
@@ -84,38 +91,41 @@ function looksLikePath(ref: string): boolean {
   );
 }
 
-/** Parses a `--model` value (undefined or empty means the default model). Throws `InputError` when malformed. */
-export function parseModelRef(input: string | undefined): ModelRef {
+/**
+ * Parses a `--model` value (undefined or empty means the default model). Throws `InputError` when malformed, naming
+ * the reference as `where` gave it.
+ */
+export function parseModelRef(input: string | undefined, where = "--model"): ModelRef {
   const ref = (input ?? "").trim();
-  if (ref === "") return parseModelRef(DEFAULT_MODEL_REF);
+  if (ref === "") return parseModelRef(DEFAULT_MODEL_REF, where);
   if (ref === "tiny") return { kind: "tiny" };
   if (ref === "toy") return { kind: "toy" };
   const alias = MODEL_ALIASES[ref];
-  if (alias !== undefined) return parseModelRef(alias);
+  if (alias !== undefined) return parseModelRef(alias, where);
   if (/^https?:\/\//i.test(ref)) {
     let url: URL;
     try {
       url = new URL(ref);
     } catch (error) {
-      throw bad(ref, "not a valid URL", FORMS, error);
+      throw bad(ref, where, "not a valid URL", FORMS, error);
     }
     if (!url.pathname.toLowerCase().endsWith(".gguf")) {
-      throw bad(ref, "the URL does not name a .gguf file", FORMS);
+      throw bad(ref, where, "the URL does not name a .gguf file", FORMS);
     }
     return { kind: "url", url: url.href };
   }
-  if (ref.startsWith("hf:")) return parseHf(ref, ref.slice(3));
+  if (ref.startsWith("hf:")) return parseHf(ref, ref.slice(3), where);
   if (looksLikePath(ref)) return { kind: "path", path: ref };
   const slashes = ref.split("/").length - 1;
   if (slashes === 0) {
     if (ref.toLowerCase().endsWith(".gguf")) return { kind: "path", path: ref };
-    throw bad(ref, "not a file here, and not a known model name", FORMS);
+    throw bad(ref, where, "not a file here, and not a known model name", FORMS);
   }
   if (slashes === 1 && !ref.includes(":") && ref.toLowerCase().endsWith(".gguf")) {
     // `dir/x.gguf` is a relative path, never an HF reference (which needs owner, repo and file).
     return { kind: "path", path: ref };
   }
-  return parseHf(ref, ref);
+  return parseHf(ref, ref, where);
 }
 
 /** The canonical text of a reference, as stored in the cache index and shown to users. */

@@ -37,6 +37,11 @@ export interface ResolveModelOptions {
   cacheDir?: string;
   /** Never touch the network (default: true when OVERTONE_OFFLINE or HF_HUB_OFFLINE is 1). */
   offline?: boolean;
+  /**
+   * How the user gave the reference, named by errors (message and `where`): default `--model`; a command that
+   * takes it as an argument says so (`models pull`).
+   */
+  where?: string;
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
   fetch?: typeof fetch;
@@ -64,42 +69,59 @@ export interface ResolvedModel {
   sha256?: string;
 }
 
-/** `toy` first: it is shipped, loads in seconds and really speaks Harmony (`tiny` is random weights: noise). */
-const ALTERNATIVES =
-  "run with --model toy (the small gpt-oss shipped with Overtone), give a local .gguf path, or connect and retry";
+/** The variables that turn offline mode on. */
+const OFFLINE_VARIABLES = ["OVERTONE_OFFLINE", "HF_HUB_OFFLINE"] as const;
 
-function offlineError(ref: string, models: string, reason: string, cause?: unknown): ConfigError {
-  return new ConfigError(`model ${ref} is not in the cache and ${reason}: ${ALTERNATIVES}`, {
-    where: "--model",
-    hint: `downloads are cached in ${models}; \`overtone models pull <model>\` while online makes a model work offline`,
-    cause,
-  });
+/** What errors need to say: the cache, how the reference was given, and the variables that made this offline. */
+interface Context {
+  models: string;
+  where: string;
+  offlineVariables: readonly string[];
 }
 
-function reachError(ref: string, models: string, url: string, error: unknown): unknown {
+/**
+ * `toy` first: it is shipped, loads in seconds and really speaks Harmony (`tiny` is random weights: noise). The
+ * last way out is retrying with the network; when a variable is what keeps it away, connecting would not help.
+ */
+function offlineError(ref: string, context: Context, unreachable?: string, cause?: unknown): ConfigError {
+  const variables = context.offlineVariables;
+  const set = variables.map((name) => `${name}=1`).join(", ");
+  const reason = unreachable ?? (set ? `offline mode is on (${set})` : "offline mode is on");
+  const retry = set ? `unset ${variables.join(" and ")} and retry` : "connect and retry";
+  return new ConfigError(
+    `model ${ref} is not in the cache and ${reason}: run with --model toy (the small gpt-oss shipped with Overtone), give a local .gguf path, or ${retry}`,
+    {
+      where: context.where,
+      hint: `downloads are cached in ${context.models}; \`overtone models pull <model>\` while online makes a model work offline`,
+      cause,
+    },
+  );
+}
+
+function reachError(ref: string, context: Context, url: string, error: unknown): unknown {
   if (!isUnreachable(error)) return error;
   const code = (error as { network?: string }).network;
-  return offlineError(ref, models, `${new URL(url).host} cannot be reached (${code})`, error);
+  return offlineError(ref, context, `${new URL(url).host} cannot be reached (${code})`, error);
 }
 
-async function localModel(path: string): Promise<ResolvedModel> {
+async function localModel(path: string, where: string): Promise<ResolvedModel> {
   const absolute = resolve(path.startsWith("~/") ? `${homedir()}${path.slice(1)}` : path);
   const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error);
   if (info instanceof Error) {
     // Only a path that is not there is "not found"; a permission error says so instead of hiding behind it.
     const missing = info.code === "ENOENT" || info.code === "ENOTDIR";
     throw new ConfigError(missing ? `model file not found: ${absolute}` : `${absolute}: ${info.message}`, {
-      where: "--model",
+      where,
       hint: missing
         ? "check the path, or use tiny, owner/repo/file.gguf, owner/repo:quant or an https:// URL"
         : "check the file's permissions",
       cause: info,
     });
   }
-  if (!info.isFile()) throw new ConfigError(`${absolute} is not a file`, { where: "--model" });
+  if (!info.isFile()) throw new ConfigError(`${absolute} is not a file`, { where });
   const handle = await open(absolute, "r").catch((error: Error) => {
     throw new ConfigError(`${absolute}: cannot open the model: ${error.message}`, {
-      where: "--model",
+      where,
       hint: "check the file's permissions",
       cause: error,
     });
@@ -108,7 +130,7 @@ async function localModel(path: string): Promise<ResolvedModel> {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(4), 0, 4, 0);
     if (bytesRead < 4 || buffer.toString("latin1") !== "GGUF") {
       throw new ConfigError(`${absolute} is not a GGUF file (no GGUF magic at byte 0)`, {
-        where: "--model",
+        where,
         hint: "give a .gguf model file",
       });
     }
@@ -136,14 +158,18 @@ export async function resolveModel(
 ): Promise<ResolvedModel> {
   const env = options.env ?? process.env;
   const models = modelsDir(options.cacheDir, env);
-  const offline = options.offline ?? (env.OVERTONE_OFFLINE === "1" || env.HF_HUB_OFFLINE === "1");
+  const where = options.where ?? "--model";
+  const offlineVariables =
+    options.offline === undefined ? OFFLINE_VARIABLES.filter((name) => env[name] === "1") : [];
+  const offline = options.offline ?? offlineVariables.length > 0;
+  const context: Context = { models, where, offlineVariables };
   const text = (input ?? "").trim();
   const keyword =
     text === "tiny" || text === "toy" || text in MODEL_ALIASES || /^(hf:|https?:\/\/)/i.test(text);
   // A path that exists always wins over reading `a/b/c.gguf` as a Hugging Face reference.
-  if (text !== "" && !keyword && existsSync(text)) return localModel(text);
-  let ref: ModelRef = parseModelRef(input);
-  if (ref.kind === "path") return localModel(ref.path);
+  if (text !== "" && !keyword && existsSync(text)) return localModel(text, where);
+  let ref: ModelRef = parseModelRef(input, where);
+  if (ref.kind === "path") return localModel(ref.path, where);
   if (ref.kind === "tiny") {
     const tiny = await ensureTinyModel(models);
     return { path: tiny.path, source: "tiny", ref: "tiny", sizeBytes: tiny.sizeBytes, cached: !tiny.made };
@@ -164,14 +190,14 @@ export async function resolveModel(
     const cached = await cachedQuant(models, ref);
     if (cached !== undefined) ref = cached;
     else {
-      if (offline) throw offlineError(asked, models, "offline mode is on");
+      if (offline) throw offlineError(asked, context);
       const page = hfRepoPage(endpoint, ref);
       const files = await listHfFiles(endpoint, ref, {
         token,
         fetch: options.fetch,
         signal: options.signal,
       }).catch((error: unknown) => {
-        throw explainHubError(reachError(asked, models, endpoint, error), asked, {
+        throw explainHubError(reachError(asked, context, endpoint, error), asked, {
           page,
           tokenSent: !!token,
           hub: true,
@@ -181,8 +207,7 @@ export async function resolveModel(
         files.map((f) => f.path),
         ref.quant,
       );
-      if ("why" in picked)
-        throw new ConfigError(`${asked}: ${picked.why}`, { where: "--model", hint: `see ${page}` });
+      if ("why" in picked) throw new ConfigError(`${asked}: ${picked.why}`, { where, hint: `see ${page}` });
       expected ??= files.find((f) => f.path === picked.file)?.sha256;
       ref = { ...ref, kind: "hf-file", file: picked.file };
     }
@@ -195,7 +220,7 @@ export async function resolveModel(
   const existing = await stat(dest).catch(() => undefined);
   if (existing?.isFile())
     return { path: dest, source, ref: canonical, sizeBytes: existing.size, cached: true, url };
-  if (offline) throw offlineError(canonical, models, "offline mode is on");
+  if (offline) throw offlineError(canonical, context);
 
   const page = ref.kind === "hf-file" ? hfRepoPage(endpoint, ref) : url;
   const headers = hfHeaders(url, endpoint, token);
@@ -211,7 +236,7 @@ export async function resolveModel(
     fetch: options.fetch,
     ...options.download,
   }).catch((error: unknown) => {
-    throw explainHubError(reachError(canonical, models, url, error), canonical, {
+    throw explainHubError(reachError(canonical, context, url, error), canonical, {
       page,
       tokenSent: headers.authorization !== undefined,
       hub: source === "huggingface",
