@@ -6,9 +6,8 @@ import {
   type OllamaReplyEvent,
   ollamaErrorBody,
   ollamaReplyEvents,
-  upstreamError,
 } from "./ollama-reply.js";
-import { GatewayError } from "./protocol.js";
+import { GatewayError, upstreamError } from "./protocol.js";
 
 const NOW = new Date("2026-01-05T11:27:39.912Z");
 const OPTS = { now: () => NOW };

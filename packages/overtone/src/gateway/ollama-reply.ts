@@ -21,7 +21,7 @@ import { randomBytes } from "node:crypto";
 import type { FinishPart, Part } from "@overtone/harmony";
 import { toolName } from "../backends/gpt-oss-profile.js";
 import type { OllamaMetrics, OllamaToolCall } from "../backends/ollama/wire.js";
-import { GatewayError } from "./protocol.js";
+import { GatewayError, upstreamError } from "./protocol.js";
 
 export interface OllamaReplyOptions {
   /** For `created_at` and the measured duration; default the system clock. */
@@ -43,12 +43,6 @@ export function createdAt(options: OllamaReplyOptions): string {
 /** The body of any Ollama error reply, before or during a stream (rule 42): `{"error": "<message>"}`. */
 export function ollamaErrorBody(error: GatewayError): { error: string } {
   return { error: error.message };
-}
-
-/** A backend failure as the gateway reports it: 502 `upstream_error` unless it already is a GatewayError. */
-export function upstreamError(error: Error): GatewayError {
-  if (error instanceof GatewayError) return error;
-  return new GatewayError(502, error.message, { code: "upstream_error", cause: error });
 }
 
 /** The reply's events; always ends with exactly one `done` or `error`. */

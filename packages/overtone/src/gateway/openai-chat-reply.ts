@@ -20,7 +20,7 @@ import { randomBytes } from "node:crypto";
 import { encodeOrdinary, type FinishPart, type Part, type Usage } from "@overtone/harmony";
 import { toolName } from "../backends/gpt-oss-profile.js";
 import { withoutHarmonyMarkup } from "./clean-text.js";
-import { GatewayError, type ReasoningField, type ReplyMeta } from "./protocol.js";
+import { type GatewayError, type ReasoningField, type ReplyMeta, upstreamError } from "./protocol.js";
 
 export type ChatFinishReason = "stop" | "length" | "tool_calls";
 
@@ -32,13 +32,6 @@ export function openAIErrorBody(error: GatewayError): {
   error: { message: string; type: string; param: string | null; code: string | null };
 } {
   return { error: { message: error.message, type: error.type, param: error.param, code: error.code } };
-}
-
-/** An upstream failure as the gateway reports it: a GatewayError stays as it is, anything else is a 502. */
-export function upstreamError(error: unknown): GatewayError {
-  if (error instanceof GatewayError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new GatewayError(502, message, { code: "upstream_error", cause: error });
 }
 
 /** The finish reason of a finished turn; a failed or cut-off one throws (see above). */

@@ -27,9 +27,8 @@ import {
   MESSAGE_SEPARATOR,
   newToolCallId,
   openAIErrorBody,
-  upstreamError,
 } from "./openai-chat-reply.js";
-import type { ReasoningField, ReplyMeta } from "./protocol.js";
+import { type ReasoningField, type ReplyMeta, upstreamError } from "./protocol.js";
 
 const DONE = "data: [DONE]\n\n";
 

@@ -8,6 +8,7 @@
  * A stream's frames always end the protocol's way, also after an error part (a mid-stream error frame, then the
  * end marker): the server writes them as they come and closes.
  */
+import { BackendError } from "@overtone/errors";
 import type { Backend, Effort } from "../backends/contract.js";
 
 /** Where an OpenAI Chat Completions reply puts the reasoning: one field, never both (gateway.md §1.4). */
@@ -17,7 +18,11 @@ export type ReasoningField = "reasoning" | "reasoning_content";
 export interface ServedModel {
   /** The name clients send and see (`toy`, `gpt-oss-20b`); never the backend's path or tag. */
   name: string;
+  /** Other names that reach the same model (not listed; a request may use them). */
+  aliases?: readonly string[];
   backend: Backend;
+  /** What the backend was made from (a config reload keeps a backend whose key did not change). */
+  upstreamKey?: string;
   /** The model name to pass to the backend (`GenerateRequest.model`); the backend's default when absent. */
   upstreamModel?: string;
   /** Default `reasoning`. */
@@ -87,6 +92,23 @@ function defaultType(status: number): string {
 /** A 400 for a request field that is missing or has the wrong type or value. */
 export function badRequest(message: string, param?: string): GatewayError {
   return new GatewayError(400, message, { ...(param !== undefined ? { param } : {}) });
+}
+
+/**
+ * A backend failure as a client is told it, before a reply or inside one: a GatewayError stays as it is; a
+ * retryable BackendError (a busy or starting server) is a 503 with `retry-after: 1`; anything else is a 502
+ * `upstream_error`. The message is the error's own; the error stays as the `cause` (for the log).
+ */
+export function upstreamError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const retryable = error instanceof BackendError && error.retryable;
+  return new GatewayError(retryable ? 503 : 502, message, {
+    type: "server_error",
+    code: "upstream_error",
+    ...(retryable ? { retryAfterSeconds: 1 } : {}),
+    cause: error,
+  });
 }
 
 /** A plain JSON object (not an array, not null), or undefined. */

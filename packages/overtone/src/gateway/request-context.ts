@@ -5,13 +5,12 @@
  * an upstream failure with an HTTP status while nothing has been sent yet — lives here.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BackendError, isOvertoneError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
 import type { GenerateRequest } from "../backends/contract.js";
 import { parseJsonBody, readBody, writeFrames, writeJson } from "./http-io.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { type ModelTable, requireModel } from "./model-table.js";
-import { GatewayError, type ReplyMeta, type ServedModel } from "./protocol.js";
+import { type ReplyMeta, type ServedModel, upstreamError } from "./protocol.js";
 
 export interface RequestContext {
   readonly request: IncomingMessage;
@@ -98,24 +97,11 @@ async function opened(parts: AsyncGenerator<Part>): Promise<AsyncIterable<Part>>
   const first = await parts.next();
   if (!first.done && first.value.type === "error") {
     await parts.return(undefined);
-    throw upstreamFailure(first.value.error);
+    throw upstreamError(first.value.error);
   }
   return (async function* () {
     if (first.done) return;
     yield first.value;
     yield* parts;
   })();
-}
-
-/** What a client is told when the backend failed before answering: 503 when a retry may work, else 502. */
-export function upstreamFailure(error: Error): GatewayError {
-  if (error instanceof GatewayError) return error;
-  const message = isOvertoneError(error) ? error.message : `the backend failed: ${error.message}`;
-  const retryable = error instanceof BackendError && error.retryable;
-  return new GatewayError(retryable ? 503 : 502, message, {
-    type: "server_error",
-    code: "upstream_error",
-    ...(retryable ? { retryAfterSeconds: 1 } : {}),
-    cause: error,
-  });
 }

@@ -5,11 +5,11 @@
  * and reports how the turn ended: `completed` (stop or tool calls), `incomplete` with
  * `incomplete_details.reason:"max_output_tokens"` when the budget ran out, also inside the reasoning (rule 34),
  * or `failed` with `error {code, message}`. `output_text` is left to the SDK, which computes it.
- * An `error` part (the backend failed) is thrown as a GatewayError before anything is written: 502 `upstream_error`
- * unless it already is one.
+ * An `error` part (the backend failed) is thrown as a GatewayError before anything is written (upstreamError:
+ * 502 `upstream_error`, or 503 when a retry may work, unless it already is one).
  */
 import type { FinishPart, Part, Usage } from "@overtone/harmony";
-import { GatewayError, type ReplyMeta } from "./protocol.js";
+import { type ReplyMeta, upstreamError } from "./protocol.js";
 import type { ResponsesItem } from "./responses-input.js";
 import type { ResponsesTool } from "./responses-options.js";
 import { type Json, OutputAssembler, type OutputItem } from "./responses-output.js";
@@ -107,13 +107,6 @@ export function responseObject(
     metadata: parsed.metadata,
     usage: outcome.usage,
   };
-}
-
-/** The error of an `error` part as the gateway reports it. */
-export function upstreamError(error: unknown): GatewayError {
-  if (error instanceof GatewayError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new GatewayError(502, message, { code: "upstream_error", cause: error });
 }
 
 /**

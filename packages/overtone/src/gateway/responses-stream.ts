@@ -13,7 +13,7 @@
  * not when the stream failed on an error part.
  */
 import type { FinishPart, Part } from "@overtone/harmony";
-import type { ReplyMeta } from "./protocol.js";
+import { type ReplyMeta, upstreamError } from "./protocol.js";
 import type { ResponsesItem } from "./responses-input.js";
 import { type Json, OutputAssembler } from "./responses-output.js";
 import {
@@ -23,7 +23,6 @@ import {
   type ResponseOutcome,
   responseObject,
   storedItems,
-  upstreamError,
 } from "./responses-reply.js";
 import type { ParsedResponsesRequest } from "./responses-request.js";
 
