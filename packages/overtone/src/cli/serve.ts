@@ -13,8 +13,11 @@ import { basename } from "node:path";
 import { InputError } from "@overtone/errors";
 import type { Command } from "commander";
 import type { Backend } from "../backends/contract.js";
+import type { GatewayConfig } from "../gateway/config.js";
+import { readGatewayConfig, watchGatewayConfig } from "../gateway/config-reload.js";
 import { createGateway } from "../gateway/gateway.js";
 import type { ServedModel } from "../gateway/protocol.js";
+import { servedModels } from "../gateway/served-models.js";
 import { backendSetup, loadNow, openBackend, positiveInt } from "./backend-flags.js";
 import { choice } from "./io.js";
 
@@ -23,6 +26,7 @@ export const DEFAULT_PORT = 11435;
 const DEFAULT_MODEL = "gpt-oss-20b";
 
 interface ServeFlags {
+  config?: string;
   backend: string;
   url?: string;
   model?: string;
@@ -41,6 +45,7 @@ export function registerServe(program: Command): void {
   program
     .command("serve")
     .description("serve gpt-oss over the OpenAI and Ollama APIs, in front of any backend")
+    .option("--config <file>", "YAML file of models and their upstreams (replicas), reloaded when it changes")
     .option(
       "--backend <kind>",
       "where the model runs: embedded, ollama, openai (vLLM, llama-server, LM Studio)",
@@ -67,29 +72,26 @@ export function registerServe(program: Command): void {
 
 async function serve(flags: ServeFlags): Promise<void> {
   const port = flags.port === "0" ? 0 : positiveInt("--port", flags.port);
-  const reasoningField = choice("--reasoning-field", flags.reasoningField, [
-    "reasoning",
-    "reasoning_content",
-  ] as const);
-  const setup = await backendSetup({ ...flags, effort: "medium" });
-  if (setup.kind === "embedded" && setup.model === undefined) setup.model = DEFAULT_MODEL;
-  const name = flags.name ?? publicName(setup.model);
-  const backend = await openBackend(setup);
-  await loadNow(backend);
-  const model: ServedModel = {
-    name,
-    backend,
-    ...(setup.kind !== "embedded" && setup.model !== undefined ? { upstreamModel: setup.model } : {}),
-    reasoningField,
-    defaults: {},
-    since: new Date(),
-  };
+  const log = (entry: object) => process.stderr.write(`${JSON.stringify(entry)}\n`);
+  const config = flags.config === undefined ? undefined : await configFrom(flags);
+  const models =
+    config === undefined ? [await modelFromFlags(flags)] : (await servedModels(config.models)).models;
   const gateway = createGateway({
-    models: [model],
-    apiKeys: flags.apiKey,
-    corsOrigins: flags.cors,
-    log: (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`),
+    models,
+    apiKeys: [...(config?.apiKeys ?? []), ...flags.apiKey],
+    corsOrigins: [...(config?.corsOrigins ?? []), ...flags.cors],
+    log,
   });
+  const watcher =
+    flags.config === undefined
+      ? undefined
+      : watchGatewayConfig(flags.config, gateway, (event) =>
+          log(
+            event.ok
+              ? { event: "config_reloaded", models: event.models }
+              : { event: "config_refused", error: event.error.message },
+          ),
+        );
   const server = createServer(gateway.handle);
   await listen(server, port, flags.host);
   const address = server.address();
@@ -101,7 +103,46 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   process.stdout.write(`listening on http://${hostForUrl(flags.host)}:${bound}\n`);
   await untilSignal();
-  await close(server, backend);
+  watcher?.close();
+  await close(
+    server,
+    gateway.models.all().map((model) => model.backend),
+  );
+}
+
+/** The config file, refused with the flags it would silently override. */
+async function configFrom(flags: ServeFlags): Promise<GatewayConfig> {
+  const clash = ["backend", "url", "model", "name", "threads"].find(
+    (flag) =>
+      flags[flag as keyof ServeFlags] !== undefined && !(flag === "backend" && flags.backend === "embedded"),
+  );
+  if (clash !== undefined) {
+    throw new InputError(`--${clash} and --config both say what to serve`, {
+      where: `--${clash}`,
+      hint: "put every model in the config file, or drop --config and name one model with the flags",
+    });
+  }
+  return readGatewayConfig(flags.config as string);
+}
+
+/** The one model `--backend`/`--url`/`--model` name, loaded now (an embedded model) so requests find it ready. */
+async function modelFromFlags(flags: ServeFlags): Promise<ServedModel> {
+  const reasoningField = choice("--reasoning-field", flags.reasoningField, [
+    "reasoning",
+    "reasoning_content",
+  ] as const);
+  const setup = await backendSetup({ ...flags, effort: "medium" });
+  if (setup.kind === "embedded" && setup.model === undefined) setup.model = DEFAULT_MODEL;
+  const backend = await openBackend(setup);
+  await loadNow(backend);
+  return {
+    name: flags.name ?? publicName(setup.model),
+    backend,
+    ...(setup.kind !== "embedded" && setup.model !== undefined ? { upstreamModel: setup.model } : {}),
+    reasoningField,
+    defaults: {},
+    since: new Date(),
+  };
 }
 
 function publicName(model: string | undefined): string {
@@ -144,8 +185,8 @@ function untilSignal(): Promise<void> {
   });
 }
 
-async function close(server: ReturnType<typeof createServer>, backend: Backend): Promise<void> {
+async function close(server: ReturnType<typeof createServer>, backends: readonly Backend[]): Promise<void> {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  await backend.close();
+  await Promise.all(backends.map((backend) => backend.close()));
 }

@@ -38,14 +38,17 @@ export interface GatewayOptions {
 
 export interface Gateway {
   handle(request: IncomingMessage, response: ServerResponse): void;
+  /** The models served now. */
   readonly models: ModelTable;
+  /** Serves these from the next request on (a config reload); requests already running finish on the old. */
+  setModels(models: readonly ServedModel[]): void;
   readonly metrics: GatewayMetrics;
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
-  const models = modelTable(options.models);
+  let models = modelTable(options.models);
   const metrics = new GatewayMetrics();
-  const deps = { models, metrics, bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES };
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const keys = new Set(options.apiKeys ?? []);
   const origins = new Set(options.corsOrigins ?? []);
 
@@ -67,8 +70,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         options.requestTimeoutMs === undefined
           ? gone.signal
           : AbortSignal.any([gone.signal, AbortSignal.timeout(options.requestTimeoutMs)]);
+      // One table for the whole request, even if a reload swaps it meanwhile.
+      const table = models;
+      const deps = { models: table, metrics, bodyLimitBytes };
       await route.handle(requestContext(request, response, requestId, signal, deps, logged), {
-        models,
+        models: table,
         metrics,
       });
     } catch (error) {
@@ -90,7 +96,12 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     handle: (request, response) => void serve(request, response),
-    models,
+    get models() {
+      return models;
+    },
+    setModels(next) {
+      models = modelTable(next);
+    },
     metrics,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The models a gateway serves, by the public names clients use. A name is looked up as sent and, for Ollama
+ * The models a gateway serves, by the public names clients use (and their aliases). A name is looked up as sent and, for Ollama
  * clients, without a `:latest` tag (ollama-js and Open WebUI add it to names that have no tag). An unknown name is
  * a 404 that lists what is served, in each protocol's shape (gateway.md §8 rule 26).
  */
@@ -14,12 +14,14 @@ export interface ModelTable {
 export function modelTable(models: readonly ServedModel[]): ModelTable {
   const byName = new Map<string, ServedModel>();
   for (const model of models) {
-    if (byName.has(model.name)) {
-      throw new GatewayError(500, `two models are served under the name "${model.name}"`, {
-        code: "duplicate_model",
-      });
+    for (const name of [model.name, ...(model.aliases ?? [])]) {
+      if (byName.has(name)) {
+        throw new GatewayError(500, `two models are served under the name "${name}"`, {
+          code: "duplicate_model",
+        });
+      }
+      byName.set(name, model);
     }
-    byName.set(model.name, model);
   }
   return {
     find: (name) => byName.get(name) ?? byName.get(name.replace(/:latest$/, "")),
