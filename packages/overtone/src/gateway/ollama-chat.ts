@@ -19,14 +19,8 @@
 import { conversation, type Message, message, type ToolDescription, toolResult } from "@overtone/harmony";
 import type { GenerateRequest } from "../backends/contract.js";
 import { TOOL_CALL_CONTENT_TYPE, toolRecipient } from "../backends/gpt-oss-profile.js";
-import {
-  conversationStart,
-  generateSettings,
-  type OllamaCommonFields,
-  parseCommonFields,
-  parseTools,
-  requestObject,
-} from "./ollama-request.js";
+import { conversationHead, generateSettings } from "./generate-request.js";
+import { type OllamaCommonFields, parseCommonFields, parseTools, requestObject } from "./ollama-request.js";
 import { asObject, badRequest, type ServedModel } from "./protocol.js";
 
 export interface ParsedOllamaChat extends OllamaCommonFields {
@@ -58,7 +52,7 @@ export function ollamaChatToGenerateRequest(
   model: ServedModel,
   signal?: AbortSignal,
 ): GenerateRequest {
-  const start = conversationStart(parsed.instructions, parsed.tools, new Date());
+  const start = conversationHead(parsed.instructions, parsed.tools);
   return {
     conversation: conversation([...start, ...parsed.history]),
     ...generateSettings(parsed, model, signal),

@@ -17,6 +17,7 @@
  */
 import { conversation, message, type Part } from "@overtone/harmony";
 import type { GenerateRequest } from "../backends/contract.js";
+import { conversationHead, generateSettings } from "./generate-request.js";
 import {
   collectReply,
   createdAt,
@@ -25,13 +26,7 @@ import {
   ollamaErrorBody,
   ollamaReplyEvents,
 } from "./ollama-reply.js";
-import {
-  conversationStart,
-  generateSettings,
-  type OllamaCommonFields,
-  parseCommonFields,
-  requestObject,
-} from "./ollama-request.js";
+import { type OllamaCommonFields, parseCommonFields, requestObject } from "./ollama-request.js";
 import { badRequest, type ReplyMeta, type ServedModel } from "./protocol.js";
 
 export interface ParsedOllamaGenerate extends OllamaCommonFields {
@@ -98,7 +93,7 @@ export function ollamaGenerateToGenerateRequest(
   model: ServedModel,
   signal?: AbortSignal,
 ): GenerateRequest {
-  const start = conversationStart(parsed.system !== undefined ? [parsed.system] : [], [], new Date());
+  const start = conversationHead(parsed.system !== undefined ? [parsed.system] : [], []);
   return {
     conversation: conversation([...start, message("user", parsed.prompt)]),
     ...generateSettings(parsed, model, signal),

@@ -1,23 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Backend } from "../backends/contract.js";
-import {
-  conversationStart,
-  generateSettings,
-  parseCommonFields,
-  parseFormat,
-  parseOptions,
-  parseThink,
-  parseTools,
-} from "./ollama-request.js";
-import type { ServedModel } from "./protocol.js";
-
-const MODEL: ServedModel = {
-  name: "m",
-  backend: {} as Backend,
-  reasoningField: "reasoning",
-  defaults: {},
-  since: new Date(0),
-};
+import { parseCommonFields, parseFormat, parseOptions, parseThink, parseTools } from "./ollama-request.js";
 
 describe("parseThink (rule 41)", () => {
   it("maps levels to efforts, max to high, and leaves booleans to the model", () => {
@@ -111,27 +93,5 @@ describe("parseTools", () => {
     expect(() => parseTools([{ function: { name: "f", parameters: "x" } }])).toThrow(
       /expected a JSON Schema object/,
     );
-  });
-});
-
-describe("conversationStart and generateSettings", () => {
-  it("opens with the system message (with the date) and one developer message only when needed", () => {
-    const now = new Date("2026-02-03T23:59:00Z");
-    const plain = conversationStart([], [], now);
-    expect(plain).toHaveLength(1);
-    expect(plain[0]?.content[0]).toMatchObject({
-      type: "system_content",
-      conversation_start_date: "2026-02-03",
-    });
-    const full = conversationStart(["A", "B"], [{ name: "f", description: "" }], now);
-    expect(full[1]?.content[0]).toMatchObject({
-      type: "developer_content",
-      instructions: "A\n\nB",
-      tools: { functions: { name: "functions", tools: [{ name: "f", description: "" }] } },
-    });
-  });
-
-  it("leaves out what neither the request nor the model's defaults say", () => {
-    expect(generateSettings(parseCommonFields({ model: "m" }), MODEL)).toEqual({});
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The request fields `/api/chat` and `/api/generate` share (gateway.md §4.1–4.2, backends.md §1.1/§1.5): `model`,
- * `stream` (default true: curl-style clients leave it out, rule 37), `think`, `options`, `format`, `keep_alive`;
- * and the start of the Harmony conversation both build (system message, then one developer message).
+ * `stream` (default true: curl-style clients leave it out, rule 37), `think`, `options`, `format`, `keep_alive`
+ * and `tools`. The conversation's head and the settings with the model's defaults are generate-request.ts's.
  *
  * `think` is how Ollama clients choose the reasoning effort (rule 41, §6 item 13): `"low"|"medium"|"high"` as is,
  * `"max"` → high (Harmony knows no higher level, Ollama maps it the same way). `true` and `false` leave the
@@ -9,18 +9,10 @@
  * `think: false` still streams `thinking`. LangChain ChatOllama can only send the booleans.
  */
 import { InputError } from "@overtone/errors";
-import {
-  checkToolDescription,
-  developerContent,
-  developerMessage,
-  type Message,
-  systemContent,
-  systemMessage,
-  type ToolDescription,
-  withFunctionTools,
-} from "@overtone/harmony";
-import type { Effort, GenerateRequest } from "../backends/contract.js";
-import { asObject, badRequest, type ServedModel } from "./protocol.js";
+import { checkToolDescription, type ToolDescription } from "@overtone/harmony";
+import type { Effort } from "../backends/contract.js";
+import { effortWord } from "./generate-request.js";
+import { asObject, badRequest } from "./protocol.js";
 
 export type OllamaThink = boolean | Effort | "max";
 
@@ -47,7 +39,8 @@ export interface OllamaCommonFields {
   keepAliveZero: boolean;
 }
 
-const EFFORT_OF_THINK: Record<string, Effort> = { low: "low", medium: "medium", high: "high", max: "high" };
+/** The levels Ollama takes for `think` (fewer words than OpenAI's efforts; max → high as there). */
+const THINK_LEVELS: readonly unknown[] = ["low", "medium", "high", "max"];
 
 /** The body as an object, or a 400 (every Ollama request is a JSON object). */
 export function requestObject(body: unknown): Record<string, unknown> {
@@ -77,7 +70,7 @@ export function parseCommonFields(body: Record<string, unknown>): OllamaCommonFi
 export function parseThink(value: unknown): { think?: OllamaThink; effort?: Effort } {
   if (value === undefined || value === null) return {};
   if (typeof value === "boolean") return { think: value };
-  const effort = typeof value === "string" ? EFFORT_OF_THINK[value] : undefined;
+  const effort = THINK_LEVELS.includes(value) ? effortWord(value) : undefined;
   if (effort === undefined) {
     throw badRequest(
       `invalid think value: ${JSON.stringify(value)} (must be "high", "medium", "low", "max", true, or false)`,
@@ -172,44 +165,4 @@ export function parseTools(value: unknown): ToolDescription[] {
         : {}),
     };
   });
-}
-
-/**
- * The messages a gpt-oss conversation opens with: the system message (today's date) and, when there are
- * instructions or tools, ONE developer message holding all of them (gpt-oss keeps only one).
- */
-export function conversationStart(
-  instructions: readonly string[],
-  tools: readonly ToolDescription[],
-  now: Date,
-): Message[] {
-  const start = [systemMessage(systemContent({ conversation_start_date: now.toISOString().slice(0, 10) }))];
-  if (instructions.length === 0 && tools.length === 0) return start;
-  const content = developerContent(
-    instructions.length > 0 ? { instructions: instructions.join("\n\n") } : {},
-  );
-  start.push(developerMessage(tools.length > 0 ? withFunctionTools(content, tools) : content));
-  return start;
-}
-
-/** The GenerateRequest fields besides the conversation: the request's settings, else the model's defaults. */
-export function generateSettings(
-  parsed: OllamaCommonFields,
-  model: ServedModel,
-  signal?: AbortSignal,
-): Omit<GenerateRequest, "conversation"> {
-  const { defaults } = model;
-  const effort = parsed.effort ?? defaults.effort;
-  const temperature = parsed.temperature ?? defaults.temperature;
-  const topP = parsed.topP ?? defaults.topP;
-  const maxTokens = parsed.maxTokens ?? defaults.maxTokens;
-  return {
-    ...(model.upstreamModel !== undefined ? { model: model.upstreamModel } : {}),
-    ...(effort !== undefined ? { effort } : {}),
-    ...(temperature !== undefined ? { temperature } : {}),
-    ...(topP !== undefined ? { topP } : {}),
-    ...(parsed.seed !== undefined ? { seed: parsed.seed } : {}),
-    ...(maxTokens !== undefined ? { maxTokens } : {}),
-    ...(signal !== undefined ? { signal } : {}),
-  };
 }

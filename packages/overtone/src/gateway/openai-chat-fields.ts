@@ -1,10 +1,10 @@
 /**
  * The checks of single Chat Completions request fields (gateway.md §1.1): numbers in range, `stop`,
- * `reasoning_effort`, `tool_choice` and `response_format`. Each wrong value is a 400 that names the field and
- * says what is expected; `null` is "not set" everywhere, as clients send it.
+ * `tool_choice` and `response_format` (`reasoning_effort` is generate-request.ts's, shared with the other
+ * protocols). Each wrong value is a 400 that names the field and says what is expected; `null` is "not set"
+ * everywhere, as clients send it.
  */
 import type { ToolDescription } from "@overtone/harmony";
-import type { Effort } from "../backends/contract.js";
 import { asObject, badRequest } from "./protocol.js";
 
 /**
@@ -60,26 +60,6 @@ export function stopStrings(value: unknown): string[] {
     throw badRequest("stop must be a string or an array of up to 4 strings", "stop");
   }
   return (list as string[]).filter((entry) => entry !== "");
-}
-
-const EFFORTS: Record<string, Effort> = {
-  none: "low",
-  minimal: "low",
-  low: "low",
-  medium: "medium",
-  high: "high",
-  xhigh: "high",
-  max: "high",
-};
-
-/** A reasoning effort as OpenAI names them, mapped to the three levels Harmony knows (rule 19). */
-export function checkedEffort(value: unknown, param: string): Effort | undefined {
-  if (value === undefined || value === null) return undefined;
-  const effort = typeof value === "string" && Object.hasOwn(EFFORTS, value) ? EFFORTS[value] : undefined;
-  if (effort === undefined) {
-    throw badRequest(`${param} must be one of: ${Object.keys(EFFORTS).join(", ")}`, param);
-  }
-  return effort;
 }
 
 /** `tool_choice`; a name it gives must be one of `tools`. Absent: `auto` (with or without tools). */

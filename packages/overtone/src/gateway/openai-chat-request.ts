@@ -16,23 +16,18 @@
 import {
   checkToolDescription,
   conversation,
-  developerContent,
-  developerMessage,
   InputError,
   type Message,
-  type ReasoningEffort,
-  systemContent,
-  systemMessage,
   type ToolDescription,
-  withFunctionTools,
 } from "@overtone/harmony";
 import type { Effort, GenerateRequest } from "../backends/contract.js";
+import { withEffort } from "../backends/gpt-oss-profile.js";
+import { conversationHead, effortOf, generateSettings } from "./generate-request.js";
 import {
   type ChatResponseFormat,
   type ChatToolChoice,
   chatResponseFormat,
   chatToolChoice,
-  checkedEffort,
   optionalBoolean,
   optionalInteger,
   optionalNumber,
@@ -118,14 +113,14 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
 
 /** `reasoning_effort`, else Ollama /v1's `reasoning: {effort}` (rule 19). */
 function requestEffort(fields: Record<string, unknown>): Effort | undefined {
-  const direct = checkedEffort(fields.reasoning_effort, "reasoning_effort");
+  const direct = effortOf(fields.reasoning_effort, "reasoning_effort");
   if (direct !== undefined) return direct;
   const reasoning = fields.reasoning;
   if (reasoning === undefined || reasoning === null) return undefined;
   const object = asObject(reasoning);
   if (object === undefined)
     throw badRequest('reasoning must be an object such as {"effort":"low"}', "reasoning");
-  return checkedEffort(object.effort, "reasoning.effort");
+  return effortOf(object.effort, "reasoning.effort");
 }
 
 /** `tools`: function tools in the nested Chat shape; `[]` is the same as none. */
@@ -169,8 +164,6 @@ function chatTools(value: unknown): ToolDescription[] {
   });
 }
 
-const HARMONY_EFFORT: Record<Effort, ReasoningEffort> = { low: "Low", medium: "Medium", high: "High" };
-
 /**
  * The backend request: system message (today's date, the effort — the request's, else the model's default),
  * one developer message (instructions, the offered tools, the tool_choice line), the history; sampling and the
@@ -181,39 +174,12 @@ export function chatToGenerateRequest(
   model: ServedModel,
   signal?: AbortSignal,
 ): GenerateRequest {
-  const effort = parsed.effort ?? model.defaults.effort;
-  const system = systemMessage(
-    systemContent({
-      conversation_start_date: new Date().toISOString().slice(0, 10),
-      ...(effort !== undefined ? { reasoning_effort: HARMONY_EFFORT[effort] } : {}),
-    }),
-  );
+  const settings = generateSettings(parsed, model, signal);
   const tools = offeredTools(parsed);
-  const instructions = [...parsed.instructions];
   const line = toolChoiceInstruction(parsed.toolChoice, tools);
-  if (line !== undefined) instructions.push(line);
-  const messages: Message[] = [system];
-  if (instructions.length > 0 || tools.length > 0) {
-    let content = developerContent(
-      instructions.length > 0 ? { instructions: instructions.join("\n\n") } : {},
-    );
-    if (tools.length > 0) content = withFunctionTools(content, tools);
-    messages.push(developerMessage(content));
-  }
-  messages.push(...parsed.messages);
-  const maxTokens = parsed.maxTokens ?? model.defaults.maxTokens;
-  const temperature = parsed.temperature ?? model.defaults.temperature;
-  const topP = parsed.topP ?? model.defaults.topP;
-  return {
-    conversation: conversation(messages),
-    ...(model.upstreamModel !== undefined ? { model: model.upstreamModel } : {}),
-    ...(effort !== undefined ? { effort } : {}),
-    ...(maxTokens !== undefined ? { maxTokens } : {}),
-    ...(temperature !== undefined ? { temperature } : {}),
-    ...(topP !== undefined ? { topP } : {}),
-    ...(parsed.seed !== undefined ? { seed: parsed.seed } : {}),
-    ...(signal !== undefined ? { signal } : {}),
-  };
+  const instructions = line !== undefined ? [...parsed.instructions, line] : parsed.instructions;
+  const messages = [...conversationHead(instructions, tools), ...parsed.messages];
+  return { conversation: withEffort(conversation(messages), settings.effort), ...settings };
 }
 
 /** The tools the model is shown: none for `none`, the allowed ones when `tool_choice` names some. */

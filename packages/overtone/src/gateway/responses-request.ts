@@ -11,17 +11,9 @@
  * `responsesToGenerateRequest` also notes the history it was given, so that the reply can hand the store the
  * whole conversation (`conversationItems`) without the server passing the history twice.
  */
-import {
-  conversation,
-  developerContent,
-  developerMessage,
-  type Message,
-  systemContent,
-  systemMessage,
-  type ToolDescription,
-  withFunctionTools,
-} from "@overtone/harmony";
+import { conversation, type ToolDescription } from "@overtone/harmony";
 import type { Effort, GenerateRequest } from "../backends/contract.js";
+import { conversationHead, effortOf, generateSettings } from "./generate-request.js";
 import { asObject, badRequest, type ServedModel } from "./protocol.js";
 import { previousResponseNotFound } from "./response-store.js";
 import { parseInput, type ResponsesItem, toHarmony } from "./responses-input.js";
@@ -59,17 +51,6 @@ export interface ParsedResponsesRequest {
   metadata: Record<string, unknown>;
 }
 
-/** OpenAI's effort words onto Harmony's three levels (rule 19). */
-const EFFORTS: Record<string, Effort> = {
-  none: "low",
-  minimal: "low",
-  low: "low",
-  medium: "medium",
-  high: "high",
-  xhigh: "high",
-  max: "high",
-};
-
 export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const req = asObject(body);
   if (req === undefined) throw badRequest("the request body must be a JSON object");
@@ -81,13 +62,9 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   }
   const tools = parseTools(req.tools);
   const reasoning = optionalObject(req.reasoning, "reasoning");
-  const effort = reasoning?.effort ?? undefined;
-  if (effort !== undefined && (typeof effort !== "string" || !Object.hasOwn(EFFORTS, effort))) {
-    throw badRequest(
-      `reasoning.effort: expected one of ${Object.keys(EFFORTS).join(", ")}`,
-      "reasoning.effort",
-    );
-  }
+  // As sent, for the echo: effortOf lets only an effort word (or nothing) through.
+  const reasoningEffort = (reasoning?.effort ?? undefined) as string | undefined;
+  const effort = effortOf(reasoningEffort, "reasoning.effort");
   const parsed: ParsedResponsesRequest = {
     model: req.model,
     input: parseInput(req.input),
@@ -95,8 +72,8 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
     tools,
     toolChoice: parseToolChoice(req.tool_choice, tools),
     parallelToolCalls: optionalBoolean(req.parallel_tool_calls, "parallel_tool_calls") ?? true,
-    reasoningEffort: effort,
-    effort: effort === undefined ? undefined : EFFORTS[effort],
+    reasoningEffort,
+    effort,
     textFormat: parseTextFormat(req.text),
     maxOutputTokens: optional<number>(
       req.max_output_tokens,
@@ -153,30 +130,11 @@ export function responsesToGenerateRequest(
   const instructions = [
     ...(parsed.instructions !== undefined ? [parsed.instructions] : []),
     ...harmony.instructions,
-  ]
-    .filter((text) => text !== "")
-    .join("\n\n");
+  ].filter((text) => text !== "");
   const tools = parsed.toolChoice === "none" ? [] : parsed.tools.map(toolDescription);
-  const today = new Date().toISOString().slice(0, 10);
-  const messages: Message[] = [systemMessage(systemContent({ conversation_start_date: today }))];
-  if (instructions !== "" || tools.length > 0) {
-    let content = developerContent(instructions !== "" ? { instructions } : {});
-    if (tools.length > 0) content = withFunctionTools(content, tools);
-    messages.push(developerMessage(content));
-  }
-  messages.push(...harmony.messages);
-  const effort = parsed.effort ?? model.defaults.effort;
-  const maxTokens = parsed.maxOutputTokens ?? model.defaults.maxTokens;
-  const temperature = parsed.temperature ?? model.defaults.temperature;
-  const topP = parsed.topP ?? model.defaults.topP;
   return {
-    conversation: conversation(messages),
-    ...(model.upstreamModel !== undefined ? { model: model.upstreamModel } : {}),
-    ...(effort !== undefined ? { effort } : {}),
-    ...(maxTokens !== undefined ? { maxTokens } : {}),
-    ...(temperature !== undefined ? { temperature } : {}),
-    ...(topP !== undefined ? { topP } : {}),
-    ...(signal !== undefined ? { signal } : {}),
+    conversation: conversation([...conversationHead(instructions, tools), ...harmony.messages]),
+    ...generateSettings({ ...parsed, maxTokens: parsed.maxOutputTokens }, model, signal),
   };
 }
 
