@@ -18,14 +18,8 @@
 import { conversation, message, type Part } from "@overtone/harmony";
 import type { GenerateRequest } from "../backends/contract.js";
 import { conversationHead, generateSettings } from "./generate-request.js";
-import {
-  collectReply,
-  createdAt,
-  type OllamaReplyEvent,
-  type OllamaReplyOptions,
-  ollamaErrorBody,
-  ollamaReplyEvents,
-} from "./ollama-reply.js";
+import { ollamaBody, ollamaLastLine, ollamaLines, type Placement } from "./ollama-lines.js";
+import type { OllamaReplyOptions } from "./ollama-reply.js";
 import { type OllamaCommonFields, parseCommonFields, requestObject } from "./ollama-request.js";
 import { badRequest, type ReplyMeta, type ServedModel } from "./protocol.js";
 
@@ -100,49 +94,25 @@ export function ollamaGenerateToGenerateRequest(
   };
 }
 
+/** Generate puts the text at the top level, the answer as `response`. */
+const atTopLevel: Placement = ({ content, ...rest }) => ({ response: content, ...rest });
+
 /** The stream: one NDJSON line per event (wire/005), ending with `done: true` or an error line (wire/011). */
-export async function* ollamaGenerateLines(
+export function ollamaGenerateLines(
   parts: AsyncIterable<Part>,
   meta: ReplyMeta,
   options: OllamaReplyOptions = {},
 ): AsyncGenerator<string, void, undefined> {
-  for await (const event of ollamaReplyEvents(parts, options)) {
-    yield `${JSON.stringify(generateLine(event, meta, options))}\n`;
-  }
-}
-
-function generateLine(event: OllamaReplyEvent, meta: ReplyMeta, options: OllamaReplyOptions): object {
-  if (event.type === "error") return ollamaErrorBody(event.error);
-  const head = { model: meta.model, created_at: createdAt(options) };
-  switch (event.type) {
-    case "thinking":
-      return { ...head, response: "", thinking: event.text, done: false };
-    case "content":
-      return { ...head, response: event.text, done: false };
-    case "tool-call":
-      return { ...head, response: "", tool_calls: [event.call], done: false };
-    case "done":
-      return { ...head, response: "", done: true, done_reason: event.doneReason, ...event.metrics };
-  }
+  return ollamaLines(parts, meta, atTopLevel, options);
 }
 
 /** The `stream: false` body (wire/006); a failure is thrown as a GatewayError. */
-export async function ollamaGenerateBody(
+export function ollamaGenerateBody(
   parts: AsyncIterable<Part>,
   meta: ReplyMeta,
   options: OllamaReplyOptions = {},
 ): Promise<Record<string, unknown>> {
-  const reply = await collectReply(ollamaReplyEvents(parts, options));
-  return {
-    model: meta.model,
-    created_at: createdAt(options),
-    response: reply.content,
-    ...(reply.thinking !== "" ? { thinking: reply.thinking } : {}),
-    ...(reply.toolCalls.length > 0 ? { tool_calls: reply.toolCalls } : {}),
-    done: true,
-    done_reason: reply.doneReason,
-    ...reply.metrics,
-  };
+  return ollamaBody(parts, meta, atTopLevel, options);
 }
 
 /** Ollama's answer to a generate request with an empty prompt: the model is ready (`load`) or let go (`unload`). */
@@ -151,5 +121,5 @@ export function ollamaGenerateLoadReply(
   reason: "load" | "unload",
   options: OllamaReplyOptions = {},
 ): Record<string, unknown> {
-  return { model, created_at: createdAt(options), response: "", done: true, done_reason: reason };
+  return ollamaLastLine(model, reason, atTopLevel, options);
 }
