@@ -14,6 +14,7 @@
 import { randomUUID } from "node:crypto";
 import type { Part, PartKind } from "@overtone/harmony";
 import { toolName, toolRecipient } from "../backends/gpt-oss-profile.js";
+import { MarkupFilter } from "./clean-text.js";
 import type { ResponsesItem } from "./responses-input.js";
 
 export type Json = Record<string, unknown>;
@@ -28,10 +29,10 @@ interface OpenItem {
   id: string;
   callId: string;
   name: string;
-  /** The text as the parts gave it, and as sent (special tokens scrubbed). */
+  /** The text as the parts gave it, and as sent (Harmony markup filtered out, rule 15). */
   raw: string;
   text: string;
-  scrubber: TokenScrubber;
+  filter: MarkupFilter;
 }
 
 export function newId(prefix: string): string {
@@ -58,7 +59,7 @@ export class OutputAssembler {
       const end = part as Extract<Part, { type: `${PartKind}-end` }>;
       // A backend may end a message with more text than its deltas carried; send the rest as a delta first.
       const events = end.text.startsWith(open.raw) ? this.delta(open, end.text.slice(open.raw.length)) : [];
-      const rest = open.scrubber.flush();
+      const rest = open.filter.flush();
       if (rest !== "") events.push(...this.textEvent(open, rest));
       this.open = undefined;
       return [...events, ...this.done(open, end.terminator === "eos" ? "incomplete" : "completed")];
@@ -71,7 +72,7 @@ export class OutputAssembler {
     const open = this.open;
     if (open === undefined) return [];
     this.open = undefined;
-    return [...this.textEvent(open, open.scrubber.flush()), ...this.done(open, "incomplete")];
+    return [...this.textEvent(open, open.filter.flush()), ...this.done(open, "incomplete")];
   }
 
   private start(part: Extract<Part, { type: `${PartKind}-start` }>): OutputEvent[] {
@@ -87,7 +88,7 @@ export class OutputAssembler {
       name: part.type === "tool-call-start" ? toolName(toolRecipient(part.recipient)) : "",
       raw: "",
       text: "",
-      scrubber: new TokenScrubber(),
+      filter: new MarkupFilter(),
     };
     this.open = open;
     const item = this.item(open, "in_progress", false);
@@ -106,7 +107,7 @@ export class OutputAssembler {
   private delta(open: OpenItem, delta: string): OutputEvent[] {
     if (delta === "") return [];
     open.raw += delta;
-    return this.textEvent(open, open.scrubber.push(delta));
+    return this.textEvent(open, open.filter.push(delta));
   }
 
   private textEvent(open: OpenItem, text: string): OutputEvent[] {
@@ -185,50 +186,5 @@ export class OutputAssembler {
       text: open.text,
       ...(open.kind === "commentary" ? { phase: "commentary" as const } : {}),
     };
-  }
-}
-
-/** Harmony's format tokens (rule 15), which no text the gateway sends may contain. */
-const SPECIAL_TOKENS = [
-  "<|start|>",
-  "<|channel|>",
-  "<|message|>",
-  "<|end|>",
-  "<|call|>",
-  "<|return|>",
-  "<|constrain|>",
-  "<|endoftext|>",
-  "<|startoftext|>",
-];
-const LONGEST = Math.max(...SPECIAL_TOKENS.map((t) => t.length));
-
-/**
- * Removes Harmony special tokens from streamed text (a backend that passes raw markup through, rule 15), holding
- * back a tail that may be the start of one, so that a token split across deltas is removed too and the deltas
- * still add up to the done text.
- */
-export class TokenScrubber {
-  private held = "";
-
-  push(delta: string): string {
-    let text = this.held + delta;
-    for (const token of SPECIAL_TOKENS) text = text.replaceAll(token, "");
-    for (let i = Math.max(0, text.length - LONGEST + 1); i < text.length; i++) {
-      if (text[i] !== "<") continue;
-      const tail = text.slice(i);
-      if (SPECIAL_TOKENS.some((token) => token.startsWith(tail))) {
-        this.held = tail;
-        return text.slice(0, i);
-      }
-    }
-    this.held = "";
-    return text;
-  }
-
-  /** The held tail at the end of the text: it was not a token after all. */
-  flush(): string {
-    const rest = this.held;
-    this.held = "";
-    return rest;
   }
 }
