@@ -6,6 +6,9 @@
 import type { Part } from "@overtone/harmony";
 import type { Backend, GenerateRequest } from "../../packages/overtone/src/backends/contract.js";
 
+/** The usual script: a reasoning message then an answer (parts-fixtures.ts). */
+export { answerParts } from "./parts-fixtures.js";
+
 export interface ScriptedBackend extends Backend {
   /** Every request the gateway passed on, in order. */
   readonly requests: GenerateRequest[];
@@ -40,35 +43,4 @@ export function scriptedBackend(script: (request: GenerateRequest) => Part[]): S
     },
     async close() {},
   };
-}
-
-/** A reasoning message then an answer, as the parts of one turn. */
-export function answerParts(reasoning: string, answer: string): Part[] {
-  const analysis = { role: "assistant" as const, channel: "analysis" };
-  const final = { role: "assistant" as const, channel: "final" };
-  return [
-    { type: "analysis-start", id: "m0", ...analysis },
-    { type: "analysis-delta", id: "m0", delta: reasoning },
-    {
-      type: "analysis-end",
-      id: "m0",
-      text: reasoning,
-      terminator: "end",
-      message: {
-        author: { role: "assistant" },
-        channel: "analysis",
-        content: [{ type: "text", text: reasoning }],
-      },
-    },
-    { type: "final-start", id: "m1", ...final },
-    { type: "final-delta", id: "m1", delta: answer },
-    {
-      type: "final-end",
-      id: "m1",
-      text: answer,
-      terminator: "return",
-      message: { author: { role: "assistant" }, channel: "final", content: [{ type: "text", text: answer }] },
-    },
-    { type: "finish", reason: "stop", usage: { inputTokens: 20, outputTokens: 9, reasoningTokens: 4 } },
-  ];
 }

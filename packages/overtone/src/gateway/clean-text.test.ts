@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { HARMONY_TOKENS } from "../../../../test/gateway/parts-fixtures.js";
 import { MarkupFilter, withoutHarmonyMarkup } from "./clean-text.js";
 
 /** The filter's output for `pieces`, piece by piece, then flushed. */
@@ -9,17 +10,7 @@ function filtered(pieces: string[]): string {
 
 describe("withoutHarmonyMarkup (rule 15)", () => {
   it("removes every Harmony special token", () => {
-    for (const token of [
-      "<|start|>",
-      "<|channel|>",
-      "<|message|>",
-      "<|end|>",
-      "<|call|>",
-      "<|return|>",
-      "<|constrain|>",
-    ]) {
-      expect(withoutHarmonyMarkup(`a${token}b`)).toBe("ab");
-    }
+    for (const token of HARMONY_TOKENS) expect(withoutHarmonyMarkup(`a${token}b`)).toBe("ab");
     expect(withoutHarmonyMarkup("x<|endoftext|>y<|reserved_200013|>z<|startoftext|>")).toBe("xyz");
   });
 

@@ -1,15 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Backend } from "../backends/contract.js";
+import { servedModel } from "../../../../test/gateway/parts-fixtures.js";
 import { conversationHead, effortOf, effortWord, generateSettings } from "./generate-request.js";
-import { GatewayError, type ServedModel } from "./protocol.js";
+import { GatewayError } from "./protocol.js";
 
-const MODEL: ServedModel = {
-  name: "m",
-  backend: {} as Backend,
-  reasoningField: "reasoning",
-  defaults: {},
-  since: new Date(0),
-};
+const MODEL = servedModel({ name: "m" });
 
 describe("effortWord and effortOf (rule 19)", () => {
   it("maps OpenAI's effort words onto low, medium and high", () => {

@@ -1,5 +1,6 @@
-import { type Part, partsFromText } from "@overtone/harmony";
+import type { Part } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
+import { harmonyParts, partsOf } from "../../../../test/gateway/parts-fixtures.js";
 import { ollamaChatBody, ollamaChatLines, ollamaChatLoadReply } from "./ollama-chat-reply.js";
 import type { ReplyMeta } from "./protocol.js";
 
@@ -18,17 +19,6 @@ const METRICS = {
   eval_count: 36,
   eval_duration: 380500000,
 };
-
-/** Model output as Harmony text, in chunks of `size` characters, through the real parser (a backend's parts). */
-async function* partsOf(text: string, size = 4): AsyncGenerator<Part> {
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
-  yield* partsFromText(chunks, { role: "assistant", finishDetails: () => FINISH });
-}
-
-async function* fromArray(parts: Part[]): AsyncGenerator<Part> {
-  yield* parts;
-}
 
 async function lines(parts: AsyncIterable<Part>): Promise<string[]> {
   const out: string[] = [];
@@ -58,7 +48,7 @@ const TOOL_CALL =
 
 describe("ollamaChatLines", () => {
   it("streams thinking, then the answer, then the final line with nanosecond counters (wire/001; rules 38, 39)", async () => {
-    const out = await lines(partsOf(THINK_ANSWER));
+    const out = await lines(harmonyParts(THINK_ANSWER, FINISH));
     for (const line of out) expect(line).toMatch(/^\{[^\n]*\}\n$/);
     const objects = out.map((line) => JSON.parse(line));
     const thinking = objects.filter((o) => o.message.thinking !== undefined);
@@ -90,7 +80,7 @@ describe("ollamaChatLines", () => {
   });
 
   it("sends a tool call whole on one line with an id, an index and object arguments, then done: stop (wire/003; rule 40)", async () => {
-    const objects = (await lines(partsOf(TOOL_CALL))).map((line) => JSON.parse(line));
+    const objects = (await lines(harmonyParts(TOOL_CALL, FINISH))).map((line) => JSON.parse(line));
     const calls = objects.filter((o) => o.message.tool_calls !== undefined);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toEqual({
@@ -119,9 +109,10 @@ describe("ollamaChatLines", () => {
   it("puts a commentary preamble in content, not thinking (rule 16)", async () => {
     const objects = (
       await lines(
-        partsOf(
+        harmonyParts(
           "<|channel|>commentary<|message|>Checking the weather.<|end|><|start|>assistant" +
             '<|channel|>commentary to=functions.weather <|constrain|>json<|message|>{"location":"Rome"}<|call|>',
+          FINISH,
         ),
       )
     ).map((line) => JSON.parse(line));
@@ -133,12 +124,12 @@ describe("ollamaChatLines", () => {
 
   it("ends with one error line after a mid-stream failure, and nothing else (rule 42; wire/011)", async () => {
     const parts: Part[] = [];
-    for await (const part of partsOf(THINK_ANSWER)) if (part.type !== "finish") parts.push(part);
+    for await (const part of harmonyParts(THINK_ANSWER, FINISH)) if (part.type !== "finish") parts.push(part);
     parts.splice(6, parts.length, {
       type: "error",
       error: new Error("an error was encountered while running the model"),
     });
-    const out = await lines(fromArray(parts));
+    const out = await lines(partsOf(parts));
     expect(out.at(-1)).toBe('{"error":"an error was encountered while running the model"}\n');
     expect(out.filter((line) => line.includes('"error"'))).toHaveLength(1);
     expect(() => ollamaJsRead(out)).toThrow("an error was encountered while running the model");
@@ -146,7 +137,10 @@ describe("ollamaChatLines", () => {
 
   it("fails the reply like Ollama when the call's arguments are not a JSON object (wire/010)", async () => {
     const out = await lines(
-      partsOf("<|channel|>commentary to=functions.shell <|constrain|>json<|message|>ls -R\n<|call|>"),
+      harmonyParts(
+        "<|channel|>commentary to=functions.shell <|constrain|>json<|message|>ls -R\n<|call|>",
+        FINISH,
+      ),
     );
     expect(out).toHaveLength(1);
     expect(JSON.parse(out[0] ?? "")).toEqual({
@@ -156,7 +150,7 @@ describe("ollamaChatLines", () => {
 
   it("says `length` when the budget ran out inside reasoning, keeping the reasoning (§6 item 5)", async () => {
     const objects = (
-      await lines(partsOf("<|channel|>analysis<|message|>Let me think about this for a long"))
+      await lines(harmonyParts("<|channel|>analysis<|message|>Let me think about this for a long", FINISH))
     ).map((l) => JSON.parse(l));
     expect(objects.at(-1)).toMatchObject({ done: true, done_reason: "length" });
     expect(
@@ -170,7 +164,7 @@ describe("ollamaChatLines", () => {
 
 describe("ollamaChatBody", () => {
   it("answers stream:false with one object (wire/002)", async () => {
-    expect(await ollamaChatBody(partsOf(THINK_ANSWER), META, OPTS)).toEqual({
+    expect(await ollamaChatBody(harmonyParts(THINK_ANSWER, FINISH), META, OPTS)).toEqual({
       model: "gpt-oss:20b",
       created_at: NOW,
       message: {
@@ -185,7 +179,7 @@ describe("ollamaChatBody", () => {
   });
 
   it("carries the tool call and the thinking together (wire/004)", async () => {
-    const body = await ollamaChatBody(partsOf(TOOL_CALL), META, OPTS);
+    const body = await ollamaChatBody(harmonyParts(TOOL_CALL, FINISH), META, OPTS);
     expect(body.message).toEqual({
       role: "assistant",
       content: "",
@@ -201,9 +195,13 @@ describe("ollamaChatBody", () => {
   });
 
   it("leaves thinking out when there was none, and throws a 502 for a backend failure", async () => {
-    const plain = await ollamaChatBody(partsOf("<|channel|>final<|message|>Hi<|return|>"), META, OPTS);
+    const plain = await ollamaChatBody(
+      harmonyParts("<|channel|>final<|message|>Hi<|return|>", FINISH),
+      META,
+      OPTS,
+    );
     expect(plain.message).toEqual({ role: "assistant", content: "Hi" });
-    const failing = fromArray([{ type: "error", error: new Error("connection reset") }]);
+    const failing = partsOf([{ type: "error", error: new Error("connection reset") }]);
     await expect(ollamaChatBody(failing, META, OPTS)).rejects.toMatchObject({
       status: 502,
       code: "upstream_error",

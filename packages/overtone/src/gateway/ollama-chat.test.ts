@@ -1,17 +1,10 @@
 import { renderConversationForCompletionText } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import type { Backend } from "../backends/contract.js";
+import { servedModel } from "../../../../test/gateway/parts-fixtures.js";
 import { ollamaChatToGenerateRequest, parseOllamaChatRequest } from "./ollama-chat.js";
 import { GatewayError, type ServedModel } from "./protocol.js";
 
-const MODEL: ServedModel = {
-  name: "gpt-oss:20b",
-  backend: {} as Backend,
-  upstreamModel: "gpt-oss:20b-upstream",
-  reasoningField: "reasoning",
-  defaults: {},
-  since: new Date("2026-01-01T00:00:00Z"),
-};
+const MODEL = servedModel({ name: "gpt-oss:20b", upstreamModel: "gpt-oss:20b-upstream" });
 const WEATHER_TOOL = {
   type: "function",
   function: {

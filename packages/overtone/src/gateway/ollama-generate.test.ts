@@ -1,6 +1,6 @@
-import { type Part, partsFromText, renderConversationForCompletionText } from "@overtone/harmony";
+import { renderConversationForCompletionText } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import type { Backend } from "../backends/contract.js";
+import { harmonyParts, partsOf, servedModel } from "../../../../test/gateway/parts-fixtures.js";
 import {
   ollamaGenerateBody,
   ollamaGenerateLines,
@@ -8,15 +8,9 @@ import {
   ollamaGenerateToGenerateRequest,
   parseOllamaGenerateRequest,
 } from "./ollama-generate.js";
-import { GatewayError, type ReplyMeta, type ServedModel } from "./protocol.js";
+import { GatewayError, type ReplyMeta } from "./protocol.js";
 
-const MODEL: ServedModel = {
-  name: "gpt-oss:20b",
-  backend: {} as Backend,
-  reasoningField: "reasoning",
-  defaults: { effort: "medium" },
-  since: new Date("2026-01-01T00:00:00Z"),
-};
+const MODEL = servedModel({ name: "gpt-oss:20b", defaults: { effort: "medium" } });
 const META: ReplyMeta = { id: "gen-1", created: 1755458694, model: "gpt-oss:20b" };
 const NOW = "2025-08-17T19:24:54.631Z";
 const OPTS = { now: () => new Date(NOW) };
@@ -28,12 +22,6 @@ const FINISH = {
 const RABBIT =
   '<|channel|>analysis<|message|>Need three words: "fluffy", "quick", "playful".<|end|>' +
   "<|start|>assistant<|channel|>final<|message|>Fluffy, quick, playful.<|return|>";
-
-async function* partsOf(text: string, size = 5): AsyncGenerator<Part> {
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
-  yield* partsFromText(chunks, { role: "assistant", finishDetails: () => FINISH });
-}
 
 function badRequestOf(body: unknown): GatewayError {
   try {
@@ -136,7 +124,7 @@ describe("ollamaGenerateToGenerateRequest", () => {
 describe("ollamaGenerateLines", () => {
   it("streams `thinking` and `response` at top level, then the final line (wire/005; rules 38, 39)", async () => {
     const out: string[] = [];
-    for await (const line of ollamaGenerateLines(partsOf(RABBIT), META, OPTS)) out.push(line);
+    for await (const line of ollamaGenerateLines(harmonyParts(RABBIT, FINISH, 5), META, OPTS)) out.push(line);
     for (const line of out) expect(line).toMatch(/^\{[^\n]*\}\n$/);
     const objects = out.map((line) => JSON.parse(line));
     const thinking = objects.filter((o) => o.thinking !== undefined);
@@ -165,23 +153,24 @@ describe("ollamaGenerateLines", () => {
     const call =
       '<|channel|>commentary to=functions.lookup <|constrain|>json<|message|>{"q":"rabbit"}<|call|>';
     const objects: Record<string, unknown>[] = [];
-    for await (const line of ollamaGenerateLines(partsOf(call), META, OPTS)) objects.push(JSON.parse(line));
+    for await (const line of ollamaGenerateLines(harmonyParts(call, FINISH, 5), META, OPTS))
+      objects.push(JSON.parse(line));
     expect(objects[0]).toMatchObject({
       response: "",
       tool_calls: [{ function: { index: 0, name: "lookup", arguments: { q: "rabbit" } } }],
     });
-    async function* failing(): AsyncGenerator<Part> {
-      yield { type: "error", error: new Error("an error was encountered while running the model") };
-    }
+    const failing = partsOf([
+      { type: "error", error: new Error("an error was encountered while running the model") },
+    ]);
     const out: string[] = [];
-    for await (const line of ollamaGenerateLines(failing(), META, OPTS)) out.push(line);
+    for await (const line of ollamaGenerateLines(failing, META, OPTS)) out.push(line);
     expect(out).toEqual(['{"error":"an error was encountered while running the model"}\n']);
   });
 });
 
 describe("ollamaGenerateBody", () => {
   it("answers stream:false with one object (wire/006)", async () => {
-    const body = await ollamaGenerateBody(partsOf(RABBIT), META, OPTS);
+    const body = await ollamaGenerateBody(harmonyParts(RABBIT, FINISH, 5), META, OPTS);
     expect(body).toMatchObject({
       model: "gpt-oss:20b",
       created_at: NOW,

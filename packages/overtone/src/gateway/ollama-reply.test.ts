@@ -1,5 +1,6 @@
-import type { FinishPart, Message, Part } from "@overtone/harmony";
+import type { Part } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
+import { finish, modelMessage, partsOf } from "../../../../test/gateway/parts-fixtures.js";
 import {
   collectReply,
   createdAt,
@@ -11,48 +12,19 @@ import { GatewayError, upstreamError } from "./protocol.js";
 
 const NOW = new Date("2026-01-05T11:27:39.912Z");
 const OPTS = { now: () => NOW };
-const MESSAGE: Message = { author: { role: "assistant" }, content: [] };
-
-/** One whole message as parts: start, one delta per piece, end. */
-function msg(kind: "analysis" | "commentary" | "final", id: string, ...pieces: string[]): Part[] {
-  const text = pieces.join("");
-  return [
-    { type: `${kind}-start`, id, role: "assistant", channel: kind === "final" ? "final" : kind },
-    ...pieces.map((delta) => ({ type: `${kind}-delta` as const, id, delta })),
-    { type: `${kind}-end`, id, text, terminator: kind === "final" ? "return" : "end", message: MESSAGE },
-  ] as Part[];
-}
-
-function call(id: string, recipient: string, text: string): Part[] {
-  return [
-    { type: "tool-call-start", id, role: "assistant", channel: "commentary", recipient },
-    { type: "tool-call-delta", id, delta: text },
-    { type: "tool-call-end", id, recipient, text, terminator: "call", message: MESSAGE },
-  ];
-}
-
-const finish = (fields: Partial<FinishPart> = {}): FinishPart => ({
-  type: "finish",
-  reason: "stop",
-  ...fields,
-});
-
 async function events(parts: Part[]): Promise<OllamaReplyEvent[]> {
-  async function* source() {
-    yield* parts;
-  }
   const out: OllamaReplyEvent[] = [];
-  for await (const event of ollamaReplyEvents(source(), OPTS)) out.push(event);
+  for await (const event of ollamaReplyEvents(partsOf(parts), OPTS)) out.push(event);
   return out;
 }
 
 describe("ollamaReplyEvents", () => {
   it("separates consecutive messages of one field with a newline and skips empty deltas", async () => {
     const out = await events([
-      ...msg("analysis", "m0", "First ", "thought."),
-      ...msg("commentary", "m1", "", "Looking it up."),
-      ...msg("analysis", "m2", "Second."),
-      ...msg("final", "m3", "Done."),
+      ...modelMessage("analysis", "m0", ["First ", "thought."]),
+      ...modelMessage("commentary", "m1", ["", "Looking it up."]),
+      ...modelMessage("analysis", "m2", ["Second."]),
+      ...modelMessage("final", "m3", ["Done."]),
       finish(),
     ]);
     expect(out.slice(0, -1)).toEqual([
@@ -66,9 +38,9 @@ describe("ollamaReplyEvents", () => {
 
   it("numbers tool calls from 0, keeps non-function namespaces and takes empty arguments as {}", async () => {
     const out = await events([
-      ...call("c0", "functions.get_time", ""),
-      ...call("c1", "browser.search", '{"query":"gpt-oss"}'),
-      finish({ reason: "tool-calls" }),
+      ...modelMessage("tool-call", "c0", [""], { recipient: "functions.get_time" }),
+      ...modelMessage("tool-call", "c1", ['{"query":"gpt-oss"}'], { recipient: "browser.search" }),
+      finish("tool-calls"),
     ]);
     expect(out.slice(0, 2)).toEqual([
       {
@@ -91,8 +63,8 @@ describe("ollamaReplyEvents", () => {
 
   it("fails on arguments that parse but are not an object (wire/009's array-wrapped call)", async () => {
     const out = await events([
-      ...call("c0", "functions.apply_patch", '[{"input":"x"}]'),
-      finish({ reason: "tool-calls" }),
+      ...modelMessage("tool-call", "c0", ['[{"input":"x"}]'], { recipient: "functions.apply_patch" }),
+      finish("tool-calls"),
     ]);
     expect(out).toHaveLength(1);
     const error = (out[0] as Extract<OllamaReplyEvent, { type: "error" }>).error;
@@ -104,11 +76,12 @@ describe("ollamaReplyEvents", () => {
 
   it("turns the finish part's usage and timings into integer nanoseconds (rule 38)", async () => {
     const out = await events([
-      ...msg("final", "m0", "Hi"),
-      finish({
-        usage: { inputTokens: 71, outputTokens: 49 },
-        timings: { totalMs: 1838.0000004, loadMs: 61, promptMs: 24, generationMs: 1402 },
-      }),
+      ...modelMessage("final", "m0", ["Hi"]),
+      finish(
+        "stop",
+        { inputTokens: 71, outputTokens: 49 },
+        { timings: { totalMs: 1838.0000004, loadMs: 61, promptMs: 24, generationMs: 1402 } },
+      ),
     ]);
     expect(out.at(-1)).toEqual({
       type: "done",
@@ -125,7 +98,9 @@ describe("ollamaReplyEvents", () => {
   });
 
   it("derives unreported durations from the first-token time, and reports 0 for what nothing tells", async () => {
-    const derived = await events([finish({ timings: { totalMs: 1000, firstTokenMs: 300, loadMs: 100 } })]);
+    const derived = await events([
+      finish("stop", undefined, { timings: { totalMs: 1000, firstTokenMs: 300, loadMs: 100 } }),
+    ]);
     expect(derived[0]).toMatchObject({
       metrics: {
         total_duration: 1e9,
@@ -135,7 +110,7 @@ describe("ollamaReplyEvents", () => {
         eval_count: 0,
       },
     });
-    const bare = await events([finish({ reason: "length" })]);
+    const bare = await events([finish("length")]);
     expect(bare[0]).toEqual({
       type: "done",
       doneReason: "length",
@@ -151,15 +126,15 @@ describe("ollamaReplyEvents", () => {
   });
 
   it("reports an aborted or failed finish, and a stream without any end, as errors", async () => {
-    const aborted = await events([...msg("analysis", "m0", "Hm"), finish({ reason: "aborted" })]);
+    const aborted = await events([...modelMessage("analysis", "m0", ["Hm"]), finish("aborted")]);
     expect(aborted).toHaveLength(2);
     expect(aborted[1]).toMatchObject({ type: "error", error: { status: 499, code: "aborted" } });
-    const [failed] = await events([finish({ reason: "error", notice: "the server lost the model" })]);
+    const [failed] = await events([finish("error", undefined, { notice: "the server lost the model" })]);
     expect(failed).toMatchObject({
       type: "error",
       error: { status: 502, message: "the server lost the model" },
     });
-    const cut = await events(msg("final", "m0", "Hal"));
+    const cut = await events(modelMessage("final", "m0", ["Hal"]));
     expect(cut.at(-1)).toMatchObject({ type: "error", error: { status: 502, code: "upstream_error" } });
   });
 

@@ -4,48 +4,27 @@
  * fake fetch. SSE comment lines are mixed into the streams, as the server's keep-alives would be (rule 21).
  */
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { message, type Part } from "@overtone/harmony";
+import type { Part } from "@overtone/harmony";
 import { jsonSchema, streamText, tool } from "ai";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
+import { finish, modelMessage, partsOf } from "../../../../test/gateway/parts-fixtures.js";
 import { chatCompletionBody } from "./openai-chat-reply.js";
 import { chatCompletionFrames } from "./openai-chat-stream.js";
 
-type Kind = "analysis" | "commentary" | "final" | "tool-call";
 const meta = { id: "chatcmpl-client", created: 1755000000, model: "gpt-oss-20b" };
-
-function msg(kind: Kind, id: string, pieces: string[]): Part[] {
-  const text = pieces.join("");
-  const channel = kind === "final" ? "final" : kind === "analysis" ? "analysis" : "commentary";
-  const recipient = kind === "tool-call" ? "functions.get_weather" : undefined;
-  const harmony = message("assistant", text, { channel, ...(recipient ? { recipient } : {}) });
-  const start = { id, role: "assistant" as const, channel };
-  return [
-    (kind === "tool-call"
-      ? { type: "tool-call-start", ...start, recipient }
-      : { type: `${kind}-start`, ...start }) as Part,
-    ...pieces.map((delta) => ({ type: `${kind}-delta`, id, delta }) as Part),
-    (kind === "tool-call"
-      ? { type: "tool-call-end", id, text, terminator: "call", message: harmony, recipient, channel }
-      : { type: `${kind}-end`, id, text, terminator: "end", message: harmony }) as Part,
-  ];
-}
 
 const usage = { inputTokens: 84, outputTokens: 31, reasoningTokens: 12 };
 const toolTurn: Part[] = [
-  ...msg("analysis", "m0", ["Need ", "weather."]),
-  ...msg("tool-call", "m1", ['{"city":', '"Oslo"}']),
-  { type: "finish", reason: "tool-calls", usage },
+  ...modelMessage("analysis", "m0", ["Need ", "weather."]),
+  ...modelMessage("tool-call", "m1", ['{"city":', '"Oslo"}']),
+  finish("tool-calls", usage),
 ];
 const answerTurn: Part[] = [
-  ...msg("analysis", "m0", ["Easy."]),
-  ...msg("final", "m1", ["It is ", "sunny."]),
-  { type: "finish", reason: "stop", usage },
+  ...modelMessage("analysis", "m0", ["Easy."]),
+  ...modelMessage("final", "m1", ["It is ", "sunny."]),
+  finish("stop", usage),
 ];
-
-async function* from(parts: Part[]): AsyncGenerator<Part> {
-  yield* parts;
-}
 
 /** The SSE text of a reply, with a keep-alive comment before every frame. */
 async function sse(
@@ -53,7 +32,7 @@ async function sse(
   options: { reasoningField: "reasoning" | "reasoning_content"; includeUsage: boolean },
 ) {
   let text = "";
-  for await (const frame of chatCompletionFrames(from(parts), meta, options))
+  for await (const frame of chatCompletionFrames(partsOf(parts), meta, options))
     text += `: keep-alive\n\n${frame}`;
   return text;
 }
@@ -92,14 +71,14 @@ describe("openai-node", () => {
       .chat.completions.stream(ask)
       .finalChatCompletion();
     expect(streamed.choices[0]?.message.content).toBe("It is sunny.");
-    const body = await chatCompletionBody(from(toolTurn), meta, { reasoningField: "reasoning" });
+    const body = await chatCompletionBody(partsOf(toolTurn), meta, { reasoningField: "reasoning" });
     const whole = await openai(JSON.stringify(body), "application/json").chat.completions.create(ask);
     expect(whole.choices[0]?.message.tool_calls?.[0]?.id).toMatch(/^call_/);
   });
 
   it("throws the mid-stream error frame as an APIError (rule 23)", async () => {
     const failed: Part[] = [
-      ...msg("final", "m0", ["part"]).slice(0, 2),
+      ...modelMessage("final", "m0", ["part"]).slice(0, 2),
       { type: "error", error: new Error("connection reset") },
     ];
     const stream = await openai(

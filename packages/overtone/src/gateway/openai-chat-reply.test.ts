@@ -1,50 +1,18 @@
-import { encodeOrdinary, message, type Part, type Usage } from "@overtone/harmony";
+import { encodeOrdinary, type Part, type Usage } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
+import { expectNoMarkup, finish, modelMessage, partsOf } from "../../../../test/gateway/parts-fixtures.js";
 import { chatCompletionBody, chatUsage, openAIErrorBody } from "./openai-chat-reply.js";
 import { GatewayError } from "./protocol.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: chunks and bodies are JSON read back; deep access keeps the assertions readable
 type Json = Record<string, any>;
-type Kind = "analysis" | "commentary" | "final" | "tool-call";
 
 const meta = { id: "chatcmpl-7f3a", created: 1755000000, model: "gpt-oss-20b" };
 
-/** One model message as parts: start, one delta per piece, end. */
-function msg(
-  kind: Kind,
-  id: string,
-  pieces: string[],
-  options: { recipient?: string; terminator?: "end" | "call" } = {},
-): Part[] {
-  const text = pieces.join("");
-  const channel = kind === "final" ? "final" : kind === "analysis" ? "analysis" : "commentary";
-  const recipient = kind === "tool-call" ? (options.recipient ?? "functions.get_weather") : undefined;
-  const terminator = options.terminator ?? (kind === "tool-call" ? "call" : "end");
-  const harmony = message("assistant", text, { channel, ...(recipient ? { recipient } : {}) });
-  const start = { id, role: "assistant" as const, channel };
-  return [
-    (kind === "tool-call"
-      ? { type: "tool-call-start", ...start, recipient }
-      : { type: `${kind}-start`, ...start }) as Part,
-    ...pieces.map((delta) => ({ type: `${kind}-delta`, id, delta }) as Part),
-    (kind === "tool-call"
-      ? { type: "tool-call-end", id, text, terminator, message: harmony, recipient, channel }
-      : { type: `${kind}-end`, id, text, terminator, message: harmony }) as Part,
-  ];
-}
-
 const usage: Usage = { inputTokens: 84, outputTokens: 31, reasoningTokens: 12 };
-const finish = (
-  reason: "stop" | "length" | "tool-calls" | "error" | "aborted",
-  u: Usage | undefined = usage,
-): Part => (u === undefined ? { type: "finish", reason } : { type: "finish", reason, usage: u });
-
-async function* from(parts: Part[]): AsyncGenerator<Part> {
-  yield* parts;
-}
 
 const body = (parts: Part[], reasoningField: "reasoning" | "reasoning_content" = "reasoning") =>
-  chatCompletionBody(from(parts), meta, { reasoningField }) as Promise<Json>;
+  chatCompletionBody(partsOf(parts), meta, { reasoningField }) as Promise<Json>;
 
 async function failure(parts: Part[]): Promise<GatewayError> {
   const error = await body(parts).then(
@@ -58,9 +26,9 @@ async function failure(parts: Part[]): Promise<GatewayError> {
 describe("chatCompletionBody", () => {
   it("is the §1.2 shape for a tool-only turn: content null, reasoning, one call, tool_calls (rules 1, 6-10)", async () => {
     const reply = await body([
-      ...msg("analysis", "m0", ["Need weather ", "for Oslo."]),
-      ...msg("tool-call", "m1", ['{"city":', '"Oslo"}']),
-      finish("tool-calls"),
+      ...modelMessage("analysis", "m0", ["Need weather ", "for Oslo."]),
+      ...modelMessage("tool-call", "m1", ['{"city":', '"Oslo"}']),
+      finish("tool-calls", usage),
     ]);
     const id = reply.choices[0].message.tool_calls[0].id;
     expect(id).toMatch(/^call_[0-9a-f]{24}$/);
@@ -96,7 +64,11 @@ describe("chatCompletionBody", () => {
   });
 
   it("puts the reasoning in exactly the configured field, never in content (rule 14)", async () => {
-    const parts = [...msg("analysis", "m0", ["Think."]), ...msg("final", "m1", ["Answer."]), finish("stop")];
+    const parts = [
+      ...modelMessage("analysis", "m0", ["Think."]),
+      ...modelMessage("final", "m1", ["Answer."]),
+      finish("stop", usage),
+    ];
     const plain = (await body(parts)).choices[0];
     expect(plain.message).toEqual({
       role: "assistant",
@@ -116,10 +88,10 @@ describe("chatCompletionBody", () => {
 
   it("sends a commentary preamble as content, next to the call (rule 16)", async () => {
     const reply = await body([
-      ...msg("analysis", "m0", ["Plan."]),
-      ...msg("commentary", "m1", ["Let me check the weather."]),
-      ...msg("tool-call", "m2", ["{}"]),
-      finish("tool-calls"),
+      ...modelMessage("analysis", "m0", ["Plan."]),
+      ...modelMessage("commentary", "m1", ["Let me check the weather."]),
+      ...modelMessage("tool-call", "m2", ["{}"]),
+      finish("tool-calls", usage),
     ]);
     const message_ = reply.choices[0].message;
     expect(message_.content).toBe("Let me check the weather.");
@@ -129,28 +101,34 @@ describe("chatCompletionBody", () => {
 
   it("joins several messages of a kind with a blank line", async () => {
     const reply = await body([
-      ...msg("analysis", "m0", ["One."]),
-      ...msg("analysis", "m1", ["Two."]),
-      ...msg("commentary", "m2", ["Pre."]),
-      ...msg("final", "m3", ["Post."]),
-      finish("stop"),
+      ...modelMessage("analysis", "m0", ["One."]),
+      ...modelMessage("analysis", "m1", ["Two."]),
+      ...modelMessage("commentary", "m2", ["Pre."]),
+      ...modelMessage("final", "m3", ["Post."]),
+      finish("stop", usage),
     ]);
     expect(reply.choices[0].message).toMatchObject({ reasoning: "One.\n\nTwo.", content: "Pre.\n\nPost." });
   });
 
   it("reports length, with the partial reasoning and empty content, when the budget ran out while reasoning (rule 6, §6 item 5)", async () => {
-    const reply = await body([...msg("analysis", "m0", ["Still thinking"]).slice(0, 2), finish("length")]);
+    const reply = await body([
+      ...modelMessage("analysis", "m0", ["Still thinking"]).slice(0, 2),
+      finish("length", usage),
+    ]);
     expect(reply.choices[0].finish_reason).toBe("length");
     expect(reply.choices[0].message.content).toBe("");
-    const ended = await body([...msg("analysis", "m0", ["Still thinking"]), finish("length")]);
+    const ended = await body([
+      ...modelMessage("analysis", "m0", ["Still thinking"]),
+      finish("length", usage),
+    ]);
     expect(ended.choices[0].message).toMatchObject({ content: "", reasoning: "Still thinking" });
   });
 
   it("gives every call its own id and strips functions. (and leaked markup) from names", async () => {
     const reply = await body([
-      ...msg("tool-call", "m0", ["{}"]),
-      ...msg("tool-call", "m1", ["{}"], { recipient: "functions.write_file<|channel|>commentary" }),
-      finish("tool-calls"),
+      ...modelMessage("tool-call", "m0", ["{}"]),
+      ...modelMessage("tool-call", "m1", ["{}"], { recipient: "functions.write_file<|channel|>commentary" }),
+      finish("tool-calls", usage),
     ]);
     const calls = reply.choices[0].message.tool_calls;
     expect(calls.map((c: Json) => c.function.name)).toEqual(["get_weather", "write_file"]);
@@ -159,8 +137,8 @@ describe("chatCompletionBody", () => {
 
   it("finishes with stop, not tool_calls, when a malformed call named no tool (no call was sent)", async () => {
     const reply = await body([
-      ...msg("commentary", "m0", ['{"city":"Oslo"}'], { terminator: "call" }),
-      finish("tool-calls"),
+      ...modelMessage("commentary", "m0", ['{"city":"Oslo"}'], { terminator: "call" }),
+      finish("tool-calls", usage),
     ]);
     expect(reply.choices[0]).toMatchObject({
       finish_reason: "stop",
@@ -171,29 +149,20 @@ describe("chatCompletionBody", () => {
 
   it("never sends Harmony markup in any text field (rule 15)", async () => {
     const reply = await body([
-      ...msg("analysis", "m0", ["Think<|end|>"]),
-      ...msg("final", "m1", ["Hi<|end|><|start|>assistant<|channel|>final<|message|>there<|return|>"]),
-      ...msg("tool-call", "m2", ['{"a":1}<|call|>']),
-      finish("tool-calls"),
+      ...modelMessage("analysis", "m0", ["Think<|end|>"]),
+      ...modelMessage("final", "m1", [
+        "Hi<|end|><|start|>assistant<|channel|>final<|message|>there<|return|>",
+      ]),
+      ...modelMessage("tool-call", "m2", ['{"a":1}<|call|>']),
+      finish("tool-calls", usage),
     ]);
-    const text = JSON.stringify(reply);
-    for (const token of [
-      "<|start|>",
-      "<|channel|>",
-      "<|message|>",
-      "<|end|>",
-      "<|call|>",
-      "<|return|>",
-      "assistantfinal",
-    ]) {
-      expect(text).not.toContain(token);
-    }
+    expectNoMarkup(JSON.stringify(reply));
     expect(reply.choices[0].message).toMatchObject({ content: "Hithere", reasoning: "Think" });
   });
 
   it("turns an error part into a 502 upstream_error, and keeps a GatewayError as it is", async () => {
     const error = await failure([
-      ...msg("final", "m0", ["partial"]),
+      ...modelMessage("final", "m0", ["partial"]),
       { type: "error", error: new Error("connection reset") },
     ]);
     expect(error).toMatchObject({
@@ -207,11 +176,11 @@ describe("chatCompletionBody", () => {
   });
 
   it("treats a failed or aborted finish, or no finish at all, as an upstream error", async () => {
-    expect(await failure([finish("error")])).toMatchObject({ status: 502, code: "upstream_error" });
+    expect(await failure([finish("error", usage)])).toMatchObject({ status: 502, code: "upstream_error" });
     const withNotice: Part = { type: "finish", reason: "error", notice: "the model crashed" };
     expect((await failure([withNotice])).message).toBe("the model crashed");
-    expect(await failure([finish("aborted")])).toMatchObject({ status: 502 });
-    expect((await failure(msg("final", "m0", ["x"]))).message).toContain("without a finish");
+    expect(await failure([finish("aborted", usage)])).toMatchObject({ status: 502 });
+    expect((await failure(modelMessage("final", "m0", ["x"]))).message).toContain("without a finish");
   });
 });
 

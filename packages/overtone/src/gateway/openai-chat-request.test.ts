@@ -9,18 +9,11 @@ import {
   withFunctionTools,
 } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import type { Backend } from "../backends/contract.js";
+import { servedModel } from "../../../../test/gateway/parts-fixtures.js";
 import { chatToGenerateRequest, parseChatRequest } from "./openai-chat-request.js";
 import { GatewayError, type ServedModel } from "./protocol.js";
 
-const served: ServedModel = {
-  name: "gpt-oss-20b",
-  backend: {} as Backend,
-  upstreamModel: "gpt-oss:20b",
-  reasoningField: "reasoning",
-  defaults: { effort: "medium", temperature: 1 },
-  since: new Date(0),
-};
+const served = servedModel({ upstreamModel: "gpt-oss:20b", defaults: { effort: "medium", temperature: 1 } });
 const today = new Date().toISOString().slice(0, 10);
 const weatherTool = {
   type: "function",

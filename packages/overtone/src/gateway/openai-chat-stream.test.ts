@@ -1,50 +1,22 @@
-import { message, type Part, type Usage } from "@overtone/harmony";
+import type { Part, Usage } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
+import { expectNoMarkup, finish, modelMessage, partsOf } from "../../../../test/gateway/parts-fixtures.js";
 import { chatCompletionFrames } from "./openai-chat-stream.js";
 import { GatewayError } from "./protocol.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: chunks and bodies are JSON read back; deep access keeps the assertions readable
 type Json = Record<string, any>;
-type Kind = "analysis" | "commentary" | "final" | "tool-call";
 
 const meta = { id: "chatcmpl-7f3a", created: 1755000000, model: "gpt-oss-20b" };
 const envelope = { id: meta.id, object: "chat.completion.chunk", created: meta.created, model: meta.model };
 
-function msg(kind: Kind, id: string, pieces: string[]): Part[] {
-  const text = pieces.join("");
-  const channel = kind === "final" ? "final" : kind === "analysis" ? "analysis" : "commentary";
-  const recipient = kind === "tool-call" ? "functions.get_weather" : undefined;
-  const harmony = message("assistant", text, { channel, ...(recipient ? { recipient } : {}) });
-  const start = { id, role: "assistant" as const, channel };
-  const terminator = kind === "tool-call" ? "call" : "end";
-  return [
-    (kind === "tool-call"
-      ? { type: "tool-call-start", ...start, recipient }
-      : { type: `${kind}-start`, ...start }) as Part,
-    ...pieces.map((delta) => ({ type: `${kind}-delta`, id, delta }) as Part),
-    (kind === "tool-call"
-      ? { type: "tool-call-end", id, text, terminator, message: harmony, recipient, channel }
-      : { type: `${kind}-end`, id, text, terminator, message: harmony }) as Part,
-  ];
-}
-
 const usage: Usage = { inputTokens: 84, outputTokens: 31, reasoningTokens: 12 };
-const finish = (reason: "stop" | "length" | "tool-calls" | "error" | "aborted"): Part => ({
-  type: "finish",
-  reason,
-  usage,
-});
-
-async function* from(parts: Part[]): AsyncGenerator<Part> {
-  yield* parts;
-}
-
 async function frames(
   parts: AsyncIterable<Part> | Part[],
   opts: { reasoningField?: "reasoning" | "reasoning_content"; includeUsage?: boolean } = {},
 ): Promise<string[]> {
   const out: string[] = [];
-  const source = Array.isArray(parts) ? from(parts) : parts;
+  const source = Array.isArray(parts) ? partsOf(parts) : parts;
   const options = {
     reasoningField: opts.reasoningField ?? "reasoning",
     includeUsage: opts.includeUsage ?? false,
@@ -89,9 +61,9 @@ describe("chatCompletionFrames", () => {
   it("streams the §1.3 tool-call example exactly, with the usage chunk (rules 2-11)", async () => {
     const raw = await frames(
       [
-        ...msg("analysis", "m0", ["Need weather"]),
-        ...msg("tool-call", "m1", ['{"city":"Oslo"}']),
-        finish("tool-calls"),
+        ...modelMessage("analysis", "m0", ["Need weather"]),
+        ...modelMessage("tool-call", "m1", ['{"city":"Oslo"}']),
+        finish("tool-calls", usage),
       ],
       { includeUsage: true },
     );
@@ -127,10 +99,10 @@ describe("chatCompletionFrames", () => {
   it("sends no usage chunk unless asked (rule 11), and content only for preambles and answers (rules 10, 14, 16)", async () => {
     const chunks = payloads(
       await frames([
-        ...msg("analysis", "m0", ["Think ", "more."]),
-        ...msg("commentary", "m1", ["Checking."]),
-        ...msg("final", "m2", ["It is ", "sunny."]),
-        finish("stop"),
+        ...modelMessage("analysis", "m0", ["Think ", "more."]),
+        ...modelMessage("commentary", "m1", ["Checking."]),
+        ...modelMessage("final", "m2", ["It is ", "sunny."]),
+        finish("stop", usage),
       ]),
     );
     checkChunks(chunks, false);
@@ -142,9 +114,16 @@ describe("chatCompletionFrames", () => {
 
   it("uses reasoning_content instead when configured, never both (rule 14)", async () => {
     const chunks = payloads(
-      await frames([...msg("analysis", "m0", ["Hm."]), ...msg("final", "m1", ["Yes."]), finish("stop")], {
-        reasoningField: "reasoning_content",
-      }),
+      await frames(
+        [
+          ...modelMessage("analysis", "m0", ["Hm."]),
+          ...modelMessage("final", "m1", ["Yes."]),
+          finish("stop", usage),
+        ],
+        {
+          reasoningField: "reasoning_content",
+        },
+      ),
     );
     expect(joined(chunks, "reasoning_content")).toBe("Hm.");
     expect(chunks.some((c) => c.choices[0]?.delta.reasoning !== undefined)).toBe(false);
@@ -153,9 +132,9 @@ describe("chatCompletionFrames", () => {
   it("numbers tool calls, each with a function object on every delta (rules 7, 8)", async () => {
     const chunks = payloads(
       await frames([
-        ...msg("tool-call", "m0", ['{"city":', '"Oslo"}']),
-        ...msg("tool-call", "m1", ["{}"]),
-        finish("tool-calls"),
+        ...modelMessage("tool-call", "m0", ['{"city":', '"Oslo"}']),
+        ...modelMessage("tool-call", "m1", ["{}"]),
+        finish("tool-calls", usage),
       ]),
     );
     checkChunks(chunks, false);
@@ -177,7 +156,7 @@ describe("chatCompletionFrames", () => {
 
   it("finishes with length when the budget ran out in the reasoning (rule 6)", async () => {
     const chunks = payloads(
-      await frames([...msg("analysis", "m0", ["Still"]).slice(0, 2), finish("length")]),
+      await frames([...modelMessage("analysis", "m0", ["Still"]).slice(0, 2), finish("length", usage)]),
     );
     checkChunks(chunks, false);
     expect(chunks.at(-1)?.choices[0].finish_reason).toBe("length");
@@ -185,30 +164,21 @@ describe("chatCompletionFrames", () => {
 
   it("never sends markup, also split across deltas (rule 15)", async () => {
     const raw = await frames([
-      ...msg("final", "m0", [
+      ...modelMessage("final", "m0", [
         "Hi<|end|><|start|>assist",
         "ant<|channel|>final<|mess",
         "age|>there<|ret",
         "urn|>",
       ]),
-      finish("stop"),
+      finish("stop", usage),
     ]);
-    for (const token of [
-      "<|start|>",
-      "<|channel|>",
-      "<|message|>",
-      "<|end|>",
-      "<|return|>",
-      "assistantfinal",
-    ]) {
-      expect(raw.join("")).not.toContain(token);
-    }
+    expectNoMarkup(raw.join(""));
     expect(joined(payloads(raw), "content")).toBe("Hithere");
   });
 
   it("ends a failed stream with the error frame and [DONE] (rule 23)", async () => {
     const raw = await frames([
-      ...msg("final", "m0", ["partial"]).slice(0, 2),
+      ...modelMessage("final", "m0", ["partial"]).slice(0, 2),
       { type: "error", error: new Error("connection reset") },
     ]);
     const chunks = payloads(raw);
@@ -230,11 +200,11 @@ describe("chatCompletionFrames", () => {
   it("ends with an error frame for a failed or aborted finish, a stream without finish, or one that throws", async () => {
     const lastError = async (parts: AsyncIterable<Part> | Part[]) =>
       payloads(await frames(parts)).at(-1)?.error;
-    expect(await lastError([finish("error")])).toMatchObject({ code: "upstream_error" });
-    expect(await lastError([finish("aborted")])).toMatchObject({ type: "server_error" });
-    expect((await lastError(msg("final", "m0", ["x"]))).message).toContain("without a finish");
+    expect(await lastError([finish("error", usage)])).toMatchObject({ code: "upstream_error" });
+    expect(await lastError([finish("aborted", usage)])).toMatchObject({ type: "server_error" });
+    expect((await lastError(modelMessage("final", "m0", ["x"]))).message).toContain("without a finish");
     const throwing = async function* (): AsyncGenerator<Part> {
-      yield* msg("final", "m0", ["x"]).slice(0, 2);
+      yield* modelMessage("final", "m0", ["x"]).slice(0, 2);
       throw new Error("parser blew up");
     };
     expect(await lastError(throwing())).toMatchObject({ message: "parser blew up" });

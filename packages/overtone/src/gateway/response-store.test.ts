@@ -1,34 +1,17 @@
-import type { Part } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import type { Backend } from "../backends/contract.js";
-import { GatewayError, type ServedModel } from "./protocol.js";
+import { finish, modelMessage, partsOf, servedModel } from "../../../../test/gateway/parts-fixtures.js";
+import { GatewayError } from "./protocol.js";
 import { previousResponseNotFound, ResponseStore } from "./response-store.js";
 import type { ResponsesItem } from "./responses-input.js";
 import { responsesBody } from "./responses-reply.js";
 import { parseResponsesRequest, responsesToGenerateRequest } from "./responses-request.js";
 import { responseFrames } from "./responses-stream.js";
 
-const model: ServedModel = {
-  name: "gpt-oss-20b",
-  backend: {} as Backend,
-  reasoningField: "reasoning",
-  defaults: {},
-  since: new Date(0),
-};
+const model = servedModel();
 const item = (text: string): ResponsesItem => ({ type: "message", role: "user", text });
-
 /** A final answer as parts. */
-async function* answer(text: string): AsyncGenerator<Part> {
-  const message = {
-    author: { role: "assistant" as const },
-    channel: "final",
-    content: [{ type: "text" as const, text }],
-  };
-  yield { type: "final-start", id: "f", role: "assistant", channel: "final" };
-  yield { type: "final-delta", id: "f", delta: text };
-  yield { type: "final-end", id: "f", text, terminator: "return", message };
-  yield { type: "finish", reason: "stop" };
-}
+const answer = (text: string) =>
+  partsOf([...modelMessage("final", "f", [text], { terminator: "return" }), finish("stop")]);
 
 /** One turn as the server runs it: resolve the previous response, generate, store what the reply gives. */
 async function turn(

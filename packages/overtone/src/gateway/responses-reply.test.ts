@@ -1,53 +1,18 @@
-import { message, type Part, renderConversationText } from "@overtone/harmony";
+import { type Part, renderConversationText } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import type { Backend } from "../backends/contract.js";
-import { GatewayError, type ServedModel } from "./protocol.js";
+import { finish, modelMessage, partsOf, servedModel } from "../../../../test/gateway/parts-fixtures.js";
+import { GatewayError } from "./protocol.js";
 import { responsesBody } from "./responses-reply.js";
 import { parseResponsesRequest, responsesToGenerateRequest } from "./responses-request.js";
 
-type Kind = "analysis" | "commentary" | "final" | "tool-call";
-
 const meta = { id: "resp_9fd", created: 1755000000, model: "gpt-oss-20b" };
-const model: ServedModel = {
-  name: "gpt-oss-20b",
-  backend: {} as Backend,
-  reasoningField: "reasoning",
-  defaults: {},
-  since: new Date(0),
-};
+const model = servedModel();
 const weatherTool = {
   type: "function",
   name: "get_weather",
   description: "Weather for a city.",
   parameters: { type: "object", properties: { city: { type: "string" } } },
 };
-
-/** One model message as parts (one delta per piece); `eos` = cut off by the budget. */
-function msg(
-  kind: Kind,
-  id: string,
-  pieces: string[],
-  terminator: "end" | "return" | "call" | "eos" = "end",
-): Part[] {
-  const text = pieces.join("");
-  const channel = kind === "final" ? "final" : kind === "analysis" ? "analysis" : "commentary";
-  const recipient = "functions.get_weather";
-  const harmony = message("assistant", text, { channel, ...(kind === "tool-call" ? { recipient } : {}) });
-  const start = { id, role: "assistant" as const, channel };
-  return [
-    (kind === "tool-call"
-      ? { type: "tool-call-start", ...start, recipient }
-      : { type: `${kind}-start`, ...start }) as Part,
-    ...pieces.map((delta) => ({ type: `${kind}-delta`, id, delta }) as Part),
-    (kind === "tool-call"
-      ? { type: "tool-call-end", id, text, terminator, message: harmony, recipient, channel }
-      : { type: `${kind}-end`, id, text, terminator, message: harmony }) as Part,
-  ];
-}
-
-async function* from(parts: Part[]): AsyncGenerator<Part> {
-  yield* parts;
-}
 
 const usage = { inputTokens: 75, outputTokens: 38, reasoningTokens: 27, cachedInputTokens: 64 };
 
@@ -59,10 +24,10 @@ describe("responsesBody", () => {
       tools: [weatherTool],
     });
     const { response } = await responsesBody(
-      from([
-        ...msg("analysis", "a", ["Need ", "weather."]),
-        ...msg("tool-call", "c", ['{"city":"Oslo"}'], "call"),
-        { type: "finish", reason: "tool-calls", usage },
+      partsOf([
+        ...modelMessage("analysis", "a", ["Need ", "weather."]),
+        ...modelMessage("tool-call", "c", ['{"city":"Oslo"}']),
+        finish("tool-calls", usage),
       ]),
       meta,
       parsed,
@@ -139,7 +104,7 @@ describe("responsesBody", () => {
       store: false,
       text: { format: { type: "json_object" } },
     });
-    const { response } = await responsesBody(from([{ type: "finish", reason: "stop" }]), meta, parsed);
+    const { response } = await responsesBody(partsOf([finish("stop")]), meta, parsed);
     expect(response).toMatchObject({
       instructions: "Be brief.",
       temperature: 0.7,
@@ -160,7 +125,7 @@ describe("responsesBody", () => {
   it("says incomplete with reason max_output_tokens when the budget ran out (rule 34), the cut item incomplete", async () => {
     const parsed = parseResponsesRequest({ model: "m", input: "x", max_output_tokens: 5 });
     const { response } = await responsesBody(
-      from([...msg("analysis", "a", ["Let me"], "eos"), { type: "finish", reason: "length", usage }]),
+      partsOf([...modelMessage("analysis", "a", ["Let me"], { terminator: "eos" }), finish("length", usage)]),
       meta,
       parsed,
     );
@@ -175,7 +140,7 @@ describe("responsesBody", () => {
   it("says failed for a finish with reason error or aborted", async () => {
     const parsed = parseResponsesRequest({ model: "m", input: "x" });
     const failed = await responsesBody(
-      from([{ type: "finish", reason: "error", notice: "broken" }]),
+      partsOf([{ type: "finish", reason: "error", notice: "broken" }]),
       meta,
       parsed,
     );
@@ -183,7 +148,7 @@ describe("responsesBody", () => {
       status: "failed",
       error: { code: "server_error", message: "broken" },
     });
-    const aborted = await responsesBody(from([{ type: "finish", reason: "aborted" }]), meta, parsed);
+    const aborted = await responsesBody(partsOf([finish("aborted")]), meta, parsed);
     expect(aborted.response).toMatchObject({ status: "failed", error: { code: "server_error" } });
   });
 
@@ -191,7 +156,7 @@ describe("responsesBody", () => {
     const parsed = parseResponsesRequest({ model: "m", input: "x" });
     const error: Part = { type: "error", error: new Error("connection refused") };
     await expect(
-      responsesBody(from([...msg("analysis", "a", ["x"]), error]), meta, parsed),
+      responsesBody(partsOf([...modelMessage("analysis", "a", ["x"]), error]), meta, parsed),
     ).rejects.toMatchObject({
       name: "GatewayError",
       status: 502,
@@ -200,8 +165,10 @@ describe("responsesBody", () => {
       message: "connection refused",
     });
     const busy = new GatewayError(429, "busy", { retryAfterSeconds: 2 });
-    await expect(responsesBody(from([{ type: "error", error: busy }]), meta, parsed)).rejects.toBe(busy);
-    await expect(responsesBody(from(msg("final", "f", ["x"])), meta, parsed)).rejects.toMatchObject({
+    await expect(responsesBody(partsOf([{ type: "error", error: busy }]), meta, parsed)).rejects.toBe(busy);
+    await expect(
+      responsesBody(partsOf(modelMessage("final", "f", ["x"])), meta, parsed),
+    ).rejects.toMatchObject({
       status: 502,
     });
   });
@@ -209,10 +176,10 @@ describe("responsesBody", () => {
   it("gives a preamble as a commentary-phase message and strips Harmony tokens from every text (rule 15)", async () => {
     const parsed = parseResponsesRequest({ model: "m", input: "x" });
     const { response } = await responsesBody(
-      from([
-        ...msg("commentary", "p", ["Checking<|end|>"]),
-        ...msg("final", "f", ["It is <|start|>", "20C"], "return"),
-        { type: "finish", reason: "stop" },
+      partsOf([
+        ...modelMessage("commentary", "p", ["Checking<|end|>"]),
+        ...modelMessage("final", "f", ["It is <|start|>", "20C"], { terminator: "return" }),
+        finish("stop"),
       ]),
       meta,
       parsed,
@@ -237,11 +204,11 @@ describe("a two-turn tool loop through the Responses API (rule 35)", () => {
       tools: [weatherTool],
     });
     const reply = await responsesBody(
-      from([
-        ...msg("analysis", "a", ["Need weather."]),
-        ...msg("commentary", "p", ["Let me check."]),
-        ...msg("tool-call", "c", ['{"city":"Oslo"}'], "call"),
-        { type: "finish", reason: "tool-calls", usage },
+      partsOf([
+        ...modelMessage("analysis", "a", ["Need weather."]),
+        ...modelMessage("commentary", "p", ["Let me check."]),
+        ...modelMessage("tool-call", "c", ['{"city":"Oslo"}']),
+        finish("tool-calls", usage),
       ]),
       meta,
       first,
@@ -268,10 +235,10 @@ describe("a two-turn tool loop through the Responses API (rule 35)", () => {
         '<|start|>functions.get_weather to=assistant<|channel|>commentary<|message|>{"temp":20}<|end|>',
     );
     const answer = await responsesBody(
-      from([
-        ...msg("analysis", "b", ["It is 20."]),
-        ...msg("final", "f", ["20C in Oslo."], "return"),
-        { type: "finish", reason: "stop" },
+      partsOf([
+        ...modelMessage("analysis", "b", ["It is 20."]),
+        ...modelMessage("final", "f", ["20C in Oslo."], { terminator: "return" }),
+        finish("stop"),
       ]),
       { ...meta, id: "resp_2" },
       second,

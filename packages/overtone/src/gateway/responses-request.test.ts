@@ -1,19 +1,12 @@
 import type { Message } from "@overtone/harmony";
 import { renderConversationText } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import type { Backend } from "../backends/contract.js";
-import { GatewayError, type ServedModel } from "./protocol.js";
+import { servedModel } from "../../../../test/gateway/parts-fixtures.js";
+import { GatewayError } from "./protocol.js";
 import type { ResponsesItem } from "./responses-input.js";
 import { parseResponsesRequest, responsesToGenerateRequest } from "./responses-request.js";
 
-const model: ServedModel = {
-  name: "gpt-oss-20b",
-  backend: {} as Backend,
-  upstreamModel: "openai/gpt-oss-20b",
-  reasoningField: "reasoning",
-  defaults: { effort: "medium" },
-  since: new Date(0),
-};
+const model = servedModel({ upstreamModel: "openai/gpt-oss-20b", defaults: { effort: "medium" } });
 
 const weatherTool = {
   type: "function",

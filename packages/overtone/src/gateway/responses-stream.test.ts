@@ -1,6 +1,7 @@
-import { message, type Part } from "@overtone/harmony";
+import type { Part } from "@overtone/harmony";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
+import { expectNoMarkup, finish, modelMessage, partsOf } from "../../../../test/gateway/parts-fixtures.js";
 import { GatewayError } from "./protocol.js";
 import type { ResponsesItem } from "./responses-input.js";
 import { parseResponsesRequest } from "./responses-request.js";
@@ -8,48 +9,14 @@ import { responseFrames } from "./responses-stream.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: frames are JSON read back; deep access keeps the assertions readable
 type Json = Record<string, any>;
-type Kind = "analysis" | "commentary" | "final" | "tool-call";
 
 const meta = { id: "resp_test", created: 1755000000, model: "gpt-oss-20b" };
 const parsed = parseResponsesRequest({ model: "gpt-oss-20b", input: "What is the weather in Oslo?" });
 
-/** One model message as parts: start, one delta per piece, end (`eos` = cut off by the budget). */
-function msg(
-  kind: Kind,
-  id: string,
-  pieces: string[],
-  terminator: "end" | "return" | "call" | "eos" = "end",
-): Part[] {
-  const text = pieces.join("");
-  const channel = kind === "final" ? "final" : kind === "analysis" ? "analysis" : "commentary";
-  const recipient = kind === "tool-call" ? "functions.get_weather" : undefined;
-  const harmony = message("assistant", text, { channel, ...(recipient ? { recipient } : {}) });
-  const start = { id, role: "assistant" as const, channel };
-  return [
-    (kind === "tool-call"
-      ? { type: "tool-call-start", ...start, recipient }
-      : { type: `${kind}-start`, ...start }) as Part,
-    ...pieces.map((delta) => ({ type: `${kind}-delta`, id, delta }) as Part),
-    (kind === "tool-call"
-      ? { type: "tool-call-end", id, text, terminator, message: harmony, recipient, channel }
-      : { type: `${kind}-end`, id, text, terminator, message: harmony }) as Part,
-  ];
-}
-
 const usage = { inputTokens: 75, outputTokens: 38, reasoningTokens: 27, cachedInputTokens: 64 };
-const finish = (reason: "stop" | "length" | "tool-calls" | "error" | "aborted"): Part => ({
-  type: "finish",
-  reason,
-  usage,
-});
-
-async function* from(parts: Part[]): AsyncGenerator<Part> {
-  yield* parts;
-}
-
 async function frames(parts: Part[], onDone: (items: ResponsesItem[]) => void = () => {}): Promise<string[]> {
   const out: string[] = [];
-  for await (const frame of responseFrames(from(parts), meta, parsed, onDone)) out.push(frame);
+  for await (const frame of responseFrames(partsOf(parts), meta, parsed, onDone)) out.push(frame);
   return out;
 }
 
@@ -85,7 +52,7 @@ function checkSequence(list: Json[]): Json[] {
   const callIds = new Set<string>();
   for (const event of list) {
     expect(event.type).not.toMatch(/reasoning_part|reasoning_summary/); // rule 30
-    expect(JSON.stringify(event)).not.toMatch(/<\|(start|channel|message|end|call|return|constrain)\|>/); // rule 15
+    expectNoMarkup(JSON.stringify(event)); // rule 15
     if (event.output_index !== undefined && event.type !== "response.output_item.added") {
       expect(added[event.output_index], event.type).toBeDefined();
       if (event.item_id !== undefined) expect(event.item_id).toBe(added[event.output_index]?.id); // rule 31
@@ -157,9 +124,9 @@ describe("responseFrames", () => {
   it("streams reasoning then a message in exactly the §2.3 sequence (rules 27–30, 33)", async () => {
     const list = events(
       await frames([
-        ...msg("analysis", "a", ["Need ", "HELLO."]),
-        ...msg("final", "f", ["HEL", "LO"], "return"),
-        finish("stop"),
+        ...modelMessage("analysis", "a", ["Need ", "HELLO."]),
+        ...modelMessage("final", "f", ["HEL", "LO"], { terminator: "return" }),
+        finish("stop", usage),
       ]),
     );
     expect(list.map((e) => e.type)).toEqual([
@@ -230,9 +197,9 @@ describe("responseFrames", () => {
 
   it("streams a function call with arguments deltas, and done events carrying name and arguments (rules 31, 32)", async () => {
     const raw = await frames([
-      ...msg("analysis", "a", ["Need weather."]),
-      ...msg("tool-call", "c", ['{"city":', '"Oslo"}'], "call"),
-      finish("tool-calls"),
+      ...modelMessage("analysis", "a", ["Need weather."]),
+      ...modelMessage("tool-call", "c", ['{"city":', '"Oslo"}']),
+      finish("tool-calls", usage),
     ]);
     const list = events(raw);
     const [, call] = checkSequence(list);
@@ -267,7 +234,12 @@ describe("responseFrames", () => {
   });
 
   it("ends with response.incomplete, reason max_output_tokens, when the budget ran out inside the reasoning (rule 34)", async () => {
-    const list = events(await frames([...msg("analysis", "a", ["Let me think"], "eos"), finish("length")]));
+    const list = events(
+      await frames([
+        ...modelMessage("analysis", "a", ["Let me think"], { terminator: "eos" }),
+        finish("length", usage),
+      ]),
+    );
     const [rs] = checkSequence(list);
     expect(list.at(-1)?.type).toBe("response.incomplete");
     expect(list.at(-1)?.response).toMatchObject({
@@ -281,7 +253,7 @@ describe("responseFrames", () => {
   it("ends with response.failed carrying a server_error when an error part comes mid-stream, and stores nothing", async () => {
     let stored: ResponsesItem[] | undefined;
     const parts: Part[] = [
-      ...msg("analysis", "a", ["Thinking"]),
+      ...modelMessage("analysis", "a", ["Thinking"]),
       { type: "final-start", id: "f", role: "assistant", channel: "final" },
       { type: "final-delta", id: "f", delta: "Par" },
       { type: "error", error: new Error("upstream connection reset") },
@@ -304,7 +276,7 @@ describe("responseFrames", () => {
   it("keeps a GatewayError's message and fails a stream that ends without a finish part", async () => {
     const gateway = events(await frames([{ type: "error", error: new GatewayError(429, "busy") }]));
     expect(gateway.at(-1)?.response.error).toEqual({ code: "server_error", message: "busy" });
-    const cut = events(await frames(msg("final", "f", ["Hi"])));
+    const cut = events(await frames(modelMessage("final", "f", ["Hi"])));
     expect(cut.at(-1)?.type).toBe("response.failed");
     expect(cut.at(-1)?.response.error.message).toMatch(/ended without finishing/);
   });
@@ -319,10 +291,10 @@ describe("responseFrames", () => {
   it("numbers output items 0, 1, 2 with content_index 0 each, a preamble being a commentary-phase message", async () => {
     const list = events(
       await frames([
-        ...msg("analysis", "a", ["Plan."]),
-        ...msg("commentary", "p", ["Checking the weather."]),
-        ...msg("tool-call", "c", ['{"city":"Oslo"}'], "call"),
-        finish("tool-calls"),
+        ...modelMessage("analysis", "a", ["Plan."]),
+        ...modelMessage("commentary", "p", ["Checking the weather."]),
+        ...modelMessage("tool-call", "c", ['{"city":"Oslo"}']),
+        finish("tool-calls", usage),
       ]),
     );
     const done = checkSequence(list);
@@ -338,8 +310,10 @@ describe("responseFrames", () => {
   it("never leaks Harmony special tokens, also when one is split across deltas (rule 15)", async () => {
     const list = events(
       await frames([
-        ...msg("final", "f", ["4<|end|><|st", "art|>assistant <|ret", "urn|> is <b>"], "return"),
-        finish("stop"),
+        ...modelMessage("final", "f", ["4<|end|><|st", "art|>assistant <|ret", "urn|> is <b>"], {
+          terminator: "return",
+        }),
+        finish("stop", usage),
       ]),
     );
     const [message] = checkSequence(list);
@@ -352,7 +326,7 @@ describe("responseFrames", () => {
     let storedBeforeTerminal = false;
     let stored: ResponsesItem[] = [];
     for await (const frame of responseFrames(
-      from([...msg("final", "f", ["Hi"], "return"), finish("stop")]),
+      partsOf([...modelMessage("final", "f", ["Hi"], { terminator: "return" }), finish("stop", usage)]),
       meta,
       parsed,
       (items) => (stored = items),
@@ -368,9 +342,9 @@ describe("responseFrames", () => {
 
   it("sends no [DONE] and passes through openai-node's stream helper without error", async () => {
     const raw = await frames([
-      ...msg("analysis", "a", ["x"]),
-      ...msg("final", "f", ["Hello"], "return"),
-      finish("stop"),
+      ...modelMessage("analysis", "a", ["x"]),
+      ...modelMessage("final", "f", ["Hello"], { terminator: "return" }),
+      finish("stop", usage),
     ]);
     expect(raw.join("")).not.toContain("[DONE]");
     const response = await viaOpenAINode(raw);

@@ -1,27 +1,10 @@
 import { message, type Part } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
+import { finish, modelMessage } from "../../../../test/gateway/parts-fixtures.js";
 import { withStopSequences } from "./stop-sequences.js";
 
-type Kind = "analysis" | "commentary" | "final";
-
-function msg(kind: Kind, id: string, pieces: string[]): Part[] {
-  const text = pieces.join("");
-  const channel = kind;
-  return [
-    { type: `${kind}-start`, id, role: "assistant", channel } as Part,
-    ...pieces.map((delta) => ({ type: `${kind}-delta`, id, delta }) as Part),
-    {
-      type: `${kind}-end`,
-      id,
-      text,
-      terminator: "end",
-      message: message("assistant", text, { channel }),
-    } as Part,
-  ];
-}
-
 const usage = { inputTokens: 10, outputTokens: 20 };
-const finish: Part = { type: "finish", reason: "stop", usage };
+const done = finish("stop", usage);
 
 async function* from(parts: Part[], after?: () => void): AsyncGenerator<Part> {
   for (const part of parts) {
@@ -51,21 +34,21 @@ function answer(parts: Part[]): string {
 
 describe("withStopSequences", () => {
   it("passes everything through unchanged without stop strings (or with only empty ones)", async () => {
-    const parts = [...msg("final", "m0", ["Hello ", "world"]), finish];
+    const parts = [...modelMessage("final", "m0", ["Hello ", "world"]), done];
     expect((await run(parts, [])).out).toEqual(parts);
     expect((await run(parts, [""])).out).toEqual(parts);
   });
 
   it("passes everything through when no stop string occurs, holding back nothing at the end", async () => {
-    const parts = [...msg("final", "m0", ["Hello ", "wor", "ld EN"]), finish];
+    const parts = [...modelMessage("final", "m0", ["Hello ", "wor", "ld EN"]), done];
     const { out, stopped } = await run(parts, ["END"]);
     expect(answer(out)).toBe("Hello world EN");
-    expect(out.at(-1)).toEqual(finish);
+    expect(out.at(-1)).toEqual(done);
     expect(stopped).toBe(0);
   });
 
   it("cuts the answer before the stop string, ends the message, finishes with stop and calls onStop", async () => {
-    const parts = [...msg("final", "m0", ["One. Two.", " STOP Three."]), finish];
+    const parts = [...modelMessage("final", "m0", ["One. Two.", " STOP Three."]), done];
     const { out, stopped } = await run(parts, ["STOP"]);
     expect(stopped).toBe(1);
     expect(answer(out)).toBe("One. Two. ");
@@ -79,30 +62,21 @@ describe("withStopSequences", () => {
   });
 
   it("finds a stop string split across deltas and never sends its beginning", async () => {
-    const parts = [...msg("final", "m0", ["abc\n", "\nEN", "D", "tail"]), finish];
+    const parts = [...modelMessage("final", "m0", ["abc\n", "\nEN", "D", "tail"]), done];
     const { out } = await run(parts, ["\n\nEND"]);
     expect(answer(out)).toBe("abc");
     expect(out.some((part) => part.type === "final-delta" && part.delta.includes("\n"))).toBe(false);
   });
 
   it("stops at the earliest of several stop strings", async () => {
-    const { out } = await run([...msg("final", "m0", ["x. B then A"]), finish], ["A", "B"]);
+    const { out } = await run([...modelMessage("final", "m0", ["x. B then A"]), done], ["A", "B"]);
     expect(answer(out)).toBe("x. ");
   });
 
   it("cuts a commentary preamble too, and what follows it (a tool call) is never sent", async () => {
-    const call: Part[] = [
-      {
-        type: "tool-call-start",
-        id: "m1",
-        role: "assistant",
-        channel: "commentary",
-        recipient: "functions.f",
-      },
-      { type: "tool-call-delta", id: "m1", delta: "{}" },
-    ];
+    const call = modelMessage("tool-call", "m1", ["{}"], { recipient: "functions.f" }).slice(0, 2);
     const { out } = await run(
-      [...msg("commentary", "m0", ["Let me check.", "###"]), ...call, finish],
+      [...modelMessage("commentary", "m0", ["Let me check.", "###"]), ...call, done],
       ["###"],
     );
     expect(answer(out)).toBe("Let me check.");
@@ -112,9 +86,9 @@ describe("withStopSequences", () => {
 
   it("never cuts the reasoning", async () => {
     const parts = [
-      ...msg("analysis", "m0", ["Maybe STOP here."]),
-      ...msg("final", "m1", ["Answer."]),
-      finish,
+      ...modelMessage("analysis", "m0", ["Maybe STOP here."]),
+      ...modelMessage("final", "m1", ["Answer."]),
+      done,
     ];
     const { out, stopped } = await run(parts, ["STOP"]);
     expect(out).toEqual(parts);
@@ -124,7 +98,7 @@ describe("withStopSequences", () => {
   it("drains the aborted upstream and finishes with its usage, not its aborted reason", async () => {
     let aborted = false;
     const upstream = async function* (): AsyncGenerator<Part> {
-      yield* msg("final", "m0", ["Hi STOP more"]).slice(0, 2);
+      yield* modelMessage("final", "m0", ["Hi STOP more"]).slice(0, 2);
       // A real backend sees the abort and ends with finish: aborted.
       expect(aborted).toBe(true);
       yield { type: "final-delta", id: "m0", delta: "ignored" };
@@ -142,7 +116,7 @@ describe("withStopSequences", () => {
 
   it("still finishes with stop when the upstream reports an error after the abort", async () => {
     const parts: Part[] = [
-      ...msg("final", "m0", ["a|b"]).slice(0, 2),
+      ...modelMessage("final", "m0", ["a|b"]).slice(0, 2),
       { type: "error", error: new Error("x") },
     ];
     const { out } = await run(parts, ["|"]);
