@@ -1,8 +1,9 @@
 /**
  * Hand-built backend output for the gateway's protocol tests: the `Part`s of model messages, a finish, a whole
  * turn, and the async stream a backend would yield them as — so that every protocol's tests feed the same shapes
- * (packages/harmony/src/parts.ts) rather than each its own copy — and the served model they run on. Kept out of
- * packages/overtone/src, which is published; the tests there import it by relative path.
+ * (packages/harmony/src/parts.ts) rather than each its own copy — plus the served model they run on and the
+ * GatewayError a refused request throws. Kept out of packages/overtone/src, which is published; the tests there
+ * import it by relative path.
  */
 import {
   type FinishDetails,
@@ -17,7 +18,7 @@ import {
 } from "@overtone/harmony";
 import { expect } from "vitest";
 import type { Backend } from "../../packages/overtone/src/backends/contract.js";
-import type { ServedModel } from "../../packages/overtone/src/gateway/protocol.js";
+import { GatewayError, type ServedModel } from "../../packages/overtone/src/gateway/protocol.js";
 
 /** A served model for translation tests (its backend is never called): `gpt-oss-20b`, no defaults, unless given. */
 export function servedModel(fields: Partial<ServedModel> = {}): ServedModel {
@@ -114,4 +115,15 @@ export const HARMONY_TOKENS = [
 /** Rule 15 on what a client receives: no special token, nor the `assistantfinal` a stripped header leaves. */
 export function expectNoMarkup(text: string): void {
   for (const token of [...HARMONY_TOKENS, "assistantfinal"]) expect(text).not.toContain(token);
+}
+
+/** The GatewayError `action` throws (a refused request); anything else it throws, or nothing, fails the test. */
+export function gatewayErrorOf(action: () => unknown): GatewayError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error("expected a GatewayError, but nothing was thrown");
 }

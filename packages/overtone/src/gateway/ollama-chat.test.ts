@@ -1,8 +1,8 @@
 import { renderConversationForCompletionText } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import { servedModel } from "../../../../test/gateway/parts-fixtures.js";
+import { gatewayErrorOf, servedModel } from "../../../../test/gateway/parts-fixtures.js";
 import { ollamaChatToGenerateRequest, parseOllamaChatRequest } from "./ollama-chat.js";
-import { GatewayError, type ServedModel } from "./protocol.js";
+import type { ServedModel } from "./protocol.js";
 
 const MODEL = servedModel({ name: "gpt-oss:20b", upstreamModel: "gpt-oss:20b-upstream" });
 const WEATHER_TOOL = {
@@ -23,15 +23,7 @@ function rendered(body: unknown, model = MODEL): string {
   return renderConversationForCompletionText(request.conversation, "assistant");
 }
 
-function badRequestOf(body: unknown): GatewayError {
-  try {
-    parseOllamaChatRequest(body);
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error("expected a 400");
-}
+const badRequestOf = (body: unknown) => gatewayErrorOf(() => parseOllamaChatRequest(body));
 
 describe("parseOllamaChatRequest", () => {
   it("reads an ollama-js request (stream always explicit, think as a level, options)", () => {

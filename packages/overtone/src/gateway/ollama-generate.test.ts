@@ -1,6 +1,11 @@
 import { renderConversationForCompletionText } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import { harmonyParts, partsOf, servedModel } from "../../../../test/gateway/parts-fixtures.js";
+import {
+  gatewayErrorOf,
+  harmonyParts,
+  partsOf,
+  servedModel,
+} from "../../../../test/gateway/parts-fixtures.js";
 import {
   ollamaGenerateBody,
   ollamaGenerateLines,
@@ -8,7 +13,7 @@ import {
   ollamaGenerateToGenerateRequest,
   parseOllamaGenerateRequest,
 } from "./ollama-generate.js";
-import { GatewayError, type ReplyMeta } from "./protocol.js";
+import type { ReplyMeta } from "./protocol.js";
 
 const MODEL = servedModel({ name: "gpt-oss:20b", defaults: { effort: "medium" } });
 const META: ReplyMeta = { id: "gen-1", created: 1755458694, model: "gpt-oss:20b" };
@@ -23,15 +28,7 @@ const RABBIT =
   '<|channel|>analysis<|message|>Need three words: "fluffy", "quick", "playful".<|end|>' +
   "<|start|>assistant<|channel|>final<|message|>Fluffy, quick, playful.<|return|>";
 
-function badRequestOf(body: unknown): GatewayError {
-  try {
-    parseOllamaGenerateRequest(body);
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error("expected a 400");
-}
+const badRequestOf = (body: unknown) => gatewayErrorOf(() => parseOllamaGenerateRequest(body));
 
 describe("parseOllamaGenerateRequest", () => {
   it("reads prompt, system, think and options; streams by default (rule 37)", () => {

@@ -1,7 +1,7 @@
 import { message, toolResult } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
+import { gatewayErrorOf } from "../../../../test/gateway/parts-fixtures.js";
 import { chatHistory } from "./openai-chat-messages.js";
-import { GatewayError } from "./protocol.js";
 
 const weatherCall = (id: string, city: string) => ({
   id,
@@ -15,15 +15,7 @@ const call = (city: string) =>
     content_type: "<|constrain|>json",
   });
 
-function refused(messages: unknown): GatewayError {
-  try {
-    chatHistory(messages);
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error("expected a 400");
-}
+const refused = (messages: unknown) => gatewayErrorOf(() => chatHistory(messages));
 
 describe("chatHistory", () => {
   it("merges system and developer messages, in order, into the instructions (rule 18)", () => {

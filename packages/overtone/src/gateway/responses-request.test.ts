@@ -1,8 +1,7 @@
 import type { Message } from "@overtone/harmony";
 import { renderConversationText } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import { servedModel } from "../../../../test/gateway/parts-fixtures.js";
-import { GatewayError } from "./protocol.js";
+import { gatewayErrorOf, servedModel } from "../../../../test/gateway/parts-fixtures.js";
 import type { ResponsesItem } from "./responses-input.js";
 import { parseResponsesRequest, responsesToGenerateRequest } from "./responses-request.js";
 
@@ -15,17 +14,6 @@ const weatherTool = {
   parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
 };
 
-/** The 400 a body gets: its param and message. */
-function refusal(body: unknown): { status: number; param: string | null; message: string } {
-  try {
-    parseResponsesRequest(body);
-  } catch (error) {
-    if (!(error instanceof GatewayError)) throw error;
-    return { status: error.status, param: error.param, message: error.message };
-  }
-  throw new Error("expected a 400");
-}
-
 function generate(body: Record<string, unknown>, history?: ResponsesItem[]) {
   return responsesToGenerateRequest(parseResponsesRequest({ model: "gpt-oss-20b", ...body }), model, history);
 }
@@ -33,6 +21,9 @@ function generate(body: Record<string, unknown>, history?: ResponsesItem[]) {
 const roles = (messages: readonly Message[]) =>
   messages.map((m) => `${m.author.role}${m.author.name ? `:${m.author.name}` : ""}/${m.channel ?? "-"}`);
 const text = (m: Message | undefined) => (m?.content[0]?.type === "text" ? m.content[0].text : undefined);
+
+/** The 400 a body gets. */
+const refusal = (body: unknown) => gatewayErrorOf(() => parseResponsesRequest(body));
 
 describe("parseResponsesRequest", () => {
   it("reads the requests of the recorded traffic (wire/021, 022, 042)", () => {
@@ -364,13 +355,11 @@ describe("responsesToGenerateRequest", () => {
           { type: "function_call_output", call_id: "call_unknown", output: "{}" },
         ],
       });
-    expect(call).toThrow(GatewayError);
-    expect(call).toThrow(/no function_call with call_id "call_unknown"/);
-    try {
-      call();
-    } catch (error) {
-      expect((error as GatewayError).param).toBe("input[1].call_id");
-    }
+    expect(gatewayErrorOf(call)).toMatchObject({
+      status: 400,
+      param: "input[1].call_id",
+      message: expect.stringMatching(/no function_call with call_id "call_unknown"/),
+    });
   });
 
   it("keeps reasoning only for the turn in progress: earlier turns' reasoning is dropped (as chat does)", () => {
