@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { servedModel } from "../../../../test/gateway/parts-fixtures.js";
-import { conversationHead, effortOf, effortWord, generateSettings } from "./generate-request.js";
+import { gatewayErrorOf, servedModel } from "../../../../test/gateway/parts-fixtures.js";
+import {
+  conversationHead,
+  effortOf,
+  effortWord,
+  functionTool,
+  generateSettings,
+} from "./generate-request.js";
 import { GatewayError } from "./protocol.js";
 
 const MODEL = servedModel({ name: "m" });
@@ -26,6 +32,32 @@ describe("effortWord and effortOf (rule 19)", () => {
     expect(() => effortOf("extreme", "reasoning.effort")).toThrow(
       "reasoning.effort must be one of: none, minimal, low, medium, high, xhigh, max",
     );
+  });
+});
+
+describe("functionTool", () => {
+  it("takes a declared tool's name, description and parameters; no description is an empty one", () => {
+    expect(functionTool({ name: "f", parameters: { type: "object" } }, "tools[0].function")).toEqual({
+      name: "f",
+      description: "",
+      parameters: { type: "object" },
+    });
+    expect(functionTool({ name: "f", description: "F.", parameters: null }, "tools[0]")).toEqual({
+      name: "f",
+      description: "F.",
+    });
+  });
+
+  it("refuses each wrong field with a 400 naming it, and the fix when there is one", () => {
+    const refused = (fields: Record<string, unknown>) =>
+      gatewayErrorOf(() => functionTool(fields, "tools[1]"));
+    expect(refused({ name: 1 })).toMatchObject({ status: 400, param: "tools[1].name" });
+    expect(refused({ name: "f", description: 2 })).toMatchObject({ param: "tools[1].description" });
+    expect(refused({ name: "get weather" })).toMatchObject({
+      param: "tools[1].name",
+      message: expect.stringMatching(/is not a valid tool name \(use letters, digits and _/),
+    });
+    expect(refused({ name: "f", parameters: "{}" })).toMatchObject({ param: "tools[1].parameters" });
   });
 });
 

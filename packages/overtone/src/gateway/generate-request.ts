@@ -1,11 +1,14 @@
 /**
  * What every protocol's request becomes the same way on its way to a backend `GenerateRequest`: the reasoning
  * effort a client asks for (OpenAI's `reasoning_effort` and `reasoning.effort`, Ollama's `think`) as one of
- * Harmony's three levels (rule 19); the head of the Harmony conversation every gpt-oss chat template builds (a
- * system message with today's date, then ONE developer message with all instructions and the offered tools:
- * gpt-oss keeps only one); and the sampling settings, the request's or else the served model's defaults.
+ * Harmony's three levels (rule 19); a declared function tool, checked as Harmony renders tools; the head of the
+ * Harmony conversation every gpt-oss chat template builds (a system message with today's date, then ONE
+ * developer message with all instructions and the offered tools: gpt-oss keeps only one); and the sampling
+ * settings, the request's or else the served model's defaults.
  */
+import { InputError } from "@overtone/errors";
 import {
+  checkToolDescription,
   developerContent,
   developerMessage,
   type Message,
@@ -41,6 +44,33 @@ export function effortOf(value: unknown, param: string): Effort | undefined {
     throw badRequest(`${param} must be one of: ${Object.keys(EFFORTS).join(", ")}`, param);
   }
   return effort;
+}
+
+/**
+ * A function tool a request declares, from its `name`, `description` and `parameters` at `at` (`tools[0].function`
+ * in the nested Chat and Ollama shape, `tools[0]` in the flat Responses one): a name Harmony can render,
+ * `parameters` a JSON Schema object or absent, `description` a string or absent (""). A wrong field is a 400
+ * naming it, with the fix.
+ */
+export function functionTool(fields: Record<string, unknown>, at: string): ToolDescription {
+  const { name, description, parameters } = fields;
+  if (typeof name !== "string") throw badRequest(`${at}.name must be a string`, `${at}.name`);
+  if (description !== undefined && description !== null && typeof description !== "string") {
+    throw badRequest(`${at}.description must be a string`, `${at}.description`);
+  }
+  try {
+    checkToolDescription(name, parameters, at);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw badRequest(error.hint ? `${error.message} (${error.hint})` : error.message, error.where);
+  }
+  return {
+    name,
+    description: typeof description === "string" ? description : "",
+    ...(parameters !== undefined && parameters !== null
+      ? { parameters: parameters as ToolDescription["parameters"] }
+      : {}),
+  };
 }
 
 /**

@@ -8,10 +8,9 @@
  * model's default effort: gpt-oss cannot switch its reasoning off (Ollama ignores booleans for it too), so
  * `think: false` still streams `thinking`. LangChain ChatOllama can only send the booleans.
  */
-import { InputError } from "@overtone/errors";
-import { checkToolDescription, type ToolDescription } from "@overtone/harmony";
+import type { ToolDescription } from "@overtone/harmony";
 import type { Effort } from "../backends/contract.js";
-import { effortWord } from "./generate-request.js";
+import { effortWord, functionTool } from "./generate-request.js";
 import { asObject, badRequest } from "./protocol.js";
 
 export type OllamaThink = boolean | Effort | "max";
@@ -145,24 +144,6 @@ export function parseTools(value: unknown): ToolDescription[] {
     }
     const fn = asObject(tool.function);
     if (fn === undefined) throw badRequest(`${where}.function must be an object`, `${where}.function`);
-    const { name, description, parameters } = fn;
-    if (typeof name !== "string")
-      throw badRequest(`${where}.function.name must be a string`, `${where}.function.name`);
-    if (description !== undefined && description !== null && typeof description !== "string") {
-      throw badRequest(`${where}.function.description must be a string`, `${where}.function.description`);
-    }
-    try {
-      checkToolDescription(name, parameters, `${where}.function`);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      throw badRequest(error.hint ? `${error.message} (${error.hint})` : error.message, error.where);
-    }
-    return {
-      name,
-      description: typeof description === "string" ? description : "",
-      ...(parameters !== undefined && parameters !== null
-        ? { parameters: parameters as ToolDescription["parameters"] }
-        : {}),
-    };
+    return functionTool(fn, `${where}.function`);
   });
 }

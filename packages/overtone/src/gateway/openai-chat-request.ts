@@ -13,16 +13,10 @@
  * `response_format` are checked and kept for the server: no backend contract carries them (stop-sequences.ts
  * applies `stop`).
  */
-import {
-  checkToolDescription,
-  conversation,
-  InputError,
-  type Message,
-  type ToolDescription,
-} from "@overtone/harmony";
+import { conversation, type Message, type ToolDescription } from "@overtone/harmony";
 import type { Effort, GenerateRequest } from "../backends/contract.js";
 import { withEffort } from "../backends/gpt-oss-profile.js";
-import { conversationHead, effortOf, generateSettings } from "./generate-request.js";
+import { conversationHead, effortOf, functionTool, generateSettings } from "./generate-request.js";
 import {
   type ChatResponseFormat,
   type ChatToolChoice,
@@ -140,27 +134,11 @@ function chatTools(value: unknown): ToolDescription[] {
     const fn = asObject(tool.function);
     if (fn === undefined)
       throw badRequest(`${where}.function must be an object with a name`, `${where}.function`);
-    if (typeof fn.name !== "string")
-      throw badRequest(`${where}.function.name must be a string`, `${where}.function.name`);
-    try {
-      checkToolDescription(fn.name, fn.parameters, `${where}.function`);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      throw badRequest(`${error.message}${error.hint ? `; ${error.hint}` : ""}`, error.where);
-    }
-    if (names.has(fn.name))
-      throw badRequest(`${where}: a second tool named ${fn.name}`, `${where}.function.name`);
-    names.add(fn.name);
-    if (fn.description !== undefined && fn.description !== null && typeof fn.description !== "string") {
-      throw badRequest(`${where}.function.description must be a string`, `${where}.function.description`);
-    }
-    const description = typeof fn.description === "string" ? fn.description : "";
-    const parameters = fn.parameters as ToolDescription["parameters"] | null | undefined;
-    return {
-      name: fn.name,
-      description,
-      ...(parameters !== undefined && parameters !== null ? { parameters } : {}),
-    };
+    const described = functionTool(fn, `${where}.function`);
+    if (names.has(described.name))
+      throw badRequest(`${where}: a second tool named ${described.name}`, `${where}.function.name`);
+    names.add(described.name);
+    return described;
   });
 }
 

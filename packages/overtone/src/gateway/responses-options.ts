@@ -4,8 +4,8 @@
  * `web_search_preview` or `mcp` are refused by name, since nothing here can run them), `tool_choice` and
  * `text.format`, each checked into a 400 that names the field; plus the small field checks the request uses.
  */
-import { InputError } from "@overtone/errors";
-import { checkToolDescription, type JsonValue } from "@overtone/harmony";
+import type { JsonValue } from "@overtone/harmony";
+import { functionTool } from "./generate-request.js";
 import { asObject, badRequest } from "./protocol.js";
 
 export interface ResponsesTool {
@@ -49,25 +49,12 @@ export function parseTools(value: unknown): ResponsesTool[] {
           : "";
       throw badRequest(`${where}.name: expected a string${nested}`, `${where}.name`);
     }
-    try {
-      checkToolDescription(tool.name, tool.parameters, where);
-    } catch (error) {
-      if (error instanceof InputError) throw badRequest(error.message, error.where);
-      throw error;
-    }
+    const described = functionTool(tool, where);
     if (names.has(tool.name))
       throw badRequest(`${where}.name: a second tool named ${tool.name}`, `${where}.name`);
     names.add(tool.name);
-    const description = optionalString(tool.description, `${where}.description`);
     const strict = optionalBoolean(tool.strict, `${where}.strict`);
-    return {
-      name: tool.name,
-      description: description ?? "",
-      ...(tool.parameters !== undefined && tool.parameters !== null
-        ? { parameters: tool.parameters as JsonValue }
-        : {}),
-      ...(strict !== undefined ? { strict } : {}),
-    };
+    return { ...described, ...(strict !== undefined ? { strict } : {}) };
   });
 }
 
