@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HARMONY_TOKENS } from "../../../../test/gateway/parts-fixtures.js";
-import { MarkupFilter, withoutHarmonyMarkup } from "./clean-text.js";
+import { functionName, MarkupFilter, withoutHarmonyMarkup } from "./clean-text.js";
 
 /** The filter's output for `pieces`, piece by piece, then flushed. */
 function filtered(pieces: string[]): string {
@@ -85,5 +85,14 @@ describe("MarkupFilter", () => {
       expect(filtered([text.slice(0, cut), text.slice(cut)])).toBe(withoutHarmonyMarkup(text));
     }
     expect(filtered([...text])).toBe(withoutHarmonyMarkup(text));
+  });
+});
+
+describe("functionName", () => {
+  it("drops the functions namespace and whatever leaked markup follows a name (rule 15, gateway.md §6.8)", () => {
+    expect(functionName("functions.get_weather")).toBe("get_weather");
+    expect(functionName("functions.write_file<|channel|>commentary")).toBe("write_file");
+    expect(functionName("functions.f <|constrain|>json")).toBe("f");
+    expect(functionName("browser.search")).toBe("browser.search");
   });
 });

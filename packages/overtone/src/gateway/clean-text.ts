@@ -8,7 +8,9 @@
  * whole leaked header with them (`<|start|>assistant<|channel|>final<|message|>`), so that no `assistantfinal`
  * is left behind. Ordinary text is never touched: `a <| b`, `<|im_start|>` or the word "assistantfinal" written
  * without markup stay as they are (guessing at stripped headers is the backends' job, stripped-tokens.ts).
+ * A tool call's name gets the same guard (`functionName`), for all three protocols.
  */
+import { toolName } from "../backends/gpt-oss-profile.js";
 
 /** The longest header text kept back while waiting for its `<|message|>` (role, recipient, channel, type). */
 const MAX_HEADER_CHARS = 160;
@@ -30,6 +32,16 @@ const TOKEN_PREFIX = /^<(?:\|[a-z_0-9]{0,20}\|?)?$/;
 export function withoutHarmonyMarkup(text: string): string {
   if (!text.includes("<|")) return text;
   return text.replace(HEADER, "").replace(SPECIAL, "");
+}
+
+/**
+ * A call's function name as clients see it: `functions.get_weather` → `get_weather` (other namespaces keep
+ * theirs), anything from a leaked `<|` on cut off (servers have leaked markup into names, vllm#32587).
+ */
+export function functionName(recipient: string): string {
+  return toolName(recipient)
+    .replace(/<\|.*$/s, "")
+    .trim();
 }
 
 /**

@@ -19,8 +19,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FinishPart, Part } from "@overtone/harmony";
-import { toolName } from "../backends/gpt-oss-profile.js";
 import type { OllamaMetrics, OllamaToolCall } from "../backends/ollama/wire.js";
+import { functionName } from "./clean-text.js";
 import { GatewayError, upstreamError } from "./protocol.js";
 
 export interface OllamaReplyOptions {
@@ -117,7 +117,7 @@ function toolCall(recipient: string, text: string, index: number): OllamaToolCal
   }
   return {
     id: `call_${randomBytes(4).toString("hex")}`,
-    function: { index, name: toolName(recipient), arguments: args as Record<string, unknown> },
+    function: { index, name: functionName(recipient), arguments: args as Record<string, unknown> },
   };
 }
 

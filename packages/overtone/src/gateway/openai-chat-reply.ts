@@ -18,8 +18,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { encodeOrdinary, type FinishPart, type Part, type Usage } from "@overtone/harmony";
-import { toolName } from "../backends/gpt-oss-profile.js";
-import { withoutHarmonyMarkup } from "./clean-text.js";
+import { functionName, withoutHarmonyMarkup } from "./clean-text.js";
 import { type GatewayError, type ReasoningField, type ReplyMeta, upstreamError } from "./protocol.js";
 
 export type ChatFinishReason = "stop" | "length" | "tool_calls";
@@ -52,13 +51,6 @@ export function chatFinishReason(finish: FinishPart, sentToolCalls: boolean): Ch
 /** A fresh tool-call id: `call_` and 24 random hex digits (unique within any conversation, rule 9). */
 export function newToolCallId(): string {
   return `call_${randomBytes(12).toString("hex")}`;
-}
-
-/** A call's function name: `functions.get_weather` → `get_weather`, anything from a leaked `<|` on cut off. */
-export function functionName(recipient: string): string {
-  return toolName(recipient)
-    .replace(/<\|.*$/s, "")
-    .trim();
 }
 
 export interface ChatUsage {

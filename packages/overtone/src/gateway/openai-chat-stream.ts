@@ -19,11 +19,10 @@
  * the AI SDK both report as an error. All text passes MarkupFilter on the way (rule 15).
  */
 import type { Part } from "@overtone/harmony";
-import { MarkupFilter } from "./clean-text.js";
+import { functionName, MarkupFilter } from "./clean-text.js";
 import {
   chatFinishReason,
   chatUsage,
-  functionName,
   MESSAGE_SEPARATOR,
   newToolCallId,
   openAIErrorBody,

@@ -13,8 +13,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Part, PartKind } from "@overtone/harmony";
-import { toolName, toolRecipient } from "../backends/gpt-oss-profile.js";
-import { MarkupFilter } from "./clean-text.js";
+import { functionName, MarkupFilter } from "./clean-text.js";
 import type { ResponsesItem } from "./responses-input.js";
 
 export type Json = Record<string, unknown>;
@@ -85,7 +84,7 @@ export class OutputAssembler {
       id: newId(prefix),
       callId: kind === "tool-call" ? newId("call") : "",
       // Servers have leaked markup into names (`get_weather<|channel|>commentary`, gateway.md §6.8).
-      name: part.type === "tool-call-start" ? toolName(toolRecipient(part.recipient)) : "",
+      name: part.type === "tool-call-start" ? functionName(part.recipient) : "",
       raw: "",
       text: "",
       filter: new MarkupFilter(),
