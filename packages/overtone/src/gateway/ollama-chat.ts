@@ -20,7 +20,14 @@ import { conversation, type Message, message, type ToolDescription, toolResult }
 import type { GenerateRequest } from "../backends/contract.js";
 import { TOOL_CALL_CONTENT_TYPE, toolRecipient } from "../backends/gpt-oss-profile.js";
 import { conversationHead, generateSettings } from "./generate-request.js";
-import { type OllamaCommonFields, parseCommonFields, parseTools, requestObject } from "./ollama-request.js";
+import {
+  type OllamaCommonFields,
+  optionalText,
+  parseCommonFields,
+  parseTools,
+  refuseImages,
+  requestObject,
+} from "./ollama-request.js";
 import { asObject, badRequest, type ServedModel } from "./protocol.js";
 
 export interface ParsedOllamaChat extends OllamaCommonFields {
@@ -76,12 +83,7 @@ function parseMessages(value: unknown): { instructions: string[]; history: Messa
     const m = asObject(entry);
     if (m === undefined) throw badRequest(`${where} must be an object`, where);
     const content = optionalText(m, "content", where) ?? "";
-    if (m.images !== undefined && m.images !== null && !(Array.isArray(m.images) && m.images.length === 0)) {
-      throw badRequest(
-        `${where}.images: images are not supported, gpt-oss reads text only`,
-        `${where}.images`,
-      );
-    }
+    refuseImages(m, where);
     switch (m.role) {
       case "system":
       case "developer":
@@ -104,13 +106,6 @@ function parseMessages(value: unknown): { instructions: string[]; history: Messa
     }
   });
   return { instructions, history, count: value.length };
-}
-
-function optionalText(m: Record<string, unknown>, key: string, where: string): string | undefined {
-  const value = m[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw badRequest(`${where}.${key} must be a string`, `${where}.${key}`);
-  return value;
 }
 
 function assistantMessages(

@@ -20,7 +20,13 @@ import type { GenerateRequest } from "../backends/contract.js";
 import { conversationHead, generateSettings } from "./generate-request.js";
 import { ollamaBody, ollamaLastLine, ollamaLines, type Placement } from "./ollama-lines.js";
 import type { OllamaReplyOptions } from "./ollama-reply.js";
-import { type OllamaCommonFields, parseCommonFields, requestObject } from "./ollama-request.js";
+import {
+  type OllamaCommonFields,
+  optionalText,
+  parseCommonFields,
+  refuseImages,
+  requestObject,
+} from "./ollama-request.js";
 import { badRequest, type ReplyMeta, type ServedModel } from "./protocol.js";
 
 export interface ParsedOllamaGenerate extends OllamaCommonFields {
@@ -34,9 +40,9 @@ export interface ParsedOllamaGenerate extends OllamaCommonFields {
 export function parseOllamaGenerateRequest(body: unknown): ParsedOllamaGenerate {
   const request = requestObject(body);
   const common = parseCommonFields(request);
-  const prompt = text(request, "prompt") ?? "";
-  const system = text(request, "system");
-  const template = text(request, "template");
+  const prompt = optionalText(request, "prompt") ?? "";
+  const system = optionalText(request, "system");
+  const template = optionalText(request, "template");
   const context = request.context;
   const hasContext = Array.isArray(context) && context.length > 0;
   if (context !== undefined && context !== null && !Array.isArray(context)) {
@@ -62,24 +68,15 @@ export function parseOllamaGenerateRequest(body: unknown): ParsedOllamaGenerate 
       "context",
     );
   }
-  if (text(request, "suffix")) throw badRequest(`"${common.model}" does not support insert`, "suffix");
-  const images = request.images;
-  if (images !== undefined && images !== null && !(Array.isArray(images) && images.length === 0)) {
-    throw badRequest("images are not supported, gpt-oss reads text only", "images");
-  }
+  if (optionalText(request, "suffix"))
+    throw badRequest(`"${common.model}" does not support insert`, "suffix");
+  refuseImages(request);
   return {
     ...common,
     prompt,
     ...(system ? { system } : {}),
     ...(prompt === "" ? { loadOnly: common.keepAliveZero ? ("unload" as const) : ("load" as const) } : {}),
   };
-}
-
-function text(request: Record<string, unknown>, key: string): string | undefined {
-  const value = request[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw badRequest(`${key} must be a string`, key);
-  return value;
 }
 
 export function ollamaGenerateToGenerateRequest(

@@ -1,7 +1,7 @@
 /**
  * The request fields `/api/chat` and `/api/generate` share (gateway.md §4.1–4.2, backends.md §1.1/§1.5): `model`,
- * `stream` (default true: curl-style clients leave it out, rule 37), `think`, `options`, `format`, `keep_alive`
- * and `tools`. The conversation's head and the settings with the model's defaults are generate-request.ts's.
+ * `stream` (default true: curl-style clients leave it out, rule 37), `think`, `options`, `format`, `keep_alive`,
+ * `tools`, and the checks of text fields and `images` both make. The conversation's head and the settings with the model's defaults are generate-request.ts's.
  *
  * `think` is how Ollama clients choose the reasoning effort (rule 41, §6 item 13): `"low"|"medium"|"high"` as is,
  * `"max"` → high (Harmony knows no higher level, Ollama maps it the same way). `true` and `false` leave the
@@ -120,6 +120,27 @@ export function parseFormat(value: unknown): { format?: OllamaFormat } {
   const schema = asObject(value);
   if (schema === undefined) throw badRequest('format must be "json" or a JSON Schema object', "format");
   return { format: schema };
+}
+
+/** A string field that may be absent or null; anything else is a 400 naming it (`where.key`, or `key` at the top). */
+export function optionalText(
+  object: Record<string, unknown>,
+  key: string,
+  where?: string,
+): string | undefined {
+  const value = object[key];
+  if (value === undefined || value === null) return undefined;
+  const param = where === undefined ? key : `${where}.${key}`;
+  if (typeof value !== "string") throw badRequest(`${param} must be a string`, param);
+  return value;
+}
+
+/** `images` (of a request or a chat message): gpt-oss reads text only, so any is a 400; an empty list is none. */
+export function refuseImages(object: Record<string, unknown>, where?: string): void {
+  const images = object.images;
+  if (images === undefined || images === null || (Array.isArray(images) && images.length === 0)) return;
+  const param = where === undefined ? "images" : `${where}.images`;
+  throw badRequest(`${param} are not supported: gpt-oss reads text only`, param);
 }
 
 /** `keep_alive` 0 in any of its spellings: `0`, `"0"`, `"0s"`, `"0m"`, … */
