@@ -8,6 +8,7 @@ import {
   type AccessLogEntry,
   createGateway,
   type Gateway,
+  type GatewayOptions,
 } from "../../packages/overtone/src/gateway/gateway.js";
 import type { ReasoningField } from "../../packages/overtone/src/gateway/protocol.js";
 
@@ -26,7 +27,11 @@ export interface ServedBackend {
   reasoningField?: ReasoningField;
 }
 
-export async function startGateway(models: readonly ServedBackend[]): Promise<RunningGateway> {
+/** `options`: the gateway's other settings (time limit, keep-alive interval, body limit, …). */
+export async function startGateway(
+  models: readonly ServedBackend[],
+  options: Omit<GatewayOptions, "models" | "log"> = {},
+): Promise<RunningGateway> {
   const log: AccessLogEntry[] = [];
   const gateway = createGateway({
     models: models.map((m) => ({
@@ -38,6 +43,7 @@ export async function startGateway(models: readonly ServedBackend[]): Promise<Ru
       since: new Date(),
     })),
     log: (entry) => log.push(entry),
+    ...options,
   });
   const server = createServer(gateway.handle);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

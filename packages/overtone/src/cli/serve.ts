@@ -37,6 +37,7 @@ interface ServeFlags {
   apiKey: string[];
   cors: string[];
   reasoningField: string;
+  timeout?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -67,11 +68,17 @@ export function registerServe(program: Command): void {
       "where OpenAI chat replies put reasoning: reasoning or reasoning_content",
       "reasoning",
     )
+    .option(
+      "--timeout <seconds>",
+      "end a request still running after this long with a timeout error (default: no limit)",
+    )
     .action(async (flags: ServeFlags) => serve(flags));
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
   const port = flags.port === "0" ? 0 : positiveInt("--port", flags.port);
+  const timeoutMs =
+    flags.timeout === undefined ? undefined : positiveSeconds("--timeout", flags.timeout) * 1000;
   const log = (entry: object) => process.stderr.write(`${JSON.stringify(entry)}\n`);
   const config = flags.config === undefined ? undefined : await configFrom(flags);
   const models =
@@ -80,6 +87,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     models,
     apiKeys: [...(config?.apiKeys ?? []), ...flags.apiKey],
     corsOrigins: [...(config?.corsOrigins ?? []), ...flags.cors],
+    ...(timeoutMs !== undefined ? { requestTimeoutMs: timeoutMs } : {}),
     log,
   });
   const watcher =
@@ -143,6 +151,16 @@ async function modelFromFlags(flags: ServeFlags): Promise<ServedModel> {
     defaults: {},
     since: new Date(),
   };
+}
+
+function positiveSeconds(flag: string, value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new InputError(`${flag}: expected a positive number of seconds, found ${JSON.stringify(value)}`, {
+      where: flag,
+    });
+  }
+  return seconds;
 }
 
 function publicName(model: string | undefined): string {

@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { clientGone, DEFAULT_BODY_LIMIT_BYTES, writeJson } from "./http-io.js";
+import { DEFAULT_KEEP_ALIVE_MS } from "./keep-alive.js";
 import { GatewayMetrics } from "./metrics.js";
 import { type ModelTable, modelTable } from "./model-table.js";
 import { GatewayError, type ServedModel } from "./protocol.js";
@@ -31,8 +32,14 @@ export interface GatewayOptions {
   /** Origins allowed to call from a browser; none: no CORS headers (browsers refuse cross-origin calls). */
   corsOrigins?: readonly string[];
   bodyLimitBytes?: number;
-  /** A generation still running after this long is aborted (default: no limit). */
+  /**
+   * A request still running after this long is cut (default: no limit): the generation is aborted and the reply
+   * ends the protocol's way with a 504 `timeout` error — the HTTP status when nothing was sent yet, else the
+   * stream's error frame.
+   */
   requestTimeoutMs?: number;
+  /** SSE streams get a `: keep-alive` comment after this long without a frame (default 15 s; 0: never). */
+  keepAliveMs?: number;
   log?: (entry: AccessLogEntry) => void;
 }
 
@@ -51,6 +58,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const keys = new Set(options.apiKeys ?? []);
   const origins = new Set(options.corsOrigins ?? []);
+  const keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -60,26 +68,31 @@ export function createGateway(options: GatewayOptions): Gateway {
     const logged: Record<string, unknown> = {};
     const route = findRoute(request.method ?? "GET", url.pathname);
     let protocol: Protocol = route?.protocol ?? (url.pathname.startsWith("/api/") ? "ollama" : "openai");
+    let deadline: NodeJS.Timeout | undefined;
     try {
       if (allowCors(request, response, origins)) return;
       if (route === undefined) throw notFound(request.method ?? "GET", url.pathname);
       protocol = route.protocol;
       if (keys.size > 0 && !route.open) checkKey(request, keys);
-      const gone = clientGone(request, response);
-      const signal =
-        options.requestTimeoutMs === undefined
-          ? gone.signal
-          : AbortSignal.any([gone.signal, AbortSignal.timeout(options.requestTimeoutMs)]);
+      const gone = clientGone(request, response).signal;
+      let signal = gone;
+      const limit = options.requestTimeoutMs;
+      if (limit !== undefined) {
+        const timeout = new AbortController();
+        deadline = setTimeout(() => timeout.abort(timedOut(limit)), limit);
+        signal = AbortSignal.any([gone, timeout.signal]);
+      }
       // One table for the whole request, even if a reload swaps it meanwhile.
       const table = models;
-      const deps = { models: table, metrics, bodyLimitBytes };
-      await route.handle(requestContext(request, response, requestId, signal, deps, logged), {
+      const deps = { models: table, metrics, bodyLimitBytes, keepAliveMs };
+      await route.handle(requestContext(request, response, requestId, { signal, gone }, deps, logged), {
         models: table,
         metrics,
       });
     } catch (error) {
       writeError(response, protocol, error);
     } finally {
+      clearTimeout(deadline);
       const status = response.statusCode;
       metrics.countRequest(route?.name ?? "unknown", status);
       options.log?.({
@@ -109,6 +122,12 @@ export function createGateway(options: GatewayOptions): Gateway {
 function headerText(value: string | string[] | undefined): string | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   return text !== undefined && /^[\w.:-]{1,128}$/.test(text) ? text : undefined;
+}
+
+function timedOut(limitMs: number): GatewayError {
+  return new GatewayError(504, `the request took longer than the gateway's limit of ${limitMs / 1000} s`, {
+    code: "timeout",
+  });
 }
 
 function notFound(method: string, path: string): GatewayError {

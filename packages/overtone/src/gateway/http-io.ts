@@ -67,34 +67,40 @@ export function writeText(response: ServerResponse, status: number, text: string
 /**
  * Writes frames as they come, waiting for the socket to drain when its buffer is full. Returns false when the
  * client went away first (the caller aborts the upstream request then); the frames iterator is closed either way.
+ *
+ * `gone` is the client leaving: nothing more can reach it, so writing stops. `deadline` (the request's time
+ * running out, or the client leaving) does not stop the writing: the frames then end the protocol's way
+ * (guarded-parts.ts), and those last few are written without waiting for a slow reader to drain the socket.
  */
 export async function writeFrames(
   response: ServerResponse,
   frames: AsyncIterable<string>,
   gone: AbortSignal,
+  deadline: AbortSignal = gone,
 ): Promise<boolean> {
   for await (const frame of frames) {
-    if (gone.aborted) return false;
-    if (!response.write(frame)) {
-      const drained = await drainOrClose(response, gone);
-      if (!drained) return false;
+    if (gone.aborted || response.destroyed) return false;
+    if (!response.write(frame) && !deadline.aborted) {
+      await drainOrAbort(response, deadline);
+      if (gone.aborted || response.destroyed) return false;
     }
   }
   response.end();
   return true;
 }
 
-function drainOrClose(response: ServerResponse, gone: AbortSignal): Promise<boolean> {
+/** Resolves once the socket drained, `stop` fired or the response closed. */
+function drainOrAbort(response: ServerResponse, stop: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const done = (drained: boolean) => {
-      response.off("drain", onDrain);
-      gone.removeEventListener("abort", onGone);
-      resolve(drained);
+    const done = () => {
+      response.off("drain", done);
+      response.off("close", done);
+      stop.removeEventListener("abort", done);
+      resolve();
     };
-    const onDrain = () => done(true);
-    const onGone = () => done(false);
-    response.on("drain", onDrain);
-    gone.addEventListener("abort", onGone, { once: true });
+    response.on("drain", done);
+    response.on("close", done);
+    stop.addEventListener("abort", done, { once: true });
   });
 }
 

@@ -7,10 +7,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Part } from "@overtone/harmony";
 import type { GenerateRequest } from "../backends/contract.js";
+import { openParts } from "./guarded-parts.js";
 import { parseJsonBody, readBody, writeFrames, writeJson } from "./http-io.js";
+import { withKeepAlive } from "./keep-alive.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { type ModelTable, requireModel } from "./model-table.js";
-import { type ReplyMeta, type ServedModel, upstreamError } from "./protocol.js";
+import type { ReplyMeta, ServedModel } from "./protocol.js";
 
 export interface RequestContext {
   readonly request: IncomingMessage;
@@ -25,13 +27,17 @@ export interface RequestContext {
   /**
    * Starts a generation and waits for its first part: an upstream that fails before producing anything (not
    * reachable, model not loaded) is a GatewayError here, answered with an HTTP status, not a 200 stream that
-   * carries an error.
+   * carries an error. It waits one keep-alive interval at most (a long prefill then goes on inside the stream,
+   * kept alive); the parts end with an `error` part the moment the request times out (guarded-parts.ts).
    */
   generate(model: ServedModel, request: GenerateRequest): Promise<AsyncIterable<Part>>;
   /** The id, time and model name every frame of the reply repeats. */
   meta(model: ServedModel, prefix: string): ReplyMeta;
   sendJson(status: number, body: unknown): void;
-  /** Writes a stream reply; aborts the generation when the client leaves. */
+  /**
+   * Writes a stream reply; aborts the generation when the client leaves. SSE replies (`text/event-stream`) get
+   * a keep-alive comment after every keep-alive interval without a frame (keep-alive.ts).
+   */
   sendFrames(contentType: string, frames: AsyncIterable<string>): Promise<void>;
   /** Facts for the access log line (model, finish). */
   note(fields: Record<string, unknown>): void;
@@ -41,13 +47,21 @@ export interface ContextDeps {
   models: ModelTable;
   metrics: GatewayMetrics;
   bodyLimitBytes: number;
+  /** SSE keep-alive interval; 0: none. */
+  keepAliveMs: number;
+}
+
+/** The request's two ends: `signal` fires when the client leaves or the time runs out, `gone` only for the first. */
+export interface RequestSignals {
+  signal: AbortSignal;
+  gone: AbortSignal;
 }
 
 export function requestContext(
   request: IncomingMessage,
   response: ServerResponse,
   requestId: string,
-  signal: AbortSignal,
+  { signal, gone }: RequestSignals,
   deps: ContextDeps,
   logged: Record<string, unknown>,
 ): RequestContext {
@@ -70,7 +84,8 @@ export function requestContext(
         model.name,
         model.backend.kind,
       );
-      return opened(parts);
+      const patience = deps.keepAliveMs > 0 ? deps.keepAliveMs : Number.POSITIVE_INFINITY;
+      return openParts(parts, signal, patience);
     },
     meta: (model, prefix) => ({
       id: `${prefix}${requestId.replace(/-/g, "").slice(0, 24)}`,
@@ -86,22 +101,11 @@ export function requestContext(
         "x-accel-buffering": "no",
       });
       response.flushHeaders();
-      await writeFrames(response, frames, signal);
+      const sse = contentType.startsWith("text/event-stream");
+      const sent = sse && deps.keepAliveMs > 0 ? withKeepAlive(frames, deps.keepAliveMs) : frames;
+      // Only the client leaving stops the writing: a timeout ends the frames the protocol's way (guarded-parts.ts).
+      await writeFrames(response, sent, gone, signal);
     },
     note: (fields) => Object.assign(logged, fields),
   };
-}
-
-/** The parts with their first one already read; an error as the first part becomes a GatewayError. */
-async function opened(parts: AsyncGenerator<Part>): Promise<AsyncIterable<Part>> {
-  const first = await parts.next();
-  if (!first.done && first.value.type === "error") {
-    await parts.return(undefined);
-    throw upstreamError(first.value.error);
-  }
-  return (async function* () {
-    if (first.done) return;
-    yield first.value;
-    yield* parts;
-  })();
 }
