@@ -36,6 +36,28 @@ describe("ollamaReplyEvents", () => {
     ]);
   });
 
+  it("drops Harmony markup from text, also split across deltas, and from tool-call arguments (rule 15)", async () => {
+    const out = await events([
+      ...modelMessage("analysis", "m0", [
+        "Think <|end|><|sta",
+        "rt|>assistant<|channel|>final<|mess",
+        "age|>more",
+      ]),
+      ...modelMessage("final", "m1", ["Hi<|ret", "urn|>"]),
+      ...modelMessage("tool-call", "m2", ['{"city":"Oslo<|call|>"}']),
+      finish(),
+    ]);
+    expect(out.slice(0, -1)).toEqual([
+      { type: "thinking", text: "Think " },
+      { type: "thinking", text: "more" },
+      { type: "content", text: "Hi" },
+      {
+        type: "tool-call",
+        call: expect.objectContaining({ function: expect.objectContaining({ arguments: { city: "Oslo" } }) }),
+      },
+    ]);
+  });
+
   it("numbers tool calls from 0, keeps non-function namespaces and takes empty arguments as {}", async () => {
     const out = await events([
       ...modelMessage("tool-call", "c0", [""], { recipient: "functions.get_time" }),

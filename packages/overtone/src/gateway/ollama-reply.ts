@@ -13,6 +13,8 @@
  *   - `done_reason` is `stop` also after a tool call (native Ollama; only its /v1 layer says `tool_calls`), and
  *     `length` when the token budget ran out, inside reasoning too (§6 item 5);
  *   - a finish with reason `error` or `aborted` is an error, not a `done`: nothing finished normally;
+ *   - text and tool-call arguments pass clean-text's markup filter, as in the OpenAI protocols (rule 15): a
+ *     model or server that leaks `<|channel|>` and the like into text does not pass it on;
  *   - every counter is an integer in nanoseconds (tokens for the counts), on the final line only; one the
  *     backend did not report is derived from the timings it did report, else 0. `total_duration` falls back to
  *     the time this reply took.
@@ -20,7 +22,7 @@
 import { randomBytes } from "node:crypto";
 import type { FinishPart, Part } from "@overtone/harmony";
 import type { OllamaMetrics, OllamaToolCall } from "../backends/ollama/wire.js";
-import { functionName } from "./clean-text.js";
+import { functionName, MarkupFilter, withoutHarmonyMarkup } from "./clean-text.js";
 import { GatewayError, upstreamError } from "./protocol.js";
 
 export interface OllamaReplyOptions {
@@ -55,24 +57,33 @@ export async function* ollamaReplyEvents(
   const written = { thinking: false, content: false };
   /** The field whose next text starts a new message: it gets a "\n" after the earlier message's text. */
   let fresh: "thinking" | "content" | undefined;
+  /** The markup filter of the message whose text is streaming. */
+  let filter = new MarkupFilter();
   let calls = 0;
   for await (const part of parts) {
     let field: "thinking" | "content" | undefined;
+    let piece: string;
     switch (part.type) {
       case "analysis-start":
       case "commentary-start":
       case "final-start":
         fresh = part.type === "analysis-start" ? "thinking" : "content";
+        filter = new MarkupFilter();
         continue;
       case "analysis-delta":
-        field = "thinking";
-        break;
       case "commentary-delta":
       case "final-delta":
-        field = "content";
+        field = part.type === "analysis-delta" ? "thinking" : "content";
+        piece = filter.push(part.delta);
+        break;
+      case "analysis-end":
+      case "commentary-end":
+      case "final-end":
+        field = part.type === "analysis-end" ? "thinking" : "content";
+        piece = filter.flush();
         break;
       case "tool-call-end": {
-        const call = toolCall(part.recipient, part.text, calls++);
+        const call = toolCall(part.recipient, withoutHarmonyMarkup(part.text), calls++);
         if (call instanceof GatewayError) {
           yield { type: "error", error: call };
           return;
@@ -89,8 +100,8 @@ export async function* ollamaReplyEvents(
       default:
         continue;
     }
-    if (part.delta === "") continue;
-    const text = fresh === field && written[field] ? `\n${part.delta}` : part.delta;
+    if (piece === "") continue;
+    const text = fresh === field && written[field] ? `\n${piece}` : piece;
     if (fresh === field) fresh = undefined;
     written[field] = true;
     yield { type: field, text };
