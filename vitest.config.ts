@@ -41,12 +41,14 @@ const FULL_ONLY = [
 
 /**
  * Long fuzz and differential runs: the fast tier runs them with fewer cases (an explicit count in the
- * environment still wins), the full tier with their own defaults (100,000 streams, 1000–2000 cases).
+ * environment still wins), the full tier with their own defaults (100,000 streams, 1000–2000 cases). The gateway
+ * soak reads the tier itself: 3 s in the fast tier, 60 s in the full one (OVERTONE_SOAK_SECONDS wins).
  */
 const LONG_RUNS = [
   "test/harmony/fuzz.test.ts",
   "test/harmony/differential-parse.test.ts",
   "test/harmony/differential-render.test.ts",
+  "test/gateway/soak.test.ts",
 ];
 
 // A renamed file would drop out of its tier unnoticed (or land in the fast tier): the lists must name real files.
