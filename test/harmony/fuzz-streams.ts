@@ -89,7 +89,10 @@ export function nextStream(corpus: readonly number[][], r: () => number): FuzzSt
 export const isTyped = (error: unknown) =>
   error instanceof HarmonyParseError || error instanceof TokenizerError;
 
-/** Feeds `tokens` (and EOS) to a StreamableParser; returns an untyped exception if one escapes, else undefined. */
+/**
+ * Feeds `tokens` (and EOS) to a StreamableParser; returns the exception that escaped when it should not have (any
+ * at all without strict, an untyped one with strict), else undefined.
+ */
 export function feedTokens(
   tokens: readonly number[],
   role: Role | undefined,
@@ -110,7 +113,7 @@ export function feedTokens(
           void [parser.state, parser.currentRole, parser.currentChannel, parser.currentContent];
       }
     } catch (error) {
-      if (!isTyped(error)) return error;
+      if (!strict || !isTyped(error)) return error;
       i++;
       if (errorsLeft-- === 0) return undefined;
     }
@@ -118,7 +121,64 @@ export function feedTokens(
   try {
     parser.processEos();
   } catch (error) {
-    if (!isTyped(error)) return error;
+    if (!strict || !isTyped(error)) return error;
   }
   return undefined;
+}
+
+/**
+ * Pieces of the text a server hands back for gpt-oss, well-formed or not: special-token strings (whole and cut),
+ * the words of headers with their tokens stripped, recipients, JSON, prose and odd characters.
+ */
+const TEXT_PIECES = [
+  "<|start|>",
+  "<|end|>",
+  "<|message|>",
+  "<|channel|>",
+  "<|constrain|>",
+  "<|return|>",
+  "<|call|>",
+  "<|endoftext|>",
+  "<|reserved_200013|>",
+  "<|reserved_300000|>",
+  "<|",
+  "|>",
+  "<|chan",
+  "assistant",
+  "analysis",
+  "commentary",
+  "final",
+  "assistantfinal",
+  "assistantanalysis",
+  " to=",
+  "to=functions.get_weather",
+  " to=functions.Web Search",
+  "functions.",
+  " json",
+  " <|constrain|>json",
+  "json",
+  "??",
+  "user",
+  "tool",
+  '{"city":"Paris"}',
+  '{"a":[1,{"b"',
+  "}",
+  " ",
+  "\n",
+  "The answer is 4.",
+  "We need to answer.",
+  "💖",
+  "\uD83D",
+  "\u0000",
+];
+
+/** A random server reply built from TEXT_PIECES and random characters (seeded through `r`). */
+export function randomHarmonyText(r: () => number): string {
+  let text = "";
+  const pieces = Math.floor(r() * 24);
+  for (let i = 0; i < pieces; i++) {
+    if (r() < 0.85) text += TEXT_PIECES[Math.floor(r() * TEXT_PIECES.length)];
+    else text += String.fromCharCode(Math.floor(r() * 0x3000));
+  }
+  return text;
 }

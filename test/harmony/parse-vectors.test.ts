@@ -190,6 +190,16 @@ const DESCRIBED_INPUTS: Record<string, () => number[]> = {
   ],
 };
 
+/**
+ * Cases whose messages lenient parsing makes differently on purpose: an unknown id in content is dropped (a
+ * `stray-token` repair), where upstream silences the rest of the message and ends it in U+FFFD.
+ */
+const LENIENT_DIFFERS: Record<string, unknown[]> = {
+  invalid_token_id_in_content: [
+    { role: "assistant", content: "Practice invalid token handling.", channel: "analysis" },
+  ],
+};
+
 function inputOf(vector: InlineCase): number[] {
   if (vector.input_token_ids) return vector.input_token_ids;
   if (vector.input_text !== undefined) return encodeWithSpecialTokens(vector.input_text);
@@ -237,8 +247,9 @@ describe("inline vectors", () => {
       const { parser, deltas } = run(vector, true);
       const messages = parser.messages.map(serde);
       if (vector.expected_messages) expect(messages).toEqual(vector.expected_messages);
-      // Messages that parse strictly parse the same way without strict.
-      expect(run(vector, false).parser.messages.map(serde)).toEqual(messages);
+      // Messages that parse strictly parse the same way without strict, but where lenient parsing repairs
+      // what strict parsing takes as it comes (LENIENT_DIFFERS).
+      expect(run(vector, false).parser.messages.map(serde)).toEqual(LENIENT_DIFFERS[vector.id] ?? messages);
       if (vector.expected_message_count !== undefined)
         expect(messages).toHaveLength(vector.expected_message_count);
       if (vector.expected_second_message) expect(messages[1]).toEqual(vector.expected_second_message);

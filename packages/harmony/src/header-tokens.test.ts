@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseHeaderWithoutStart, readHeader, readUnclosedHeader } from "./header-tokens.js";
+import { parseHeaderWithoutStart, readHeader } from "./header-tokens.js";
 import { encodeWithSpecialTokens as tokens } from "./tokenizer.js";
 
 const json = "<|constrain|>json";
@@ -31,21 +31,6 @@ describe("readHeader: a header closed by <|message|>", () => {
     expect(readHeader(tokens("commentary to=functions.x json"), undefined, true)).toEqual({
       ok: true,
       header: { role: "assistant", recipient: "functions.x", channel: "commentary", content_type: "json" },
-    });
-  });
-});
-
-describe("readUnclosedHeader: upstream's non-strict recovery", () => {
-  it("keeps the words after channel and role as content", () => {
-    expect(readUnclosedHeader(tokens("assistant<|channel|>analysis I  must\nrefuse"), "assistant")).toEqual({
-      ok: true,
-      header: { role: "assistant", channel: "analysis" },
-      text: "I must refuse",
-    });
-    expect(readUnclosedHeader(tokens("<|channel|>final"), "assistant")).toEqual({
-      ok: true,
-      header: { role: "assistant", channel: "final" },
-      text: "",
     });
   });
 });

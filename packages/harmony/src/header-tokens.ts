@@ -1,7 +1,7 @@
 /**
  * From a header's tokens to the message it opens: decoding and parsing as upstream's parser does when
- * `<|message|>` closes the header (with its error texts), and Overtone's non-strict readings of headers that are
- * malformed in the ways real servers produce.
+ * `<|message|>` closes the header (with its error texts), and Overtone's non-strict reading of a header that began
+ * without `<|start|>`. Headers that upstream cannot read at all are lenient-header.ts's.
  */
 import type { HeaderParse } from "./header.js";
 import {
@@ -15,9 +15,8 @@ import {
 import type { MessageHeader } from "./parser-types.js";
 import { NUM_TOKENS } from "./special-tokens.js";
 import { learnToken, tokenTable } from "./token-table.js";
-import { decodeBytes, decodeUtf8, isKnownToken } from "./tokenizer.js";
+import { decodeUtf8 } from "./tokenizer.js";
 import type { Message, Role } from "./types.js";
-import { describeUtf8Error } from "./utf8-stream.js";
 
 export type HeaderRead =
   | { ok: true; header: MessageHeader }
@@ -81,34 +80,6 @@ function headerTextFast(tokens: readonly number[]): string | undefined {
     text += piece;
   }
   return text;
-}
-
-/**
- * Non-strict: a header that a stop token (or EOS) closed before any `<|message|>`, read as upstream v0.0.8's
- * recovery reads the first message's: channel and role word out, the remaining words are the content.
- */
-export function readUnclosedHeader(
-  tokens: readonly number[],
-  role: Role,
-): { ok: true; header: MessageHeader; text: string } | { ok: false; error: string } {
-  let text: string;
-  try {
-    text = decodeUtf8(tokens);
-  } catch {
-    return { ok: false, error: describeDecodeFailure(tokens) };
-  }
-  const parsed = parseHeaderText(text, role, false);
-  if (!parsed.ok) return parsed;
-  return { ok: true, header: parsed.header, text: parsed.remaining ?? "" };
-}
-
-/** upstream's `decode_utf8` error text, which its recovery passes on unchanged. */
-function describeDecodeFailure(tokens: readonly number[]): string {
-  const unknown = tokens.find((token) => !isKnownToken(token));
-  if (unknown !== undefined) {
-    return `Could not decode tokens: Invalid token error: Invalid token for decoding: ${unknown}`;
-  }
-  return `Could not decode tokens: Invalid utf-8 sequence: ${describeUtf8Error(decodeBytes(tokens))}`;
 }
 
 /**

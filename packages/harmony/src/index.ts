@@ -41,6 +41,7 @@ export {
   parseJsonText,
   roleFromJson,
 } from "./json.js";
+export { type LenientParse, type LenientParseOptions, parseLenient } from "./lenient-parse.js";
 export {
   type ParseCompletionOptions,
   parseCompletionTokens,
@@ -89,6 +90,7 @@ export {
   renderConversationText,
 } from "./render-conversation.js";
 export { type RenderOptions, renderMessage, renderMessageText } from "./render-message.js";
+export { REPAIR_KINDS, type Repair, type RepairKind } from "./repairs.js";
 export { schemaToTypeScript } from "./schema-to-typescript.js";
 export {
   CALL,

@@ -7,7 +7,7 @@
  * What was emitted is kept as UTF-8 bytes (U+FFFD as EF BF BD), with the end of each emitted piece: one decode
  * gives the text, where joining thousands of small strings would cost more than all the parsing.
  */
-import { CALL, END, NUM_TOKENS, RETURN } from "./special-tokens.js";
+import { FIRST_SPECIAL_TOKEN, NUM_TOKENS } from "./special-tokens.js";
 import { learnToken, tokenTable } from "./token-table.js";
 import { encodeOrdinary } from "./tokenizer.js";
 import { decodeUtf8Lossy, decodeValidUtf8, scanUtf8, UTF8_INCOMPLETE, UTF8_VALID } from "./utf8-stream.js";
@@ -57,7 +57,7 @@ export class MessageContent {
   }
 
   /**
-   * Feed `tokens[from..)` up to the first that is a stop token or whose bytes are not text on their own, as
+   * Feed `tokens[from..)` up to the first that is a special token or whose bytes are not text on their own, as
    * `push` would one by one (same bytes, same pieces), without computing each delta; returns where it stopped.
    * The one-shot parse spends most of its time here, so this is `push`'s common case as one tight loop.
    */
@@ -73,8 +73,9 @@ export class MessageContent {
     let i = from;
     for (; i < tokens.length; i++) {
       const token = tokens[i] as number;
-      if (token === END || token === CALL || token === RETURN) break;
-      if (!(token >= 0 && token < NUM_TOKENS) || typeof texts[token] !== "string") break;
+      // Special tokens go through `push` one by one: the stop tokens end the message, and a lenient parser
+      // ends it at `<|start|>` or `<|channel|>` too (streamable-parser.ts).
+      if (!(token >= 0 && token < FIRST_SPECIAL_TOKEN) || typeof texts[token] !== "string") break;
       const start = starts[token] as number;
       const end = start + (lengths[token] as number);
       if (at + (end - start) > bytes.length) bytes = grow(bytes, at + (end - start));

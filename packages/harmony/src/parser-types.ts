@@ -2,6 +2,7 @@
  * The contract of Harmony's parsers (token-level `StreamableParser`, text-level `TextStreamParser`): what they
  * report while parsing. Parsers call `onEvent` synchronously as input is processed, in order.
  */
+import type { Repair } from "./repairs.js";
 import type { Message, Role } from "./types.js";
 
 /** Which token ended a message; `eos` when the stream ended inside the message's content. */
@@ -25,7 +26,9 @@ export interface MessageHeader {
 export type ParserEvent =
   | { type: "message-start"; header: MessageHeader }
   | { type: "content-delta"; text: string }
-  | { type: "message-end"; parsed: ParsedMessage };
+  | { type: "message-end"; parsed: ParsedMessage }
+  /** strict: false only: a malformation was recovered from (repairs.ts), reported where it was seen. */
+  | { type: "repair"; repair: Repair };
 
 export type ParserState = "ExpectStart" | "Header" | "Content";
 
@@ -34,7 +37,8 @@ export interface ParserOptions {
   role?: Role;
   /**
    * true (default): upstream's strict parsing, same errors. false: upstream v0.0.8's non-strict recovery plus
-   * Overtone's lenient recoveries for malformed output seen from real servers (see docs/harmony.md).
+   * Overtone's lenient recoveries for malformed output seen from real servers (see docs/harmony.md): never
+   * throws on any input, and reports each recovery as a `repair` event.
    */
   strict?: boolean;
   onEvent?: (event: ParserEvent) => void;

@@ -9,10 +9,15 @@
  * streams by channel; but the stream must not end as a plain `stop` with an empty answer: the finish says
  * `tool-calls` and its `notice` names the malformed call. Backends, which know the offered tools, repair it
  * when that is safe (backends/tool-call-check.ts in @overtone/overtone).
+ *
+ * The parser's `repair` events (strict: false) are kept and go out on the `finish` part as `repairs`, with
+ * those the caller adds (`repair`, `FinishDetails.repairs`). A caller that knows why the output ended (its
+ * `reason`) explains a cut-off ending itself: `cut-mid-message` and `cut-mid-header` are then not repairs.
  */
 import { messageFromHeader } from "./header-tokens.js";
 import type { MessageHeader, ParsedMessage, ParserEvent } from "./parser-types.js";
 import type { ErrorPart, FinishPart, FinishReason, Part, PartKind, Timings, Usage } from "./parts.js";
+import type { Repair } from "./repairs.js";
 import type { Message } from "./types.js";
 
 export interface PartsAdapterOptions {
@@ -25,7 +30,11 @@ export interface FinishDetails {
   reason?: FinishReason;
   usage?: Usage;
   timings?: Timings;
+  /** Repairs the caller made (after the parser's). */
+  repairs?: Repair[];
 }
+
+const CUT_OFF: ReadonlySet<string> = new Set(["cut-mid-message", "cut-mid-header"]);
 
 /** Which part kind a message header maps to (see parts.ts for the rule and why). */
 export function partKindOf(header: MessageHeader): PartKind {
@@ -48,11 +57,13 @@ export class HarmonyPartsAdapter {
   private openText = "";
   private lastParsed: ParsedMessage | undefined;
   private ended = false;
+  private readonly repairList: Repair[] = [];
 
   /** Pass to a parser as `onEvent` (bound, so it can be handed on as is). */
   readonly onEvent = (event: ParserEvent): void => {
     if (event.type === "content-delta") this.delta(event.text);
     else if (event.type === "message-start") this.start(event.header);
+    else if (event.type === "repair") this.repairList.push(event.repair);
     else this.end(event.parsed);
   };
 
@@ -66,6 +77,16 @@ export class HarmonyPartsAdapter {
   /** The kind of the message whose content is streaming now, if any. */
   get openKind(): PartKind | undefined {
     return this.openKindValue;
+  }
+
+  /** Record a repair the caller made (it goes out on the `finish` part). */
+  repair(made: Repair): void {
+    this.repairList.push(made);
+  }
+
+  /** The repairs so far: the parser's and the caller's, in order. */
+  get repairs(): readonly Repair[] {
+    return this.repairList;
   }
 
   /** True once finish/abort/fail emitted the stream's last part. */
@@ -104,6 +125,12 @@ export class HarmonyPartsAdapter {
     const notice =
       details.reason === undefined || details.reason === "tool-calls" ? this.malformedCallNotice : undefined;
     if (notice !== undefined) part.notice = notice;
+    const own =
+      details.reason === undefined
+        ? this.repairList
+        : this.repairList.filter((made) => !CUT_OFF.has(made.kind));
+    const repairs = [...own, ...(details.repairs ?? [])];
+    if (repairs.length > 0) part.repairs = repairs;
     this.close(part);
     return part;
   }

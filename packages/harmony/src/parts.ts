@@ -18,6 +18,7 @@
  * stream ends with `finish` every start has its end. After an `error` the message in progress (if any) has no end.
  */
 import type { Terminator } from "./parser-types.js";
+import type { Repair } from "./repairs.js";
 import type { Message, Role } from "./types.js";
 
 export type PartKind = "analysis" | "commentary" | "final" | "tool-call";
@@ -109,6 +110,11 @@ export interface FinishPart {
    * while the model was still reasoning"); set by whoever can tell, absent otherwise.
    */
   notice?: string;
+  /**
+   * The repairs made to malformed output on the way (repairs.ts: stripped special tokens put back, a missing
+   * `<|end|>`, junk in a header, tool arguments made JSON, …), in order; absent when there were none.
+   */
+  repairs?: Repair[];
 }
 
 export interface ErrorPart {

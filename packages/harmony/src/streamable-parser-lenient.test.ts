@@ -103,7 +103,7 @@ describe("strict: false recovers what upstream rejects or drops", () => {
     const text = "<|channel|>final<|message|>Answer.<|end|>trailing  words";
     expect(parse(text, false, "assistant")).toEqual([
       { message: assistant("Answer.", { channel: "final" }), terminator: "end" },
-      { message: assistant("trailing words"), terminator: "eos" },
+      { message: assistant("trailing  words"), terminator: "eos" },
     ]);
     expect(strictFailure(text, "assistant").state).toBe("ExpectStart");
   });
@@ -128,12 +128,13 @@ describe("strict: false recovers what upstream rejects or drops", () => {
     });
   });
 
-  it("still fails where there is nothing to recover", () => {
-    const nonStrict = (ids: number[]) => () => parseCompletionTokens(ids, { strict: false });
-    expect(nonStrict([MESSAGE])).toThrow("Unexpected token 200008 while expecting start token 200006");
-    expect(nonStrict([4294967295])).toThrow("Unexpected token 4294967295 while expecting start token 200006");
-    expect(nonStrict([START, MESSAGE])).toThrow("message header did not contain a role");
-    expect(nonStrict(tokens("<|start|>assistant"))).toThrow(
+  it("recovers where upstream has nothing to go on: it never throws", () => {
+    const lenient = (ids: number[]) => parseCompletionTokens(ids, { strict: false });
+    expect(lenient([MESSAGE])).toEqual([{ message: assistant(""), terminator: "eos" }]);
+    expect(lenient([4294967295])).toEqual([]);
+    expect(lenient([START, MESSAGE])).toEqual([{ message: assistant(""), terminator: "eos" }]);
+    expect(lenient(tokens("<|start|>assistant"))).toEqual([]);
+    expect(strictFailure("<|start|>assistant").message).toBe(
       "Unexpected EOS while waiting for message header to complete",
     );
   });

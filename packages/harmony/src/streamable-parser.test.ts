@@ -186,14 +186,14 @@ describe("events", () => {
 });
 
 describe("non-strict recovery", () => {
-  it("upstream's: a first message without <|message|> becomes content", () => {
+  it("upstream's: a first message without <|message|> becomes content (kept as written, not word-joined)", () => {
     const text =
       "<|channel|>analysis I must\n refuse<|end|><|start|>assistant<|channel|>final<|message|>No.<|return|>";
     expect(parseText(text, { role: "assistant", strict: false })).toEqual([
       {
         message: {
           author: { role: "assistant" },
-          content: [{ type: "text", text: "I must refuse" }],
+          content: [{ type: "text", text: "I must\n refuse" }],
           channel: "analysis",
         },
         terminator: "end",
@@ -218,6 +218,7 @@ describe("non-strict recovery", () => {
       tokens("I refuse<|end|>"),
     );
     expect(events).toEqual([
+      { type: "repair", repair: { kind: "headerless-message", detail: "I refuse" } },
       { type: "message-start", header: { role: "assistant" } },
       {
         type: "message-end",

@@ -2,10 +2,20 @@
  * The token-level Harmony parser: openai/harmony v0.0.8's `StreamableParser` (spec §7), state for state and
  * error for error, plus what Overtone adds: the token that ended each message, PR #144's
  * `<|channel|>final <|constrain|>json` header, and (strict: false only) recovery from malformed output that real
- * servers produce — see `headerToken`, `expectStartToken` and `recoverHeader`.
+ * servers produce — see `headerToken`, `expectStartToken`, `interruptContent` and `recoverHeader`.
+ *
+ * strict: false is total: no input makes it throw. Every recovery is reported as a named repair (repairs.ts),
+ * through `onEvent` as it happens and in `repairs`; strict parsing reports none and fails as upstream does.
  */
 import { HarmonyParseError, InputError } from "@overtone/errors";
-import { messageFromHeader, readHeader, readUnclosedHeader } from "./header-tokens.js";
+import { messageFromHeader, readHeader } from "./header-tokens.js";
+import {
+  decodeHeaderTokens,
+  type HeaderEnd,
+  type LenientHeader,
+  normalizeHeader,
+  readLenientHeader,
+} from "./lenient-header.js";
 import { MessageContent } from "./message-content.js";
 import { LEFTOVER_HINT, missingStartHint, unfinishedHeaderHint } from "./parser-hints.js";
 import type {
@@ -16,7 +26,19 @@ import type {
   ParserState,
   Terminator,
 } from "./parser-types.js";
-import { CALL, CHANNEL, END, isSpecialToken, MESSAGE, RETURN, START } from "./special-tokens.js";
+import { type Repair, repair } from "./repairs.js";
+import {
+  CALL,
+  CHANNEL,
+  CONSTRAIN,
+  END,
+  FIRST_SPECIAL_TOKEN,
+  isSpecialToken,
+  MESSAGE,
+  RETURN,
+  START,
+  specialTokenText,
+} from "./special-tokens.js";
 import { TokenLog } from "./token-log.js";
 import { tokenTable } from "./token-table.js";
 import { isKnownToken } from "./tokenizer.js";
@@ -47,6 +69,9 @@ export class StreamableParser {
   private headerTokens: number[] = [];
   /** Non-strict: the current header began without `<|start|>`. */
   private headerWithoutStart = false;
+  /** Non-strict: …because a `<|channel|>` cut the previous message's content short (reported as missing-end). */
+  private startImplied = false;
+  private repairList: Repair[] = [];
   private header: MessageHeader | undefined;
   private readonly content = new MessageContent();
   private delta: string | undefined;
@@ -72,6 +97,8 @@ export class StreamableParser {
     this.parsedPlain = [];
     this.headerTokens = [];
     this.headerWithoutStart = false;
+    this.startImplied = false;
+    this.repairList = [];
     this.header = undefined;
     this.content.reset();
     this.delta = undefined;
@@ -83,6 +110,10 @@ export class StreamableParser {
     if (this.stateKind === CONTENT) {
       if (token === END || token === CALL || token === RETURN) {
         this.endMessage(terminatorOf(token) as Terminator);
+        return this;
+      }
+      if (!this.strict && !(token >= 0 && token < FIRST_SPECIAL_TOKEN && isKnownToken(token))) {
+        this.lenientContentToken(token);
         return this;
       }
       const delta = this.content.push(token);
@@ -113,9 +144,11 @@ export class StreamableParser {
   }
 
   processEos(): this {
-    if (this.stateKind === CONTENT) this.endMessage("eos");
-    else if (this.stateKind === HEADER) {
-      if (!this.strict && this.headerWithoutStart) this.recoverHeader("eos", this.fed.count);
+    if (this.stateKind === CONTENT) {
+      if (!this.strict) this.report(repair("cut-mid-message"));
+      this.endMessage("eos");
+    } else if (this.stateKind === HEADER) {
+      if (!this.strict) this.recoverHeader("eos", "eos");
       else {
         throw this.error(
           "Unexpected EOS while waiting for message header to complete",
@@ -135,15 +168,22 @@ export class StreamableParser {
       return;
     }
     if (!this.strict) {
-      // A stop token right after a finished message (`<|end|><|return|>`) ends nothing: nothing to lose.
-      if (terminatorOf(token) !== undefined) return;
       // The model skipped `<|start|>`: read what follows as an assistant header (openai/harmony#60/#68).
-      if (token === CHANNEL || (isKnownToken(token) && !isSpecialToken(token))) {
+      if (token === CHANNEL || token === CONSTRAIN || (isKnownToken(token) && !isSpecialToken(token))) {
         this.stateKind = HEADER;
         this.headerTokens = [token];
         this.headerWithoutStart = true;
         return;
       }
+      if (token === MESSAGE) {
+        this.openHeaderless();
+        return;
+      }
+      // A stop token right after a finished message (`<|end|><|return|>`), a reserved or unknown id: nothing
+      // can follow from it, so it is dropped.
+      const what = specialTokenText(token) ?? `unknown token id ${token}`;
+      this.report(repair("stray-token", `${what} between messages`));
+      return;
     }
     throw this.error(
       `Unexpected token ${token} while expecting start token ${START}`,
@@ -161,14 +201,17 @@ export class StreamableParser {
     if (!this.strict) {
       const terminator = terminatorOf(token);
       if (terminator !== undefined) {
-        this.recoverHeader(terminator, this.fed.count - 1);
+        this.recoverHeader("stop", terminator);
         return;
       }
       if (token === START) {
         // A header interrupted by a new `<|start|>`: the earlier tokens were no header, and the role now comes
         // from the new one.
+        const dropped = decodeHeaderTokens(this.headerTokens).text.trim();
+        if (dropped !== "") this.report(repair("interrupted-header", dropped));
         this.headerTokens = [];
         this.headerWithoutStart = false;
+        this.startImplied = false;
         this.nextRole = undefined;
         return;
       }
@@ -179,39 +222,117 @@ export class StreamableParser {
   private openContent(): void {
     const offset = this.fed.count - 1;
     const read = readHeader(this.headerTokens, this.nextRole, this.headerWithoutStart);
-    this.headerTokens = [];
-    this.headerWithoutStart = false;
-    if (!read.ok) {
+    let header: MessageHeader;
+    if (read.ok) {
+      header = read.header;
+      if (!this.strict) {
+        if (this.headerWithoutStart && !this.startImplied) this.report(repair("missing-start"));
+        for (const made of normalizeHeader(header)) this.report(made);
+      }
+    } else if (this.strict) {
+      this.headerTokens = [];
+      this.headerWithoutStart = false;
       // Upstream leaves the parser expecting `<|start|>` when the header turns out to be unparsable.
       this.stateKind = EXPECT_START;
-      const hint = read.leftover && this.strict ? LEFTOVER_HINT : undefined;
+      const hint = read.leftover ? LEFTOVER_HINT : undefined;
       throw this.error(read.error, offset, "Header", hint);
+    } else {
+      const lenient = this.readLenient("message");
+      for (const made of lenient.repairs) this.report(made);
+      header = lenient.header;
     }
+    this.headerTokens = [];
+    this.headerWithoutStart = false;
+    this.startImplied = false;
     this.nextRole = undefined;
-    this.header = read.header;
+    this.header = header;
     this.stateKind = CONTENT;
-    this.onEvent?.({ type: "message-start", header: read.header });
+    this.onEvent?.({ type: "message-start", header });
+  }
+
+  /** Non-strict: the current header's tokens read by lenient-header.ts (its repairs not yet reported). */
+  private readLenient(end: HeaderEnd): LenientHeader {
+    const decoded = decodeHeaderTokens(this.headerTokens);
+    for (const made of decoded.repairs) this.report(made);
+    return readLenientHeader(decoded.text, {
+      role: this.nextRole,
+      withoutStart: this.headerWithoutStart,
+      startImplied: this.startImplied,
+      end,
+    });
   }
 
   /**
-   * Non-strict: a header closed by a stop token (or, for one that began without `<|start|>`, by EOS) never got
-   * its `<|message|>`. As upstream v0.0.8 does for the first message, its words after channel and role become
-   * the content; Overtone does the same (as the assistant's) for later messages, which upstream drops.
+   * Non-strict: a header closed by a stop token or the end of the output never got its `<|message|>`. As
+   * upstream v0.0.8 does for the first message, its words after channel and role become the content (kept as
+   * written); Overtone does the same (as the assistant's) for later messages, which upstream drops. A header
+   * the output ended in that holds no text is dropped, and so is one with nothing readable in it.
    */
-  private recoverHeader(terminator: Terminator, offset: number): void {
+  private recoverHeader(end: Exclude<HeaderEnd, "message">, terminator: Terminator): void {
     let recovered: ParsedMessage | undefined;
-    if (this.headerTokens.length > 0) {
-      const read = readUnclosedHeader(this.headerTokens, this.nextRole ?? "assistant");
-      if (!read.ok) throw this.error(read.error, offset, "Header");
-      recovered = { message: messageFromHeader(read.header, read.text), terminator };
-      // No content-delta: deltas are exactly upstream's last_content_delta values, and recovery sets none.
-      this.onEvent?.({ type: "message-start", header: read.header });
+    const written = decodeHeaderTokens(this.headerTokens).text.trim();
+    if (written !== "") {
+      const read = this.readLenient(end);
+      if (end === "eos" && read.text === "") {
+        this.report(repair("cut-mid-header", written));
+      } else {
+        for (const made of read.repairs) this.report(made);
+        recovered = { message: messageFromHeader(read.header, read.text), terminator };
+        // No content-delta: deltas are exactly upstream's last_content_delta values, and recovery sets none.
+        this.onEvent?.({ type: "message-start", header: read.header });
+      }
     }
     this.stateKind = EXPECT_START;
     this.nextRole = undefined;
     this.headerTokens = [];
     this.headerWithoutStart = false;
+    this.startImplied = false;
     if (recovered !== undefined) this.record(recovered);
+  }
+
+  /**
+   * Non-strict: `<|start|>` or `<|channel|>` inside content — the model skipped `<|end|>` (and, before a bare
+   * `<|channel|>`, `<|start|>assistant` too). The message ends there (a tool call as if by `<|call|>`) and the
+   * token begins the next header.
+   */
+  private interruptContent(token: number): void {
+    const header = this.header as MessageHeader;
+    const call = header.role === "assistant" && header.recipient !== undefined && header.recipient !== "all";
+    this.report(repair("missing-end", `${specialTokenText(token)} inside a message`));
+    this.endMessage(call ? "call" : "end");
+    this.stateKind = HEADER;
+    this.headerTokens = token === CHANNEL ? [token] : [];
+    this.headerWithoutStart = token === CHANNEL;
+    this.startImplied = token === CHANNEL;
+  }
+
+  /**
+   * Non-strict: a special or unknown token inside content. `<|start|>` and `<|channel|>` begin the next message
+   * (`interruptContent`); any other would be markup or garbage in the text (upstream writes a special token's
+   * name into the content, and an unknown id silences the rest of the message), so it is dropped.
+   */
+  private lenientContentToken(token: number): void {
+    if (token === START || token === CHANNEL) {
+      this.interruptContent(token);
+      return;
+    }
+    this.delta = undefined;
+    const what = specialTokenText(token) ?? `unknown token id ${token}`;
+    this.report(repair("stray-token", `${what} inside a message`));
+  }
+
+  /** Non-strict: `<|message|>` where a message must begin — content with no header at all, the assistant's. */
+  private openHeaderless(): void {
+    this.report(repair("headerless-message", "<|message|> without a header"));
+    const header: MessageHeader = { role: "assistant" };
+    this.header = header;
+    this.stateKind = CONTENT;
+    this.onEvent?.({ type: "message-start", header });
+  }
+
+  private report(made: Repair): void {
+    this.repairList.push(made);
+    this.onEvent?.({ type: "repair", repair: made });
   }
 
   private endMessage(terminator: Terminator): void {
@@ -272,6 +393,11 @@ export class StreamableParser {
   /** Finished messages with the token that ended each (the parser's own array). */
   get parsedMessages(): ParsedMessage[] {
     return this.parsed;
+  }
+
+  /** strict: false: the repairs made so far, in order (the parser's own array; always empty when strict). */
+  get repairs(): readonly Repair[] {
+    return this.repairList;
   }
 
   /** Every token fed so far (a copy). */

@@ -8,10 +8,14 @@
  * `encodeWithSpecialTokens(text)`, whatever the chunking, and its errors at the same place (as a character
  * offset). Only the token ids themselves may differ, and so the size of each delta and the id named in an
  * "Unexpected token" message, because text cut at a chunk boundary is encoded in two pieces.
+ *
+ * With strict: false it never throws. Its `repairs` are the token parser's, after `stripped-special-tokens`
+ * when stripped-token recovery put special tokens back (which it reports in strict mode too).
  */
 import { HarmonyParseError } from "@overtone/errors";
 import { strippedTokensHint } from "./parser-hints.js";
 import type { ParsedMessage, ParserEvent, ParserOptions, ParserState } from "./parser-types.js";
+import { type Repair, repair } from "./repairs.js";
 import {
   END_OF_TEXT,
   FORMAT_TOKENS,
@@ -49,20 +53,29 @@ export class TextStreamParser {
   private sawSpecial = false;
   private failure: unknown;
   private callDelta: string | undefined;
+  private readonly repairList: Repair[] = [];
+  private rewrote = false;
+  private readonly onEvent: ((event: ParserEvent) => void) | undefined;
 
   constructor(options: TextParserOptions = {}) {
     const { recoverStrippedTokens, onEvent, ...parserOptions } = options;
+    this.onEvent = onEvent;
     this.parser = new StreamableParser({
       ...parserOptions,
       onEvent: (event: ParserEvent) => {
         if (event.type === "content-delta") this.callDelta = (this.callDelta ?? "") + event.text;
+        else if (event.type === "repair") this.repairList.push(event.repair);
         else this.callDelta = undefined; // upstream clears last_content_delta when a message ends
         onEvent?.(event);
       },
     });
     this.sink = {
       text: (text, offset) => this.feedText(text, offset),
-      special: (id, at) => this.feedSpecial(id, at),
+      // Only the recovery puts special tokens into the sink: the first one is where it committed to rewriting.
+      special: (id, at) => {
+        if (!this.rewrote) this.reportStripped();
+        this.feedSpecial(id, at);
+      },
     };
     if (recoverStrippedTokens)
       this.recovery = new StrippedTokenRecovery(this.sink, options.role !== undefined);
@@ -119,9 +132,20 @@ export class TextStreamParser {
   get parsedMessages(): ParsedMessage[] {
     return this.parser.parsedMessages;
   }
+  /** The repairs made so far, in order: none when strict, but for `stripped-special-tokens`. */
+  get repairs(): readonly Repair[] {
+    return this.repairList;
+  }
   /** The ids fed to the token parser so far (text cut by chunking is encoded in pieces, see above). */
   get tokens(): number[] {
     return this.parser.tokens;
+  }
+
+  private reportStripped(): void {
+    this.rewrote = true;
+    const made = repair("stripped-special-tokens");
+    this.repairList.unshift(made);
+    this.onEvent?.({ type: "repair", repair: made });
   }
 
   /** After a parse error the parser's state is undefined: every later call throws the same error. */
