@@ -90,7 +90,7 @@ export {
   renderConversationText,
 } from "./render-conversation.js";
 export { type RenderOptions, renderMessage, renderMessageText } from "./render-message.js";
-export { REPAIR_KINDS, type Repair, type RepairKind } from "./repairs.js";
+export { REPAIR_KINDS, type Repair, type RepairKind, repair } from "./repairs.js";
 export { schemaToTypeScript } from "./schema-to-typescript.js";
 export {
   CALL,

@@ -92,7 +92,7 @@ describe("readLenientHeader: a header closed by a stop token or the end", () => 
       text: "Fine json then",
       repairs: [
         { kind: "headerless-message", detail: "Fine json then" },
-        { kind: "junk-in-header", detail: "<|constrain|>" },
+        { kind: "stray-token", detail: "<|constrain|>" },
       ],
     });
   });

@@ -229,7 +229,7 @@ export function readLenientHeader(text: string, options: LenientHeaderOptions): 
     // Special tokens in a header are markup, never text: they do not become the message's.
     const bare = content.replace(SPECIAL_MARKUP, "").trim();
     if (bare !== content) {
-      repairs.push(repair("junk-in-header", content.match(SPECIAL_MARKUP)?.join(" ")));
+      repairs.push(repair("stray-token", content.match(SPECIAL_MARKUP)?.join(" ")));
       content = bare;
     }
   }

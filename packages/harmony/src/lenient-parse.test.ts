@@ -215,6 +215,15 @@ describe("repairs reach events, the parser and the finish part", () => {
     });
   });
 
+  it("a header recovered as a message reaches the consumer as deltas too", async () => {
+    const parts: Part[] = [];
+    const text = "<|start|>assistant<|channel|>final I cannot help.<|return|>";
+    for await (const part of partsFromText([text], { strict: false })) parts.push(part);
+    expect(parts.filter((p) => p.type === "final-delta")).toEqual([
+      { type: "final-delta", id: "msg-0", delta: "I cannot help." },
+    ]);
+  });
+
   it("a caller that knows why the output ended takes the cut-off repairs back", async () => {
     const finish = await finishOf(
       partsFromTokens(encodeWithSpecialTokens("<|channel|>final<|message|>B"), {

@@ -191,16 +191,17 @@ export class HarmonyPartsAdapter {
   private end(parsed: ParsedMessage): void {
     const kind = this.openKindValue;
     this.lastParsed = parsed;
+    const { message, terminator } = parsed;
+    const text = textOf(message);
+    // Content the parser only settled at the end (bytes of an unfinished UTF-8 sequence become U+FFFD, the text
+    // of a header recovered as a message) still reaches the consumer as a delta, so deltas always add up to the
+    // end's text. Emitted while the message is still open.
+    if (kind !== undefined && text.length > this.openText.length && text.startsWith(this.openText)) {
+      this.delta(text.slice(this.openText.length));
+    }
     this.openHeader = undefined;
     this.openKindValue = undefined;
     if (kind === undefined) return;
-    const { message, terminator } = parsed;
-    const text = textOf(message);
-    // Content the parser only settled at the end (bytes of an unfinished UTF-8 sequence become U+FFFD) still
-    // reaches the consumer as a delta, so deltas always add up to the end's text.
-    if (text.length > this.openText.length && text.startsWith(this.openText)) {
-      this.delta(text.slice(this.openText.length));
-    }
     const id = this.openId;
     if (kind === "tool-call") {
       this.emit({

@@ -273,8 +273,13 @@ export class StreamableParser {
     const written = decodeHeaderTokens(this.headerTokens).text.trim();
     if (written !== "") {
       const read = this.readLenient(end);
+      const said =
+        read.text !== "" || read.header.channel !== undefined || read.header.recipient !== undefined;
       if (end === "eos" && read.text === "") {
         this.report(repair("cut-mid-header", written));
+      } else if (!said) {
+        // Only markup or junk, no channel, no recipient: there is no message to keep.
+        this.report(repair("stray-token", written));
       } else {
         for (const made of read.repairs) this.report(made);
         recovered = { message: messageFromHeader(read.header, read.text), terminator };
