@@ -81,11 +81,17 @@ describe("createEmbedded", () => {
     );
   });
 
-  it("ends a turn cut off by maxTokens with finish: length and a notice saying why there is no answer", async () => {
+  it("ends a turn cut off by maxTokens with finish: length", async () => {
+    // The tiny model's weights are random: its three tokens are words without a Harmony header, which lenient
+    // parsing keeps as the answer (a `headerless-message` repair) instead of dropping them.
     const parts = await partsOf(backend.stream(request({ maxTokens: 3 })));
-    expect(parts).toHaveLength(1);
-    expect(parts[0]).toMatchObject({ type: "finish", reason: "length", usage: { outputTokens: 3 } });
-    expect(parts[0]?.type === "finish" && parts[0].notice).toMatch(/token budget \(maxTokens 3\)/);
+    expect(parts.map((p) => p.type)).toEqual(["final-start", "final-delta", "final-end", "finish"]);
+    expect(parts.at(-1)).toMatchObject({
+      type: "finish",
+      reason: "length",
+      usage: { outputTokens: 3 },
+      repairs: [{ kind: "headerless-message" }],
+    });
   });
 
   it("ends with finish: aborted when the request's signal fires", async () => {

@@ -84,6 +84,11 @@ describe("gpt-oss profile (OpenAI-compatible parts)", () => {
     expect(classifyContentStart("Hello")).toBe("plain");
     expect(confirmsStrippedHarmony("analysisHm.assistantfinal4")).toBe(true);
     expect(confirmsStrippedHarmony("analysis of sales")).toBe(false);
+    // A lone stripped call (Rapid-MLX#480): `commentary to=functions.get_weather json{"city":"Paris"}`.
+    expect(classifyContentStart("commentary to=functions.get_weather")).toBe("stripped");
+    expect(classifyContentStart("commen")).toBe("undecided");
+    expect(classifyContentStart("commentary on the results")).toBe("plain");
+    expect(confirmsStrippedHarmony('commentary to=functions.get_weather json{"city":"Paris"}')).toBe(true);
   });
 
   it("explains an empty answer by what the stream shows", () => {

@@ -17,6 +17,7 @@ import {
 import { GPT_OSS_VOCAB_SIZE } from "@overtone/makers";
 import type { Effort, GenerateRequest, Route } from "./contract.js";
 import { withToolCallCheck } from "./tool-call-check.js";
+import { withToolRepairs } from "./tool-repairs.js";
 
 /** The wire dialects whose gpt-oss quirks differ. `openai` is an OpenAI-compatible server of unknown make. */
 export type GptOssFlavor = "vllm" | "llama-server" | "lmstudio" | "ollama" | "ollama-openai" | "openai";
@@ -180,9 +181,10 @@ export const TOOL_CALL_CONTENT_TYPE = "<|constrain|>json";
 /**
  * What the start of a server's `content` says about it: `harmony` when it still holds Harmony markup
  * (`<|channel|>…`: the server did not parse the output), `stripped` when it may be Harmony with its special
- * tokens stripped (`analysis…assistantfinal…`), `plain` for an ordinary answer, `undecided` while too short to
- * tell. A `stripped` guess is only confirmed once `assistantfinal` (or another header) follows
- * (`confirmsStrippedHarmony`), since an answer may well begin with the word "analysis".
+ * tokens stripped (`analysis…assistantfinal…`, or a lone call `commentary to=functions.x json{…}`), `plain` for
+ * an ordinary answer, `undecided` while too short to tell. A `stripped` guess is only confirmed once
+ * `assistantfinal` (or another header) follows or the call names its recipient (`confirmsStrippedHarmony`),
+ * since an answer may well begin with the word "analysis".
  */
 export function classifyContentStart(text: string): "harmony" | "stripped" | "plain" | "undecided" {
   const start = text.trimStart();
@@ -191,14 +193,14 @@ export function classifyContentStart(text: string): "harmony" | "stripped" | "pl
     if (start.startsWith(marker)) return "harmony";
     if (marker.startsWith(start)) return "undecided";
   }
-  if (start.startsWith("analysis")) return "stripped";
-  if ("analysis".startsWith(start)) return "undecided";
+  if (start.startsWith("analysis") || /^commentary to=\S/.test(start)) return "stripped";
+  if ("analysis".startsWith(start) || "commentary to=".startsWith(start)) return "undecided";
   return "plain";
 }
 
 /** True when stripped-looking text goes on like Harmony: `assistantfinal`, `assistantcommentary`, … */
 export function confirmsStrippedHarmony(text: string): boolean {
-  return /assistant(?:final|commentary|analysis| to=)/.test(text);
+  return /assistant(?:final|commentary|analysis| to=)|^\s*commentary to=\S/.test(text);
 }
 
 /** What the stream produced, for explaining an empty answer. */
@@ -279,15 +281,18 @@ export async function* withEmptyAnswerNotice(
 }
 
 /**
- * A backend's parts as its callers get them: tool calls checked against the request's function tools
- * (tool-call-check.ts), then an empty answer explained (withEmptyAnswerNotice, with the request's maxTokens) —
- * in this order, so a repaired call counts as an answer. Every backend's `stream` ends in this one place.
+ * A backend's parts as its callers get them: tool calls repaired against the request's function tools
+ * (tool-repairs.ts: names, arguments, calls leaked into the answer), then checked (tool-call-check.ts: calls
+ * naming no tool or a tool not offered), then an empty answer explained (withEmptyAnswerNotice, with the
+ * request's maxTokens) — in this order, so a repaired call counts as an answer. Every backend's `stream` ends
+ * in this one place.
  */
 export function checkedParts(
   parts: AsyncIterable<Part>,
   request: GenerateRequest,
 ): AsyncGenerator<Part, void, undefined> {
-  return withEmptyAnswerNotice(withToolCallCheck(parts, functionTools(request)), () =>
+  const tools = functionTools(request);
+  return withEmptyAnswerNotice(withToolCallCheck(withToolRepairs(parts, tools), tools), () =>
     request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {},
   );
 }

@@ -7,7 +7,8 @@
  *
  *   - a call without a recipient, when repair is safe — exactly one function tool was offered and the text
  *     parses as a JSON object — becomes that tool's call (`tool-call-*` parts, recipient `functions.<name>`),
- *     and the finish (`tool-calls`) says in its `notice` that it was repaired;
+ *     and the finish (`tool-calls`) says in its `notice` that it was repaired (and lists the repair,
+ *     `call-without-recipient`, in its `repairs`);
  *   - a call without a recipient that cannot be repaired stays the message it was (its end keeps terminator
  *     `call`), the finish is `tool-calls` (the parser's verdict, parts-adapter.ts) and its notice says why no
  *     repair was made and which tools were offered: a caller sees a malformed call, never an empty stop;
@@ -19,7 +20,7 @@
  * their end. Those are preambles of a sentence or two, so the delay is short; analysis and final messages are
  * never held (the reasoning streams live; a malformed call there keeps its channel and gets the notice).
  */
-import type { FinishPart, Part, ToolDescription } from "@overtone/harmony";
+import { type FinishPart, type Part, repair, type ToolDescription } from "@overtone/harmony";
 
 const MALFORMED_PREFIX = "malformed tool call:";
 
@@ -111,7 +112,8 @@ function withNote(
     // The parser's notice said the call stayed a plain message; after the repair that is no longer true.
     const rest = own?.startsWith(MALFORMED_PREFIX) ? undefined : own;
     const reason = part.reason === "stop" ? "tool-calls" : part.reason;
-    return { ...part, reason, notice: rest === undefined ? note : `${note}; ${rest}` };
+    const repairs = [...(part.repairs ?? []), repair("call-without-recipient", `sent to functions.${only}`)];
+    return { ...part, reason, notice: rest === undefined ? note : `${note}; ${rest}`, repairs };
   }
   if (own?.startsWith(MALFORMED_PREFIX)) {
     const why =

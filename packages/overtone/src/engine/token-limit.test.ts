@@ -1,4 +1,3 @@
-import { HarmonyParseError } from "@overtone/errors";
 import {
   CALL,
   collectParts,
@@ -167,13 +166,19 @@ describe("ids to parts, as the engine wires them", () => {
     expect(parts[0]).toMatchObject({ type: "finish", reason: "length", usage: { outputTokens: 2 } });
   });
 
-  it("malformed output is still an error part", async () => {
-    // A <|message|> straight after <|start|> has no role: a real parse error, not a cut-off.
+  it("malformed output is recovered, and the finish names the repair", async () => {
+    // A <|message|> straight after <|start|> has no role: lenient parsing reads the assistant's message.
     const parts = await partsOf(
       encodeWithSpecialTokens("<|channel|>final<|message|>a<|end|><|start|><|message|>b<|end|>"),
     );
-    const last = parts.at(-1);
-    expect(last?.type).toBe("error");
-    expect(last?.type === "error" && last.error).toBeInstanceOf(HarmonyParseError);
+    expect(parts.filter((p) => p.type === "final-end").map((p) => (p as { text: string }).text)).toEqual([
+      "a",
+      "b",
+    ]);
+    expect(parts.at(-1)).toMatchObject({
+      type: "finish",
+      reason: "stop",
+      repairs: [{ kind: "headerless-message" }],
+    });
   });
 });

@@ -39,6 +39,17 @@ describe("WirePartsBuilder", () => {
     const result = await collect(parts);
     expect(result.analysis).toBe("think");
     expect(result.final).toBe("4");
+    expect(result.finish?.repairs).toEqual([{ kind: "markup-in-content" }]);
+  });
+
+  it("names stripped special tokens in content as the repair it is", async () => {
+    const parts = build((b) => {
+      b.content("analysisThe user greets.assistantfinalHello!");
+      b.finish({ reason: "stop" });
+    });
+    const result = await collect(parts);
+    expect([result.analysis, result.final]).toEqual(["The user greets.", "Hello!"]);
+    expect(result.finish?.repairs).toEqual([{ kind: "stripped-special-tokens" }]);
   });
 
   it("buffers tool-call fragments that arrive before the name, and attaches them once it comes", async () => {
@@ -64,6 +75,12 @@ describe("WirePartsBuilder", () => {
     });
     expect(parts.find((p) => p.type === "tool-call-start")).toMatchObject({
       recipient: "functions.write_file",
+    });
+    expect(parts.at(-1)).toMatchObject({
+      type: "finish",
+      repairs: [
+        { kind: "recipient-normalized", detail: "write_file<|channel|>commentary → functions.write_file" },
+      ],
     });
   });
 

@@ -7,13 +7,16 @@
  *
  * Content that still holds Harmony markup (the server did not parse the output) is re-parsed with the text
  * parser, so channels and tool calls are recovered (backends.md §8.5); see gpt-oss-profile's
- * classifyContentStart for when.
+ * classifyContentStart for when. Both are repairs the finish part names: `markup-in-content` here, and
+ * `stripped-special-tokens` from the text parser; so is a tool name with Harmony markup leaked into it
+ * (`recipient-normalized`).
  */
 import {
   type FinishDetails,
   HarmonyPartsAdapter,
   type MessageHeader,
   type Part,
+  repair,
   type Terminator,
   TextStreamParser,
 } from "@overtone/harmony";
@@ -83,9 +86,13 @@ export class WirePartsBuilder {
     }
     this.flushHeldContent();
     this.startedTools.add(index);
+    const recipient = toolRecipient(name);
+    if (recipient !== (name.includes(".") ? name : `functions.${name}`)) {
+      this.adapter.repair(repair("recipient-normalized", `${name} → ${recipient}`));
+    }
     this.startMessage(
       { kind: "tool", index },
-      { channel: "commentary", recipient: toolRecipient(name), content_type: TOOL_CALL_CONTENT_TYPE },
+      { channel: "commentary", recipient, content_type: TOOL_CALL_CONTENT_TYPE },
     );
     this.delta((this.pendingArguments.get(index) ?? "") + (argumentsDelta ?? ""));
     this.pendingArguments.delete(index);
@@ -151,6 +158,7 @@ export class WirePartsBuilder {
       return;
     }
     this.closeOpen("end");
+    if (this.contentMode === "harmony") this.adapter.repair(repair("markup-in-content"));
     this.textParser = new TextStreamParser({
       role: "assistant",
       strict: false,
