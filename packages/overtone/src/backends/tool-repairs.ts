@@ -49,9 +49,13 @@ export async function* withToolRepairs(
           repairs.push(repair("call-leaked-into-final", part.text));
         }
         held = undefined;
-      } else if (part.type === "final-delta" && !couldBeCall((finalText += part.delta))) {
-        yield* [...held, part];
-        held = undefined;
+      } else if (part.type === "final-delta") {
+        finalText += part.delta;
+        held.push(part);
+        if (!couldBeCall(finalText)) {
+          yield* held;
+          held = undefined;
+        }
       } else if (part.type === "error") {
         yield* [...held, part];
         held = undefined;
