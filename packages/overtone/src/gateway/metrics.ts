@@ -2,8 +2,9 @@
  * The gateway's Prometheus series (`GET /metrics`), named like vLLM's with our own `gateway:` prefix so dashboards
  * built for vLLM read them (gateway.md §7.4): requests and errors, tokens by channel, time to the first token and
  * to the first answer token (for gpt-oss the answer comes after the reasoning), end-to-end latency, requests in
- * flight, and the repairs applied to malformed model output. Labels are the public model name and the route,
- * never a request or user id. One registry per gateway, so two gateways in one process keep their own counts.
+ * flight, and the repairs applied to malformed model output (each repair a generation's finish part lists,
+ * by kind: @overtone/harmony's REPAIR_KINDS). Labels are the public model name and the route, never a request or
+ * user id. One registry per gateway, so two gateways in one process keep their own counts.
  */
 import type { FinishPart, Part } from "@overtone/harmony";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
@@ -73,9 +74,15 @@ export class GatewayMetrics {
 
   /**
    * Observes a generation's parts as they pass (the parts are yielded unchanged): times, tokens, the finish
-   * reason or the error, and the in-flight gauge (also when the consumer stops early).
+   * reason or the error, the repairs, and the in-flight gauge (also when the consumer stops early). `note`
+   * gets what the access log line should say: the repairs, as `kind: detail`.
    */
-  async *observe(parts: AsyncIterable<Part>, model: string, backend: string): AsyncGenerator<Part> {
+  async *observe(
+    parts: AsyncIterable<Part>,
+    model: string,
+    backend: string,
+    note?: (fields: Record<string, unknown>) => void,
+  ): AsyncGenerator<Part> {
     const labels = { model_name: model, backend };
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
@@ -92,7 +99,17 @@ export class GatewayMetrics {
           sawAnswer = true;
           this.firstOutput.observe({ model_name: model }, seconds());
         }
-        if (part.type === "finish") this.finished(part, model, seconds());
+        if (part.type === "finish") {
+          this.finished(part, model, seconds());
+          if (part.repairs !== undefined && part.repairs.length > 0) {
+            for (const made of part.repairs) this.countRepair(model, made.kind);
+            note?.({
+              repairs: part.repairs.map((made) =>
+                made.detail === undefined ? made.kind : `${made.kind}: ${made.detail}`,
+              ),
+            });
+          }
+        }
         if (part.type === "error") this.upstreamErrors.inc(labels);
         yield part;
       }

@@ -39,7 +39,7 @@ export interface RequestContext {
    * a keep-alive comment after every keep-alive interval without a frame (keep-alive.ts).
    */
   sendFrames(contentType: string, frames: AsyncIterable<string>): Promise<void>;
-  /** Facts for the access log line (model, finish). */
+  /** Facts for the access log line (model, finish, the repairs made to the model's output). */
   note(fields: Record<string, unknown>): void;
 }
 
@@ -83,6 +83,7 @@ export function requestContext(
         }),
         model.name,
         model.backend.kind,
+        (fields) => Object.assign(logged, fields),
       );
       const patience = deps.keepAliveMs > 0 ? deps.keepAliveMs : Number.POSITIVE_INFINITY;
       return openParts(parts, signal, patience);
