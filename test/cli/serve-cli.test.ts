@@ -54,7 +54,9 @@ describe("overtone serve --model toy", () => {
   it("serves the model as `toy` on /v1/models and /api/tags", async () => {
     const models = (await (await fetch(`${base}/v1/models`)).json()) as { data: { id: string }[] };
     expect(models.data.map((m) => m.id)).toEqual(["toy"]);
-    const tags = (await (await fetch(`${base}/api/tags`)).json()) as { models: { name: string; model: string }[] };
+    const tags = (await (await fetch(`${base}/api/tags`)).json()) as {
+      models: { name: string; model: string }[];
+    };
     expect(tags.models.map((m) => [m.name, m.model])).toEqual([["toy", "toy"]]);
   });
 
@@ -62,7 +64,11 @@ describe("overtone serve --model toy", () => {
     const reply = await fetch(`${base}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-request-id": "serve-cli-1" },
-      body: JSON.stringify({ model: "toy", messages: [{ role: "user", content: "What is 12 + 7?" }], max_tokens: 64 }),
+      body: JSON.stringify({
+        model: "toy",
+        messages: [{ role: "user", content: "What is 12 + 7?" }],
+        max_tokens: 64,
+      }),
     });
     expect(reply.status).toBe(200);
     const body = (await reply.json()) as { model: string; choices: { finish_reason: string }[] };

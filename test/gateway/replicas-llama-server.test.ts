@@ -22,7 +22,8 @@ let set: ReplicaSet;
 let running: RunningGateway;
 let client: OpenAI;
 
-const start = async (port = 0) => startLlamaServer({ model: await tinyModelPath(), threads: 1, ctx: 2048, port });
+const start = async (port = 0) =>
+  startLlamaServer({ model: await tinyModelPath(), threads: 1, ctx: 2048, port });
 
 beforeAll(async () => {
   servers = [await start(), await start()];

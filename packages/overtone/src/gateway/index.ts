@@ -13,7 +13,12 @@ export {
   type UpstreamConfig,
   type UpstreamKind,
 } from "./config.js";
-export { type ConfigWatch, type ReloadEvent, readGatewayConfig, watchGatewayConfig } from "./config-reload.js";
+export {
+  type ConfigWatch,
+  type ReloadEvent,
+  readGatewayConfig,
+  watchGatewayConfig,
+} from "./config-reload.js";
 export { type AccessLogEntry, createGateway, type Gateway, type GatewayOptions } from "./gateway.js";
 export type { GatewayMetrics } from "./metrics.js";
 export type { ModelTable } from "./model-table.js";
