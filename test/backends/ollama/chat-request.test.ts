@@ -19,6 +19,7 @@ import {
   chatRequestBody,
   ollamaTools,
 } from "../../../packages/overtone/src/backends/ollama/chat-request.js";
+import { rawGenerateBody } from "../../../packages/overtone/src/backends/ollama/generate-request.js";
 import { WEATHER_TOOL } from "./ollama-replay.js";
 
 describe("chatMessages", () => {
@@ -143,5 +144,27 @@ describe("chatRequestBody", () => {
     const body = chatRequestBody({ conversation: conversation([message("user", "Hi")]) }, { model: "m" });
     expect(body.think).toBe("medium");
     expect(body.tools).toBeUndefined();
+    expect(body.format).toBeUndefined();
+  });
+
+  it('passes a response format on as format: "json" or the schema itself', () => {
+    const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
+    const conv = conversation([message("user", "Hi")]);
+    const json = chatRequestBody(
+      { conversation: conv, responseFormat: { type: "json_object" } },
+      { model: "m" },
+    );
+    expect(json.format).toBe("json");
+    const typed = chatRequestBody(
+      { conversation: conv, responseFormat: { type: "json_schema", name: "city", schema } },
+      { model: "m" },
+    );
+    expect(typed.format).toEqual(schema);
+    // The raw route's /api/generate would constrain the analysis too: no format there.
+    const raw = rawGenerateBody(
+      { conversation: conv, responseFormat: { type: "json_schema", schema } },
+      { model: "m" },
+    );
+    expect(raw).not.toHaveProperty("format");
   });
 });

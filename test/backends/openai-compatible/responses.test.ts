@@ -97,4 +97,21 @@ describe("vLLM /v1/responses", () => {
     expect(JSON.stringify(body.input)).not.toContain("old thought");
     expect((body.input as unknown[]).length).toBe(3);
   });
+
+  it("passes a response format on as text.format, flat as the Responses API has it", () => {
+    const schema = { type: "object", properties: { n: { type: "integer" } } };
+    const conv = conversation([message("user", "q")]);
+    const options = { flavor: "vllm" as const, model: undefined, stream: false };
+    expect(responsesBody({ conversation: conv }, options)).not.toHaveProperty("text");
+    expect(
+      responsesBody({ conversation: conv, responseFormat: { type: "json_object" } }, options).text,
+    ).toEqual({
+      format: { type: "json_object" },
+    });
+    const body = responsesBody(
+      { conversation: conv, responseFormat: { type: "json_schema", name: "n", schema, strict: true } },
+      options,
+    );
+    expect(body.text).toEqual({ format: { type: "json_schema", name: "n", schema, strict: true } });
+  });
 });

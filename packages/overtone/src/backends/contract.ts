@@ -12,6 +12,15 @@ export type Effort = "low" | "medium" | "high";
 /** How a chat-capable server is driven: its chat API, or a raw prompt rendered by Overtone. */
 export type Route = "auto" | "chat" | "raw";
 
+/**
+ * A structured answer: any JSON object (`json_object`), or JSON that a JSON Schema accepts (`json_schema`).
+ * It constrains the FINAL channel only; the analysis stays free text — gpt-oss reasons worse or not at all
+ * when its reasoning is grammar-constrained (ollama#11691).
+ */
+export type ResponseFormat =
+  | { type: "json_object" }
+  | { type: "json_schema"; name?: string; schema: Record<string, unknown>; strict?: boolean };
+
 export interface GenerateRequest {
   /** The whole conversation in Harmony's data model: system, developer (instructions, tools), history, user. */
   conversation: Conversation;
@@ -27,6 +36,13 @@ export interface GenerateRequest {
   temperature?: number;
   topP?: number;
   seed?: number;
+  /**
+   * Structured output for the answer (final channel only, never the analysis). Backends whose server can limit
+   * the answer alone pass it on in their own terms (Ollama's `format`, OpenAI-compatible `response_format`);
+   * the raw routes and the embedded engine cannot yet without constraining the reasoning too, so they ignore it
+   * and the caller validates the answer (the gateway does).
+   */
+  responseFormat?: ResponseFormat;
   /** `auto` (default) lets the gpt-oss profile choose; `force` variants are `chat` and `raw`. */
   route?: Route;
   /** Aborting ends the stream with `finish: aborted` and cancels the underlying request. */

@@ -22,6 +22,7 @@ export type {
   GenerateRequest,
   HttpBackendOptions,
   ModelInfo,
+  ResponseFormat,
   Route,
 } from "./contract.js";
 export {

@@ -2,8 +2,8 @@
  * The gateway's Prometheus series (`GET /metrics`), named like vLLM's with our own `gateway:` prefix so dashboards
  * built for vLLM read them (gateway.md §7.4): requests and errors, tokens by channel, time to the first token and
  * to the first answer token (for gpt-oss the answer comes after the reasoning), end-to-end latency, requests in
- * flight, and the repairs applied to malformed model output (each repair a generation's finish part lists,
- * by kind: @overtone/harmony's REPAIR_KINDS). Labels are the public model name and the route, never a request or
+ * flight, the repairs applied to malformed model output (each repair a generation's finish part lists,
+ * by kind: @overtone/harmony's REPAIR_KINDS), and the structured answers that failed their format's check. Labels are the public model name and the route, never a request or
  * user id. One registry per gateway, so two gateways in one process keep their own counts.
  */
 import type { FinishPart, Part } from "@overtone/harmony";
@@ -45,6 +45,11 @@ export class GatewayMetrics {
     "Repairs applied to malformed model output, by kind.",
     ["model_name", "kind"],
   );
+  private readonly structuredInvalid = this.counter(
+    "gateway:structured_output_invalid_total",
+    "Answers that do not match the requested response format (not JSON, or not the schema).",
+    ["model_name"],
+  );
   private readonly running = new Gauge({
     name: "gateway:requests_running",
     help: "Generations in flight.",
@@ -70,6 +75,11 @@ export class GatewayMetrics {
 
   countRepair(model: string, kind: string): void {
     this.repairs.inc({ model_name: model, kind });
+  }
+
+  /** An answer that does not match its request's response format (structured-output.ts). */
+  countStructuredOutputInvalid(model: string): void {
+    this.structuredInvalid.inc({ model_name: model });
   }
 
   /**

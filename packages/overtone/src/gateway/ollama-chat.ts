@@ -29,6 +29,7 @@ import {
   requestObject,
 } from "./ollama-request.js";
 import { asObject, badRequest, type ServedModel } from "./protocol.js";
+import { ollamaResponseFormat } from "./structured-output.js";
 
 export interface ParsedOllamaChat extends OllamaCommonFields {
   /** The `system` messages' texts, in order: the developer message's instructions. */
@@ -63,6 +64,7 @@ export function ollamaChatToGenerateRequest(
   return {
     conversation: conversation([...start, ...parsed.history]),
     ...generateSettings(parsed, model, signal),
+    ...(parsed.format !== undefined ? { responseFormat: ollamaResponseFormat(parsed.format) } : {}),
   };
 }
 

@@ -28,6 +28,7 @@ import {
   requestObject,
 } from "./ollama-request.js";
 import { badRequest, type ReplyMeta, type ServedModel } from "./protocol.js";
+import { ollamaResponseFormat } from "./structured-output.js";
 
 export interface ParsedOllamaGenerate extends OllamaCommonFields {
   prompt: string;
@@ -88,6 +89,7 @@ export function ollamaGenerateToGenerateRequest(
   return {
     conversation: conversation([...start, message("user", parsed.prompt)]),
     ...generateSettings(parsed, model, signal),
+    ...(parsed.format !== undefined ? { responseFormat: ollamaResponseFormat(parsed.format) } : {}),
   };
 }
 

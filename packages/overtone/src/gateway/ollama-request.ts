@@ -32,7 +32,7 @@ export interface OllamaCommonFields {
   maxTokens?: number;
   /** `options.stop`, validated but not applied: the backend contract has no stop sequences. */
   stop?: string[];
-  /** Validated but not applied: the backend contract has no structured output. */
+  /** Passed to the backend as `responseFormat`, and the answer checked (structured-output.ts). */
   format?: OllamaFormat;
   /** `keep_alive: 0`: with nothing to generate, Ollama replies `done_reason: "unload"` instead of `"load"`. */
   keepAliveZero: boolean;

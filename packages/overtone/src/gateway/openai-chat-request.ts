@@ -9,9 +9,9 @@
  *
  * `tool_choice`: `none` offers no tools; `auto` offers them all; `required`, a named function and
  * `allowed_tools` offer only the tools allowed and, when a call is required, add one instruction line saying so
- * (gpt-oss has no forced-call mode on any backend; the instruction is what a developer would write). `stop` and
- * `response_format` are checked and kept for the server: no backend contract carries them (stop-sequences.ts
- * applies `stop`).
+ * (gpt-oss has no forced-call mode on any backend; the instruction is what a developer would write). `stop` is
+ * checked and kept for the server (stop-sequences.ts applies it); `response_format` goes to the backend as
+ * `responseFormat` (structured-output.ts, which also checks the answer).
  */
 import { conversation, type Message, type ToolDescription } from "@overtone/harmony";
 import type { Effort, GenerateRequest } from "../backends/contract.js";
@@ -29,6 +29,7 @@ import {
 } from "./openai-chat-fields.js";
 import { chatHistory } from "./openai-chat-messages.js";
 import { asObject, badRequest, type ServedModel } from "./protocol.js";
+import { responseFormatOf } from "./structured-output.js";
 
 export type { ChatResponseFormat, ChatToolChoice } from "./openai-chat-fields.js";
 
@@ -157,7 +158,12 @@ export function chatToGenerateRequest(
   const line = toolChoiceInstruction(parsed.toolChoice, tools);
   const instructions = line !== undefined ? [...parsed.instructions, line] : parsed.instructions;
   const messages = [...conversationHead(instructions, tools), ...parsed.messages];
-  return { conversation: withEffort(conversation(messages), settings.effort), ...settings };
+  const responseFormat = responseFormatOf(parsed.responseFormat);
+  return {
+    conversation: withEffort(conversation(messages), settings.effort),
+    ...settings,
+    ...(responseFormat !== undefined ? { responseFormat } : {}),
+  };
 }
 
 /** The tools the model is shown: none for `none`, the allowed ones when `tool_choice` names some. */

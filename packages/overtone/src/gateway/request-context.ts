@@ -13,6 +13,7 @@ import { withKeepAlive } from "./keep-alive.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { type ModelTable, requireModel } from "./model-table.js";
 import type { ReplyMeta, ServedModel } from "./protocol.js";
+import { checkedAnswer } from "./structured-output.js";
 
 export interface RequestContext {
   readonly request: IncomingMessage;
@@ -39,7 +40,10 @@ export interface RequestContext {
    * a keep-alive comment after every keep-alive interval without a frame (keep-alive.ts).
    */
   sendFrames(contentType: string, frames: AsyncIterable<string>): Promise<void>;
-  /** Facts for the access log line (model, finish, the repairs made to the model's output). */
+  /**
+   * Facts for the access log line (model, finish, the repairs made to the model's output, an answer that
+   * fails its response format as `structured_output: "invalid: …"`).
+   */
   note(fields: Record<string, unknown>): void;
 }
 
@@ -74,7 +78,7 @@ export function requestContext(
     model: (name) => requireModel(deps.models, name),
     async generate(model, generateRequest) {
       logged.model = model.name;
-      const parts = deps.metrics.observe(
+      const observed = deps.metrics.observe(
         model.backend.stream({
           ...generateRequest,
           // The route's own signal (a stop sequence reached) and the client's both end the generation.
@@ -85,6 +89,15 @@ export function requestContext(
         model.backend.kind,
         (fields) => Object.assign(logged, fields),
       );
+      const format = generateRequest.responseFormat;
+      // A structured answer is checked once complete; a failure is counted and logged, the reply unchanged.
+      const parts =
+        format === undefined
+          ? observed
+          : checkedAnswer(observed, format, (problem) => {
+              deps.metrics.countStructuredOutputInvalid(model.name);
+              logged.structured_output = `invalid: ${problem}`;
+            });
       const patience = deps.keepAliveMs > 0 ? deps.keepAliveMs : Number.POSITIVE_INFINITY;
       return openParts(parts, signal, patience);
     },

@@ -7,7 +7,8 @@
  * Harmony: the system message carries the date (the effort goes in `GenerateRequest.effort`); `instructions`
  * first, then the system/developer input messages in order, form ONE developer message with the function tools.
  * `tool_choice`, `parallel_tool_calls` and `text.format` are checked and echoed in the response; gpt-oss takes
- * no such constraint, except `tool_choice:"none"`, which leaves the tools out of the prompt.
+ * no tool constraint, except `tool_choice:"none"`, which leaves the tools out of the prompt. `text.format` goes
+ * to the backend as `responseFormat` (structured-output.ts, which also checks the answer).
  * `responsesToGenerateRequest` also notes the history it was given, so that the reply can hand the store the
  * whole conversation (`conversationItems`) without the server passing the history twice.
  */
@@ -30,6 +31,7 @@ import {
   type TextFormat,
   type ToolChoice,
 } from "./responses-options.js";
+import { responseFormatOf } from "./structured-output.js";
 
 export interface ParsedResponsesRequest {
   model: string;
@@ -132,9 +134,11 @@ export function responsesToGenerateRequest(
     ...harmony.instructions,
   ].filter((text) => text !== "");
   const tools = parsed.toolChoice === "none" ? [] : parsed.tools.map(toolDescription);
+  const responseFormat = responseFormatOf(parsed.textFormat);
   return {
     conversation: conversation([...conversationHead(instructions, tools), ...harmony.messages]),
     ...generateSettings({ ...parsed, maxTokens: parsed.maxOutputTokens }, model, signal),
+    ...(responseFormat !== undefined ? { responseFormat } : {}),
   };
 }
 

@@ -10,7 +10,10 @@
  *   - each run of assistant messages → one assistant message: analysis → `thinking`, final and commentary text
  *     → `content`, tool calls → `tool_calls` with the arguments as a JSON object;
  *   - tool results → role `tool` with `tool_name` (`functions.get_weather` → `get_weather`);
- *   - earlier turns' analysis is left out exactly where Harmony's renderer drops it (dropAnalysisBefore).
+ *   - earlier turns' analysis is left out exactly where Harmony's renderer drops it (dropAnalysisBefore);
+ *   - a response format → `format` (`"json"` or the schema): since ollama#11691 was fixed Ollama leaves gpt-oss's
+ *     thinking free and constrains the answer, though not always when streaming (ollama#14440): the gateway
+ *     validates the answer either way.
  */
 import { InputError } from "@overtone/errors";
 import {
@@ -20,7 +23,7 @@ import {
   type ToolDescription,
   type ToolNamespaceConfig,
 } from "@overtone/harmony";
-import type { GenerateRequest } from "../contract.js";
+import type { GenerateRequest, ResponseFormat } from "../contract.js";
 import { functionTools, ollamaOptions, ollamaThink, requestedEffort, toolName } from "../gpt-oss-profile.js";
 import type { OllamaChatRequest, OllamaMessage, OllamaTool } from "./wire.js";
 
@@ -39,9 +42,15 @@ export function chatRequestBody(request: GenerateRequest, context: ChatRequestCo
     stream: true,
     think: ollamaThink(requestedEffort(request)),
     ...(tools.length > 0 ? { tools } : {}),
+    ...(request.responseFormat !== undefined ? { format: ollamaFormat(request.responseFormat) } : {}),
     options: ollamaOptions(request, context),
     ...(context.keepAlive !== undefined ? { keep_alive: context.keepAlive } : {}),
   };
+}
+
+/** A response format in Ollama's terms: `"json"` for any JSON object, else the schema itself. */
+export function ollamaFormat(format: ResponseFormat): "json" | Record<string, unknown> {
+  return format.type === "json_object" ? "json" : format.schema;
 }
 
 export function chatMessages(conversation: Conversation): OllamaMessage[] {

@@ -4,6 +4,9 @@
  * report 000). The conversation is completed the way the chat route would have it: the request's effort
  * written into the system message (one is added when missing: gpt-oss reads its effort and channels there),
  * the request's tools added to the developer message's `functions` namespace.
+ *
+ * A response format is not passed on here: `format` on a raw prompt would constrain the whole output, the
+ * analysis included (gpt-oss must reason freely, ollama#11691); the caller validates the answer instead.
  */
 import {
   type Conversation,

@@ -49,6 +49,8 @@ export interface OllamaChatRequest {
   stream: boolean;
   think?: OllamaThink;
   tools?: OllamaTool[];
+  /** Structured output: `"json"` or a JSON Schema for the answer. */
+  format?: "json" | Record<string, unknown>;
   options?: OllamaOptions;
   keep_alive?: string | number;
 }

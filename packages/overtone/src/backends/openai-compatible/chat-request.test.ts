@@ -11,6 +11,7 @@ import {
 } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
 import { chatCompletionBody, chatMessages } from "./chat-request.js";
+import { completionBody } from "./raw-completion.js";
 
 const analysis = (text: string) => message("assistant", text, { channel: "analysis" });
 const preamble = (text: string) => message("assistant", text, { channel: "commentary" });
@@ -130,5 +131,38 @@ describe("chatCompletionBody", () => {
         function: { name: "b", description: "b", parameters: { type: "object", properties: {} } },
       },
     ]);
+  });
+
+  it("passes a response format on as response_format in OpenAI's shape (vLLM, llama-server)", () => {
+    const schema = { type: "object", properties: { n: { type: "integer" } }, required: ["n"] };
+    const conv = conversation([message("user", "q")]);
+    const options = { flavor: "llama-server" as const, model: undefined, stream: false };
+    expect(chatCompletionBody({ conversation: conv }, options)).not.toHaveProperty("response_format");
+    expect(
+      chatCompletionBody({ conversation: conv, responseFormat: { type: "json_object" } }, options)
+        .response_format,
+    ).toEqual({ type: "json_object" });
+    expect(
+      chatCompletionBody(
+        { conversation: conv, responseFormat: { type: "json_schema", name: "n", schema, strict: true } },
+        { ...options, flavor: "vllm" },
+      ).response_format,
+    ).toEqual({ type: "json_schema", json_schema: { name: "n", schema, strict: true } });
+    // OpenAI needs a name; a schema that came without one (Ollama's format) is called "response".
+    expect(
+      chatCompletionBody({ conversation: conv, responseFormat: { type: "json_schema", schema } }, options)
+        .response_format,
+    ).toEqual({ type: "json_schema", json_schema: { name: "response", schema } });
+  });
+
+  it("does not constrain the raw /completion route, whose grammar would cover the analysis too", () => {
+    const request = {
+      conversation: conversation([message("user", "q")]),
+      responseFormat: { type: "json_schema" as const, schema: { type: "object" } },
+    };
+    const { body } = completionBody(request);
+    expect(body).not.toHaveProperty("json_schema");
+    expect(body).not.toHaveProperty("grammar");
+    expect(body).not.toHaveProperty("response_format");
   });
 });

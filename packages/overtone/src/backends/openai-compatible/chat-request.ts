@@ -11,10 +11,12 @@
  *   (llama.cpp#17040), so there a preamble is dropped in favour of the reasoning.
  * - A tool call becomes `tool_calls` with an id we make up (`call_N`); the tool's answer (author `functions.X`)
  *   becomes a `tool` message with the id of the latest call to that tool without an answer.
+ * - A response format becomes `response_format` in OpenAI's shape; vLLM and llama-server take it and, with
+ *   their gpt-oss reasoning parsers, constrain the answer only (the analysis stays free).
  */
 import { InputError } from "@overtone/errors";
 import { dropAnalysisBefore, type Message, type ToolDescription } from "@overtone/harmony";
-import type { GenerateRequest } from "../contract.js";
+import type { GenerateRequest, ResponseFormat } from "../contract.js";
 import {
   effortFields,
   functionTools,
@@ -42,7 +44,21 @@ export function chatCompletionBody(
     ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
   };
   if (tools.length > 0) body.tools = tools.map(chatTool);
+  if (request.responseFormat !== undefined) body.response_format = chatResponseFormat(request.responseFormat);
   return body;
+}
+
+/** `response_format` as OpenAI spells it; a schema without a name is called `response` (OpenAI needs one). */
+export function chatResponseFormat(format: ResponseFormat): Record<string, unknown> {
+  if (format.type === "json_object") return { type: "json_object" };
+  return {
+    type: "json_schema",
+    json_schema: {
+      name: format.name ?? "response",
+      schema: format.schema,
+      ...(format.strict !== undefined ? { strict: format.strict } : {}),
+    },
+  };
 }
 
 export function chatTool(tool: ToolDescription): Record<string, unknown> {

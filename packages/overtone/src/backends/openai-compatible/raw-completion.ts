@@ -7,6 +7,10 @@
  *
  * The final event (`stop: true`) carries `stop_type` (`eos` | `limit` | `word` | `none`), `tokens_evaluated`
  * (the prompt length the server saw), `tokens_predicted` and `timings`.
+ *
+ * A response format is deliberately not passed on: `/completion` takes `json_schema` or `grammar`, but they
+ * constrain the whole completion, and here that is the Harmony text with the analysis and the channel headers
+ * (gpt-oss's reasoning must stay free, ollama#11691). The caller validates the answer instead.
  */
 import { BackendError } from "@overtone/errors";
 import {

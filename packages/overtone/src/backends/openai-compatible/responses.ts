@@ -4,12 +4,13 @@
  * out as input items (messages, `reasoning` items for analysis, `function_call` / `function_call_output` for
  * a tool round, reference/wire 022); the answer comes back as output items, streamed as named events
  * (`response.reasoning_text.delta`, `response.output_text.delta`, `response.output_item.added` for a
- * `function_call`, `response.function_call_arguments.delta`, then `response.completed` with usage; 021).
+ * `function_call`, `response.function_call_arguments.delta`, then `response.completed` with usage; 021). A
+ * response format goes out as `text.format`.
  */
 import { AbortedError, BackendError } from "@overtone/errors";
 import { dropAnalysisBefore, type FinishReason, type Message, type Part } from "@overtone/harmony";
 import { toBackendError } from "../../net/http.js";
-import type { GenerateRequest } from "../contract.js";
+import type { GenerateRequest, ResponseFormat } from "../contract.js";
 import { functionTools, type GptOssFlavor, requestedEffort, toolName } from "../gpt-oss-profile.js";
 import { abortable, bodyOf } from "./abortable.js";
 import { drain, type PartsContext, usageOf } from "./chat-parts.js";
@@ -21,6 +22,17 @@ type Json = Record<string, unknown>;
 
 function textOf(message: Message): string {
   return message.content.map((c) => (c.type === "text" ? c.text : "")).join("");
+}
+
+/** A response format as the Responses API's `text.format` (flat: name and schema beside the type). */
+function textFormat(format: ResponseFormat): Json {
+  if (format.type === "json_object") return { type: "json_object" };
+  return {
+    type: "json_schema",
+    name: format.name ?? "response",
+    schema: format.schema,
+    ...(format.strict !== undefined ? { strict: format.strict } : {}),
+  };
 }
 
 export function responsesBody(
@@ -86,6 +98,7 @@ export function responsesBody(
         }
       : {}),
     ...(effort !== undefined ? { reasoning: { effort } } : {}),
+    ...(request.responseFormat !== undefined ? { text: { format: textFormat(request.responseFormat) } } : {}),
     temperature: request.temperature ?? 1,
     top_p: request.topP ?? 1,
     ...(request.maxTokens !== undefined ? { max_output_tokens: request.maxTokens } : {}),
