@@ -111,7 +111,9 @@ describe("llama-server (real, tiny gpt-oss)", () => {
     expect(finish.usage?.inputTokens).toBe(prompt.length);
     expect(finish.usage?.outputTokens).toBe(8);
     expect(finish.reason).toBe("length");
-    expect(finish.notice).toMatch(/truncated by the token budget \(maxTokens 8\)/);
+    // The tiny model's weights are random: its tokens are words without a Harmony header, which lenient parsing
+    // keeps as the answer (a `headerless-message` repair), so the turn is cut, not empty.
+    expect(finish.repairs?.map((repair) => repair.kind)).toContain("headerless-message");
     expect(finish.timings?.promptMs).toBeGreaterThan(0);
     expect(finish.timings?.generationMs).toBeGreaterThan(0);
   });
