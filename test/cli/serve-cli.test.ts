@@ -3,43 +3,31 @@
  * `listening on http://HOST:PORT` on stdout once ready (`--port 0` picks a free port), serves the model under the
  * name it was given on both APIs, logs each request as a JSON line with its id on stderr, and stops on SIGTERM.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toyModelPath } from "../support/toy-model.js";
-
-const bin = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
+import { startServe } from "./serve-process.js";
 
 let child: ChildProcess;
 let base: string;
-let stderr = "";
+let stderr: () => string;
 
 beforeAll(async () => {
   const toy = await toyModelPath();
   // The toy model's cache is the test cache; `--model toy` must find it there, offline.
   const cache = toy.slice(0, toy.lastIndexOf("/models/"));
-  child = spawn(process.execPath, [bin, "serve", "--model", "toy", "--port", "0"], {
-    env: { ...process.env, OVERTONE_CACHE: cache, OVERTONE_OFFLINE: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  base = await new Promise<string>((resolve, reject) => {
-    let stdout = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-      const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited with ${code} before listening: ${stderr}`)));
-  });
+  const serve = await startServe(["--model", "toy"], { OVERTONE_CACHE: cache, OVERTONE_OFFLINE: "1" });
+  child = serve.child;
+  base = serve.base;
+  stderr = serve.stderr;
 }, 120_000);
 
 /** The access-log line of a request: written when its reply ends, so it may reach stderr just after the reply. */
 async function logLine(requestId: string): Promise<string | undefined> {
   for (let tries = 0; tries < 100; tries++) {
-    const line = stderr.split("\n").find((l) => l.includes(`"${requestId}"`));
+    const line = stderr()
+      .split("\n")
+      .find((l) => l.includes(`"${requestId}"`));
     if (line !== undefined) return line;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

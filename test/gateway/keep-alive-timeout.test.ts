@@ -11,12 +11,13 @@
  *     running is cut, the upstream request closed, and the reply ends the protocol's way with a 504 `timeout`
  *     error — the HTTP status when nothing was sent yet, else the stream's error frame.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { createOpenAICompatible as aiSdkProvider } from "@ai-sdk/openai-compatible";
 import { streamText } from "ai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCliAsync } from "../cli/run-cli.js";
+import { startServe } from "../cli/serve-process.js";
 import { type ChatUpstream, chatUpstream, recordedChatFrames } from "./chat-upstream.js";
 import { type RunningGateway, startGateway } from "./gateway-harness.js";
 
@@ -247,7 +248,6 @@ describe("the request time limit", () => {
 });
 
 describe("overtone serve --timeout", () => {
-  const bin = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
   let upstream: ChatUpstream;
   let child: ChildProcess;
   let base: string;
@@ -256,23 +256,12 @@ describe("overtone serve --timeout", () => {
       frames: recordedChatFrames(),
       delayMs: (index) => (index === 4 ? 10_000 : 1),
     }));
-    const args = ["serve", "--backend", "openai", "--url", `${upstream.url}/v1`, "--model", MODEL];
-    child = spawn(process.execPath, [bin, ...args, "--port", "0", "--timeout", "0.4"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    base = await new Promise<string>((resolve, reject) => {
-      let stdout = "";
-      child.stdout?.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString("utf8");
-        const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout);
-        if (match?.[1] !== undefined) resolve(match[1]);
-      });
-      child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-    });
+    const serve = await startServe([
+      ...["--backend", "openai", "--url", `${upstream.url}/v1`, "--model", MODEL],
+      ...["--timeout", "0.4"],
+    ]);
+    child = serve.child;
+    base = serve.base;
   }, 60_000);
   afterAll(async () => {
     if (child.exitCode === null) child.kill("SIGKILL");
@@ -293,15 +282,8 @@ describe("overtone serve --timeout", () => {
   });
 
   it("refuses a --timeout that is not a positive number of seconds", async () => {
-    const refused = spawn(process.execPath, [bin, "serve", "--model", "toy", "--timeout", "soon"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    refused.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    const code = await new Promise((resolve) => refused.on("exit", resolve));
-    expect(code).not.toBe(0);
-    expect(stderr).toContain('--timeout: expected a positive number of seconds, found "soon"');
+    const refused = await runCliAsync(["serve", "--model", "toy", "--timeout", "soon"]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('--timeout: expected a positive number of seconds, found "soon"');
   });
 });
