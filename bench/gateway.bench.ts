@@ -39,6 +39,7 @@ import { fork } from "node:child_process";
 import { once } from "node:events";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { embeddedBatching } from "./engine-batching.js";
 import { percentile, type RunResult, runStreams, type Shape, STEADY_FROM } from "./gateway-client.js";
 import { startUpstream } from "./gateway-upstream.js";
 
@@ -195,10 +196,7 @@ for (const [label, m] of cpuRows) {
 console.log(
   "(paced, most of it is waking up for each burst, which this VM charges dearly: compare the direct side's)",
 );
-console.log(
-  "\nEmbedded batching (concurrent streams on one embedded model, batched vs one at a time): not measured yet —" +
-    " the embedded backend serves one sequence at a time; this bench gains that row when batching exists.",
-);
+await embeddedBatching();
 console.log(`load average at the end: ${load()}`);
 
 if (profile !== undefined) {

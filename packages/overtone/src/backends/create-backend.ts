@@ -92,7 +92,7 @@ export async function createBackend(options: CreateBackendOptions): Promise<Back
 }
 
 async function embedded(options: CreateEmbeddedBackendOptions): Promise<EmbeddedBackend> {
-  const { kind: _kind, model, threads, contextSize, gpu, ...resolving } = options;
+  const { kind: _kind, model, threads, contextSize, gpu, parallel, queueLimit, ...resolving } = options;
   if (model === undefined || model === null || (typeof model === "string" && model.trim() === "")) {
     throw new ConfigError("the embedded backend needs a model", {
       where: "createBackend({ kind: 'embedded', model })",
@@ -105,6 +105,8 @@ async function embedded(options: CreateEmbeddedBackendOptions): Promise<Embedded
     ...(threads !== undefined ? { threads } : {}),
     ...(contextSize !== undefined ? { contextSize } : {}),
     ...(gpu !== undefined ? { gpu } : {}),
+    ...(parallel !== undefined ? { parallel } : {}),
+    ...(queueLimit !== undefined ? { queueLimit } : {}),
   });
 }
 

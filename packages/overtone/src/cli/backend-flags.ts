@@ -59,6 +59,8 @@ export interface BackendSetup {
   maxTokens?: number;
   tools: ToolDescription[];
   threads?: number;
+  /** Embedded: requests served at once (`overtone serve --parallel`; run and chat serve one). */
+  parallel?: number;
   sampling: SamplingFlags;
 }
 
@@ -138,6 +140,7 @@ export async function openBackend(setup: BackendSetup): Promise<Backend> {
         kind: "embedded",
         model: setup.model ?? DEFAULT_CLI_MODEL,
         ...(setup.threads !== undefined ? { threads: setup.threads } : {}),
+        ...(setup.parallel !== undefined ? { parallel: setup.parallel } : {}),
         onProgress: (p) => progress.update(p),
       });
     }

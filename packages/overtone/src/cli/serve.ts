@@ -5,6 +5,12 @@
  * `listening on http://HOST:PORT` is the one line on stdout (scripts wait for it; `--port 0` picks a free port).
  * The access log goes to stderr as JSON lines carrying each request's id.
  *
+ * `--parallel <n>` (embedded) generates for n requests at once, batched into one decode per step by llama.cpp;
+ * more wait in a queue of 64, and beyond that a request gets 503 with `retry-after`. The default is 1, as for
+ * `run` and `chat`: every parallel request costs a whole context of KV cache up front (gpt-oss-20b at the
+ * default 16,384 tokens: ~0.4 GB each), which one user at a time never uses; a gateway for several clients
+ * should raise it (bench:gateway measures the aggregate decode speed of 4 streams against 1).
+ *
  * Binds 127.0.0.1 by default: the gateway runs models on this machine's CPU, and on another address anyone who
  * can reach it could use them, so binding elsewhere without `--api-key` prints a warning.
  */
@@ -32,6 +38,7 @@ interface ServeFlags {
   model?: string;
   name?: string;
   threads?: string;
+  parallel?: string;
   host: string;
   port: string;
   apiKey: string[];
@@ -59,6 +66,10 @@ export function registerServe(program: Command): void {
     )
     .option("--name <name>", "the name clients use for the model (default: from --model)")
     .option("--threads <n>", "embedded: CPU threads (default: chosen for this machine)")
+    .option(
+      "--parallel <n>",
+      "embedded: requests generated for at once, batched; each takes its own context of memory (default 1)",
+    )
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <n>", `port to listen on (0: any free port)`, String(DEFAULT_PORT))
     .option("--api-key <key>", "require this Bearer key (repeat for several)", collect, [])
@@ -120,7 +131,7 @@ async function serve(flags: ServeFlags): Promise<void> {
 
 /** The config file, refused with the flags it would silently override. */
 async function configFrom(flags: ServeFlags): Promise<GatewayConfig> {
-  const clash = ["backend", "url", "model", "name", "threads"].find(
+  const clash = ["backend", "url", "model", "name", "threads", "parallel"].find(
     (flag) =>
       flags[flag as keyof ServeFlags] !== undefined && !(flag === "backend" && flags.backend === "embedded"),
   );
@@ -140,6 +151,15 @@ async function modelFromFlags(flags: ServeFlags): Promise<ServedModel> {
     "reasoning_content",
   ] as const);
   const setup = await backendSetup({ ...flags, effort: "medium" });
+  if (flags.parallel !== undefined) {
+    if (setup.kind !== "embedded") {
+      throw new InputError(`--parallel applies to the embedded backend only, not ${flags.backend}`, {
+        where: "--parallel",
+        hint: "the server sets its own parallelism (llama-server --parallel, OLLAMA_NUM_PARALLEL)",
+      });
+    }
+    setup.parallel = positiveInt("--parallel", flags.parallel);
+  }
   if (setup.kind === "embedded" && setup.model === undefined) setup.model = DEFAULT_MODEL;
   const backend = await openBackend(setup);
   await loadNow(backend);

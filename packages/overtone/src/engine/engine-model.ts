@@ -1,11 +1,12 @@
 /**
- * A loaded gpt-oss model and the one context sequence its requests share, one request at a time (a queue):
+ * A loaded gpt-oss model and the context sequences its requests run on (sequence-pool.ts: as many at once as
+ * the context has sequences, batched into one decode by node-llama-cpp; the rest wait in a bounded queue):
  * prompt ids from Overtone's renderer go into llama.cpp's low-level sequence API, generated ids come back one by
  * one, stop at `<|return|>`/`<|call|>` or the budget, and become Parts through Overtone's Harmony parser. No chat
  * wrapper and no llama.cpp tokenization is involved, so the model sees exactly the reference rendering.
  *
- * Between requests the sequence keeps its KV cache, and the next prompt reuses the longest common prefix (a
- * multi-turn conversation re-evaluates only its new turns), as llama-server does with `cache_prompt`.
+ * Between requests a sequence keeps its KV cache, and the next prompt run on it reuses the longest common prefix
+ * (a multi-turn conversation re-evaluates only its new turns), as llama-server does with `cache_prompt`.
  */
 
 import { InputError } from "@overtone/errors";
@@ -16,6 +17,7 @@ import { GenerationStats, withGenerationStats } from "./generation-stats.js";
 import { PrefillPacer } from "./prefill-pacer.js";
 import { type PromptOptions, promptTokens } from "./prompt.js";
 import { checkMaxTokens, evaluateOptions, type SamplingOptions } from "./sampling.js";
+import { SequencePool } from "./sequence-pool.js";
 import type { ThreadSource } from "./thread-probe.js";
 import { limitTokens, type TokenLimitOptions, type TokenLimitOutcome } from "./token-limit.js";
 
@@ -31,8 +33,10 @@ export interface EngineModelInfo {
   threadSource: ThreadSource;
   /** Why a measured thread count could not be remembered, when it could not. */
   threadWarning?: string;
-  /** The context llama.cpp made (it may round the request up). */
+  /** The context of each sequence llama.cpp made (it may round the request up). */
   contextSize: number;
+  /** Requests the model generates for at once, each on its own context sequence (LoadModelOptions.parallel). */
+  parallel: number;
   trainContextSize: number;
   /** Class of the GGUF's chat template (the engine does not use it: Overtone renders Harmony itself). */
   template: ChatTemplateKind;
@@ -58,12 +62,19 @@ export interface EngineGenerateOptions extends TokenGenerateOptions, PromptOptio
   conversation: Conversation;
 }
 
+/** How an EngineModel schedules its requests (LoadModelOptions documents each). */
+export interface EngineModelOptions {
+  abortWithinMs?: number;
+  queueLimit?: number;
+}
+
 /** A cached prefix is reused when it is at least 1/REUSE_MIN_SHARE of the prompt (see run()). */
 const REUSE_MIN_SHARE = 8;
+/** Requests that may wait for a busy model by default (LoadModelOptions.queueLimit). */
+export const DEFAULT_QUEUE_LIMIT = 64;
 
 export class EngineModel {
-  private queue: Promise<void> = Promise.resolve();
-  private readonly sequence: LlamaContextSequence;
+  private readonly pool: SequencePool<LlamaContextSequence>;
   private readonly pacer: PrefillPacer;
   private disposed = false;
 
@@ -71,11 +82,17 @@ export class EngineModel {
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
     readonly info: EngineModelInfo,
-    /** See LoadModelOptions.abortWithinMs. */
-    abortWithinMs?: number,
+    options: EngineModelOptions = {},
   ) {
-    this.sequence = context.getSequence();
-    this.pacer = new PrefillPacer(abortWithinMs);
+    const sequences: LlamaContextSequence[] = [];
+    while (context.sequencesLeft > 0) sequences.push(context.getSequence());
+    this.pool = new SequencePool(sequences, options.queueLimit ?? DEFAULT_QUEUE_LIMIT, info.path);
+    this.pacer = new PrefillPacer(options.abortWithinMs);
+  }
+
+  /** Requests generating now (at most `info.parallel`) and waiting for a sequence (at most `queueLimit`). */
+  get load(): { running: number; queued: number } {
+    return { running: this.pool.running, queued: this.pool.queued };
   }
 
   /** node-llama-cpp's model, for tools that need its API directly (benchmarks, raw comparisons). */
@@ -158,13 +175,14 @@ export class EngineModel {
     stats: GenerationStats,
     outcome: TokenLimitOutcome,
   ): AsyncGenerator<number, void, undefined> {
-    const release = await this.turn();
+    if (this.disposed) throw new InputError("the model was disposed", { where: this.info.path });
+    const lease = await this.pool.acquire(prompt, limit.signal);
+    // Aborted while waiting: the parser reports the abort. Otherwise the sequence goes back however this
+    // generator ends: finished, failed, aborted, or closed early by a consumer that stopped reading.
+    if (lease === undefined) return;
     try {
-      if (this.disposed) {
-        throw new InputError("the model was disposed before this request ran", { where: this.info.path });
-      }
       if (limit.signal?.aborted) return;
-      const sequence = this.sequence;
+      const sequence = lease.sequence;
       // Keep the previous request's KV cache for the prefix this prompt shares with it (a conversation's next
       // turn), unless that prefix is a small part of the prompt: a prefill after a partial erase ran ~7 % slower
       // than on a cleared sequence (bench:engine, 1,223-token prompt after a 98-token one sharing 8), more than
@@ -191,26 +209,17 @@ export class EngineModel {
       const evaluation = sequence.evaluate(rest, { ...sampling, yieldEogToken: true });
       yield* limitTokens(evaluation, limit, outcome);
     } finally {
-      release();
+      lease.release();
     }
   }
 
-  /** Wait for the requests before this one; the returned function lets the next one run. */
-  private async turn(): Promise<() => void> {
-    let release = () => {};
-    const mine = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const before = this.queue;
-    this.queue = before.then(() => mine);
-    await before;
-    return release;
-  }
-
-  /** Free the context and the weights. A generation still running ends with an `error` part. */
+  /** Free the context and the weights. A generation running or waiting ends with an `error` part. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.pool.close(
+      new InputError("the model was disposed before this request ran", { where: this.info.path }),
+    );
     await this.context.dispose();
     await this.model.dispose();
   }

@@ -16,9 +16,11 @@ export {
   type OvertoneErrorCode,
 } from "@overtone/errors";
 export {
+  DEFAULT_QUEUE_LIMIT,
   type EngineGenerateOptions,
   EngineModel,
   type EngineModelInfo,
+  type EngineModelOptions,
   type TokenGenerateOptions,
 } from "./engine-model.js";
 export { disposeEngineLlama, type GpuChoice } from "./llama-runtime.js";

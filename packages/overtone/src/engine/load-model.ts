@@ -1,12 +1,13 @@
 /**
  * Loading a gpt-oss GGUF into llama.cpp: check the file first with Overtone's own reader (model-facts.ts: a typo
  * or a model that is not gpt-oss is a ConfigError naming the file, not a native stack), load it once, pick the
- * thread count (threads.ts, thread-probe.ts) and make the one context the model's requests share.
+ * thread count (threads.ts, thread-probe.ts) and make the one context the model's requests share, with a
+ * sequence per request it serves at once (`parallel`).
  */
 
 import { ConfigError, InputError } from "@overtone/errors";
 import type { LlamaModel } from "node-llama-cpp";
-import { EngineModel, type EngineModelInfo } from "./engine-model.js";
+import { DEFAULT_QUEUE_LIMIT, EngineModel, type EngineModelInfo } from "./engine-model.js";
 import { engineLlama, engineLog, type GpuChoice, gpuWarning } from "./llama-runtime.js";
 import { readModelFacts } from "./model-facts.js";
 import { defaultCacheDir } from "./models/cache-dir.js";
@@ -22,8 +23,22 @@ export interface LoadModelOptions {
    * count measured at load (thread-probe.ts).
    */
   threads?: number;
-  /** Tokens of context (prompt plus output); default min(16384, the model's training context). */
+  /** Tokens of context (prompt plus output) per request; default min(16384, the model's training context). */
   contextSize?: number;
+  /**
+   * Requests generated for at once (default 1): each gets its own sequence of the one context, and llama.cpp
+   * decodes the next token of all of them in one batch (continuous batching), so the weights are read once
+   * per step for all, not once per request. Memory: node-llama-cpp gives every sequence a whole `contextSize`
+   * of KV cache, so the cache is `parallel` × what one request needs (gpt-oss-20b at 16,384 tokens: ~0.4 GB
+   * each); lower `contextSize` to serve more at once in the same memory.
+   */
+  parallel?: number;
+  /**
+   * Requests that may wait while all `parallel` are running (default 64, first come first
+   * served; 0: none wait). One more is refused at once: its stream is an `error` part with a retryable
+   * BackendError (the gateway answers 503 with `retry-after`), instead of a wait a client would time out on.
+   */
+  queueLimit?: number;
   /** Default: use a GPU when node-llama-cpp finds a usable one. */
   gpu?: GpuChoice;
   signal?: AbortSignal;
@@ -45,6 +60,16 @@ export interface LoadModelOptions {
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<EngineModel> {
   checkPositiveInteger(options.threads, "threads", "e.g. 1 for small models, or your physical core count");
   checkPositiveInteger(options.contextSize, "contextSize", "e.g. 8192");
+  checkPositiveInteger(options.parallel, "parallel", "e.g. 4 to serve four requests at once");
+  if (
+    options.queueLimit !== undefined &&
+    !(Number.isSafeInteger(options.queueLimit) && options.queueLimit >= 0)
+  ) {
+    throw new ConfigError(`queueLimit: ${options.queueLimit} is not an integer ≥ 0`, {
+      where: "queueLimit",
+      hint: `pass e.g. ${DEFAULT_QUEUE_LIMIT} (the default), or 0 to refuse requests while all sequences are busy`,
+    });
+  }
   if (
     options.abortWithinMs !== undefined &&
     !(Number.isFinite(options.abortWithinMs) && options.abortWithinMs >= 0)
@@ -98,7 +123,8 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
             })
           : { threads: rule, source: "rule" };
     const threads = auto.threads;
-    const context = await model.createContext({ contextSize, threads, sequences: 1 });
+    const parallel = options.parallel ?? 1;
+    const context = await model.createContext({ contextSize, threads, sequences: parallel });
     const warning = gpuWarning(llama);
     const info: EngineModelInfo = {
       path,
@@ -107,6 +133,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       threadSource: auto.source,
       ...(auto.warning !== undefined ? { threadWarning: auto.warning } : {}),
       contextSize: context.contextSize,
+      parallel,
       trainContextSize: model.trainContextSize,
       template: facts.template,
       gpu: llama.gpu,
@@ -114,7 +141,10 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       activeBytes: facts.activeBytes,
       loadMs: performance.now() - started,
     };
-    return new EngineModel(model, context, info, options.abortWithinMs);
+    return new EngineModel(model, context, info, {
+      ...(options.abortWithinMs !== undefined ? { abortWithinMs: options.abortWithinMs } : {}),
+      ...(options.queueLimit !== undefined ? { queueLimit: options.queueLimit } : {}),
+    });
   } catch (error) {
     await model.dispose();
     throw new ConfigError(`${path}: llama.cpp could not make a context: ${(error as Error).message}`, {

@@ -14,7 +14,7 @@
  *     upstreams:                    # one or more replicas; or backend/url/model right here for one
  *       - { backend: openai, url: http://10.0.0.2:8080/v1 }
  *       - { backend: ollama, url: http://10.0.0.3:11434, model: gpt-oss:20b }
- *   - { name: toy, backend: embedded, model: toy }
+ *   - { name: toy, backend: embedded, model: toy, parallel: 4 }   # 4 requests at once, batched
  * ```
  */
 import { ConfigError } from "@overtone/errors";
@@ -30,6 +30,8 @@ export interface UpstreamConfig {
   /** The model as the upstream knows it (embedded: a path, toy, tiny, a Hugging Face reference). */
   model?: string;
   threads?: number;
+  /** Embedded: requests generated for at once (LoadModelOptions.parallel); default 1. */
+  parallel?: number;
   apiKey?: string;
 }
 
@@ -124,6 +126,8 @@ function upstreamConfig(value: unknown, at: Path): UpstreamConfig {
     throw at.to("url").fail("is set for an embedded backend", "drop url");
   if (kind !== "embedded" && entry.url === undefined)
     throw at.to("url").fail("is missing", "give the server's URL");
+  if (kind !== "embedded" && entry.parallel !== undefined)
+    throw at.to("parallel").fail(`is set for an ${kind} backend`, "drop parallel: the server sets its own");
   if (kind !== "openai-compatible" && entry.model === undefined) {
     throw at
       .to("model")
@@ -134,6 +138,7 @@ function upstreamConfig(value: unknown, at: Path): UpstreamConfig {
     ...(entry.url !== undefined ? { url: at.to("url").string(entry.url) } : {}),
     ...(entry.model !== undefined ? { model: at.to("model").string(entry.model) } : {}),
     ...(entry.threads !== undefined ? { threads: at.to("threads").positiveInteger(entry.threads) } : {}),
+    ...(entry.parallel !== undefined ? { parallel: at.to("parallel").positiveInteger(entry.parallel) } : {}),
     ...(entry.api_key !== undefined ? { apiKey: at.to("api_key").string(entry.api_key) } : {}),
   };
 }

@@ -107,6 +107,7 @@ async function upstreamBackend(
       kind: "embedded",
       model: upstream.model as string,
       ...(upstream.threads !== undefined ? { threads: upstream.threads } : {}),
+      ...(upstream.parallel !== undefined ? { parallel: upstream.parallel } : {}),
       ...(options.onProgress !== undefined ? { onProgress: (p) => options.onProgress?.(name, p) } : {}),
     });
     await backend.ready();

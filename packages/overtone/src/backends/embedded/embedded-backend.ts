@@ -4,7 +4,8 @@
  * those ids and parses the generated ids with Overtone's Harmony parser, so there is no template and no server
  * parser to get wrong. Routes do not apply: there is no chat API, only the raw prompt.
  *
- * The model loads on first use (or from `ready()`), once, and serves one request at a time; a load failure
+ * The model loads on first use (or from `ready()`), once, and serves `parallel` requests at once (batched by
+ * llama.cpp), the rest waiting in a bounded queue (a full one answers a retryable BackendError); a load failure
  * (a wrong path, a file that is not gpt-oss) arrives as the stream's `error` part with a ConfigError. A model
  * that runs on the CPU because a GPU backend failed to load says so once, as the first finish part's `notice`.
  */
@@ -20,9 +21,13 @@ export interface EmbeddedBackendOptions {
   model: string | EngineModel;
   /** CPU threads; default: the engine's auto rule. */
   threads?: number;
-  /** Context tokens; default min(16384, the model's training context). */
+  /** Context tokens per request; default min(16384, the model's training context). */
   contextSize?: number;
   gpu?: GpuChoice;
+  /** Requests generated for at once, each with its own `contextSize` of KV cache (default 1; LoadModelOptions). */
+  parallel?: number;
+  /** Requests that may wait while all `parallel` run (default 64; LoadModelOptions). */
+  queueLimit?: number;
 }
 
 export interface EmbeddedBackend extends Backend {
@@ -52,6 +57,8 @@ export function createEmbedded(options: EmbeddedBackendOptions): EmbeddedBackend
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
       ...(options.contextSize !== undefined ? { contextSize: options.contextSize } : {}),
       ...(options.gpu !== undefined ? { gpu: options.gpu } : {}),
+      ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
+      ...(options.queueLimit !== undefined ? { queueLimit: options.queueLimit } : {}),
     });
     // A failed load is not remembered: the next request tries again (the file may have been fixed).
     loading.catch(() => {
@@ -132,6 +139,7 @@ function modelInfo(model: EngineModel): ModelInfo {
     details: {
       ...(info.name !== undefined ? { name: info.name } : {}),
       threads: info.threads,
+      parallel: info.parallel,
       gpu: info.gpu,
       ...(info.gpuWarning !== undefined ? { gpuWarning: info.gpuWarning } : {}),
       trainContextLength: info.trainContextSize,
