@@ -41,13 +41,14 @@ interface ServeFlags {
   parallel?: string;
   host: string;
   port: string;
-  apiKey: string[];
-  cors: string[];
+  apiKey?: string[];
+  cors?: string[];
   reasoningField: string;
   timeout?: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** A repeatable flag's values (no default given to commander, so its help shows none). */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerServe(program: Command): void {
   program
@@ -72,8 +73,8 @@ export function registerServe(program: Command): void {
     )
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <n>", `port to listen on (0: any free port)`, String(DEFAULT_PORT))
-    .option("--api-key <key>", "require this Bearer key (repeat for several)", collect, [])
-    .option("--cors <origin>", "allow browser calls from this origin (repeat; * for any)", collect, [])
+    .option("--api-key <key>", "require this Bearer key (repeat for several)", collect)
+    .option("--cors <origin>", "allow browser calls from this origin (repeat; * for any)", collect)
     .option(
       "--reasoning-field <field>",
       "where OpenAI chat replies put reasoning: reasoning or reasoning_content",
@@ -96,8 +97,8 @@ async function serve(flags: ServeFlags): Promise<void> {
     config === undefined ? [await modelFromFlags(flags)] : (await servedModels(config.models)).models;
   const gateway = createGateway({
     models,
-    apiKeys: [...(config?.apiKeys ?? []), ...flags.apiKey],
-    corsOrigins: [...(config?.corsOrigins ?? []), ...flags.cors],
+    apiKeys: [...(config?.apiKeys ?? []), ...(flags.apiKey ?? [])],
+    corsOrigins: [...(config?.corsOrigins ?? []), ...(flags.cors ?? [])],
     ...(timeoutMs !== undefined ? { requestTimeoutMs: timeoutMs } : {}),
     log,
   });
@@ -115,7 +116,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   await listen(server, port, flags.host);
   const address = server.address();
   const bound = typeof address === "object" && address !== null ? address.port : port;
-  if (!isLoopback(flags.host) && flags.apiKey.length === 0) {
+  if (!isLoopback(flags.host) && (flags.apiKey ?? []).length === 0 && (config?.apiKeys ?? []).length === 0) {
     process.stderr.write(
       `warning: listening on ${flags.host} without --api-key: anyone who can reach this address can use the model\n`,
     );
