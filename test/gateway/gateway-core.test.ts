@@ -119,6 +119,26 @@ describe("the gateway core", () => {
     expect(await errorOf(reply)).toMatchObject({ code: "upstream_error", type: "server_error" });
   });
 
+  it("passes prompt_cache_key, else Open WebUI's chat id, on as the session key (rule 48)", async () => {
+    const backend = scriptedBackend(() => answerParts("Think.", "Hi!"));
+    const gateway = createGateway({ models: [served("s", backend)] });
+    const local = createServer(gateway.handle);
+    await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
+    const at = `http://127.0.0.1:${(local.address() as AddressInfo).port}`;
+    try {
+      const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+        fetch(`${at}${path}`, { method: "POST", headers, body: JSON.stringify(body) }).then((r) => r.text());
+      const messages = [{ role: "user", content: "hi" }];
+      await post("/v1/chat/completions", { model: "s", messages, prompt_cache_key: "conv-7" });
+      await post("/v1/responses", { model: "s", input: "hi", prompt_cache_key: "conv-8" });
+      await post("/api/chat", { model: "s", messages, stream: false }, { "x-openwebui-chat-id": "owui-9" });
+      await post("/v1/chat/completions", { model: "s", messages });
+      expect(backend.requests.map((r) => r.sessionKey)).toEqual(["conv-7", "conv-8", "owui-9", undefined]);
+    } finally {
+      await new Promise((resolve) => local.close(resolve));
+    }
+  });
+
   it("answers Ollama's probes and CORS preflights for listed origins only", async () => {
     const root = await fetch(`${base}/`, { headers: auth });
     expect(await root.text()).toBe("Ollama is running");

@@ -160,6 +160,28 @@ describe("a replica set", () => {
     expect(servedBy.served).toBe(4);
   });
 
+  it("keeps requests with one session key together, and parts requests whose key differs (rule 48)", async () => {
+    const [a, b] = [heldBackend("a"), heldBackend("b")];
+    const set = createReplicaSet([a, b], { healthIntervalMs: 0 });
+    a.release();
+    b.release();
+    const session = (text: string, sessionKey: string): GenerateRequest => ({ ...ask(text), sessionKey });
+    // Different openings, one session: one replica.
+    await drain(await firstPart(set.stream(session("first turn", "chat-1"))));
+    const servedBy = a.served === 1 ? a : b;
+    await drain(await firstPart(set.stream(session("a different opening", "chat-1"))));
+    expect(servedBy.served).toBe(2);
+    // The same opening ("hi") in two sessions: the second may go elsewhere, and does when the first is busy.
+    servedBy.hold();
+    const busy = await firstPart(set.stream(session("hi", "chat-1")));
+    const other = await firstPart(set.stream(session("hi", "chat-2")));
+    expect(a.served + b.served).toBe(4);
+    expect(servedBy.served).toBe(3);
+    a.release();
+    b.release();
+    await Promise.all([busy, other].map(drain));
+  });
+
   it("takes a replica whose health poll fails out of rotation and brings it back when it passes", async () => {
     const [a, b] = [heldBackend("a"), heldBackend("b")];
     const set = createReplicaSet([a, b], { healthIntervalMs: 0 });

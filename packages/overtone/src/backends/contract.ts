@@ -47,6 +47,11 @@ export interface GenerateRequest {
   route?: Route;
   /** Aborting ends the stream with `finish: aborted` and cancels the underlying request. */
   signal?: AbortSignal;
+  /**
+   * Requests that carry the same key are turns of one conversation: a router among replicas sends them to the one
+   * holding its prompt cache (the gateway takes it from `prompt_cache_key` or Open WebUI's chat id).
+   */
+  sessionKey?: string;
 }
 
 export interface BackendCapabilities {

@@ -5,7 +5,8 @@
  * - least busy: the request goes to the healthy replica with the fewest generations in flight (ties: the one
  *   picked longest ago), so a slow replica gets less work without anyone measuring speeds;
  * - affinity: a conversation's next turn goes back to the replica that served its earlier turns while that one
- *   is healthy, so its KV cache (prompt prefix) is reused — keyed by the conversation's stable start (§7.3);
+ *   is healthy, so its KV cache (prompt prefix) is reused — keyed by the request's session key when the client
+ *   sent one, else by the conversation's stable start (§7.3);
  * - retry only before the first byte: a replica that fails before producing anything (refused, 5xx, 429) is
  *   cooled down and the request moves to the next; once a part has gone to the client there is no retry;
  * - health: every replica's cheap listing endpoint (`listModels`: `/api/tags`, `/v1/models`) is polled; a failed
@@ -108,7 +109,7 @@ export function createReplicaSet(backends: readonly Backend[], options: ReplicaS
   }
 
   async function* stream(request: GenerateRequest): AsyncGenerator<Part, void, undefined> {
-    const key = affinityKey(request);
+    const key = request.sessionKey !== undefined ? `session:${request.sessionKey}` : affinityKey(request);
     const tried = new Set<Replica>();
     let lastError: Part | undefined;
     for (let attempt = 0; attempt < replicas.length; attempt++) {

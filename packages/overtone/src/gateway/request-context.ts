@@ -81,6 +81,7 @@ export function requestContext(
       const observed = deps.metrics.observe(
         model.backend.stream({
           ...generateRequest,
+          ...sessionOf(request, generateRequest),
           // The route's own signal (a stop sequence reached) and the client's both end the generation.
           signal:
             generateRequest.signal === undefined ? signal : AbortSignal.any([signal, generateRequest.signal]),
@@ -122,4 +123,14 @@ export function requestContext(
     },
     note: (fields) => Object.assign(logged, fields),
   };
+}
+
+/**
+ * The request's session key (GenerateRequest.sessionKey): the route's own (`prompt_cache_key`), else Open WebUI's
+ * chat id header, which it sends on both APIs when asked to (gateway.md §7.3).
+ */
+function sessionOf(request: IncomingMessage, generateRequest: GenerateRequest): { sessionKey?: string } {
+  const header = request.headers["x-openwebui-chat-id"];
+  const key = generateRequest.sessionKey ?? (Array.isArray(header) ? header[0] : header);
+  return key !== undefined && key !== "" ? { sessionKey: key } : {};
 }

@@ -9,7 +9,7 @@ import {
   chatToGenerateRequest,
   parseChatRequest,
 } from "./openai-chat.js";
-import type { ServedModel } from "./protocol.js";
+import { asObject, type ServedModel } from "./protocol.js";
 import type { RequestContext } from "./request-context.js";
 import { ResponseStore } from "./response-store.js";
 import {
@@ -27,11 +27,12 @@ const SSE = "text/event-stream; charset=utf-8";
 const store = new ResponseStore();
 
 async function chatCompletions(context: RequestContext): Promise<void> {
-  const parsed = parseChatRequest(await context.json());
+  const body = await context.json();
+  const parsed = parseChatRequest(body);
   const model = context.model(parsed.model);
   const request = chatToGenerateRequest(parsed, model, context.signal);
   const stop = new AbortController();
-  let parts = await context.generate(model, { ...request, signal: stop.signal });
+  let parts = await context.generate(model, { ...request, ...promptCacheKey(body), signal: stop.signal });
   if (parsed.stop.length > 0) parts = withStopSequences(parts, parsed.stop, () => stop.abort());
   const meta = context.meta(model, "chatcmpl-");
   const reasoningField = model.reasoningField;
@@ -46,12 +47,13 @@ async function chatCompletions(context: RequestContext): Promise<void> {
 }
 
 async function responses(context: RequestContext): Promise<void> {
-  const parsed = parseResponsesRequest(await context.json());
+  const body = await context.json();
+  const parsed = parseResponsesRequest(body);
   const model = context.model(parsed.model);
   const history =
     parsed.previousResponseId === undefined ? undefined : store.require(parsed.previousResponseId);
   const request = responsesToGenerateRequest(parsed, model, history, context.signal);
-  const parts = await context.generate(model, request);
+  const parts = await context.generate(model, { ...request, ...promptCacheKey(body) });
   const meta = context.meta(model, "resp_");
   const keep = (items: Parameters<ResponseStore["put"]>[1]) => {
     if (parsed.store) store.put(meta.id, items);
@@ -63,6 +65,15 @@ async function responses(context: RequestContext): Promise<void> {
     keep(items);
     context.sendJson(200, response);
   }
+}
+
+/**
+ * OpenAI's `prompt_cache_key` (both routes): the client's name for a conversation, so its turns go to the replica
+ * holding its cache even when many conversations start alike (gateway.md §7.3, rule 48).
+ */
+function promptCacheKey(body: unknown): { sessionKey?: string } {
+  const key = asObject(body)?.prompt_cache_key;
+  return typeof key === "string" && key !== "" ? { sessionKey: key } : {};
 }
 
 /** One `/v1/models` entry (gateway.md §3): the public name only, never the backend's path or tag. */
