@@ -9,10 +9,11 @@
  * here): the probe runs, its answer is used but not stored, and the caller says so (`info.threadSource`).
  * Delete the file, or load with `reprobeThreads: true`, to measure again.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
 import { arch, cpus } from "node:os";
 import { join } from "node:path";
+import { writeCacheFile } from "./models/cache-dir.js";
 
 export const THREAD_MEMORY_FILE = "thread-probe.json";
 const VERSION = 1;
@@ -87,13 +88,8 @@ export async function rememberThreads(
     },
   };
   await mkdir(cacheDir, { recursive: true });
-  const path = join(cacheDir, THREAD_MEMORY_FILE);
-  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    await writeFile(temp, `${JSON.stringify({ version: VERSION, entries } satisfies MemoryFile, null, 2)}\n`);
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
+  await writeCacheFile(
+    join(cacheDir, THREAD_MEMORY_FILE),
+    `${JSON.stringify({ version: VERSION, entries } satisfies MemoryFile, null, 2)}\n`,
+  );
 }

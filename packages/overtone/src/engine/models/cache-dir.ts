@@ -10,8 +10,8 @@
  *
  * A download in progress is `<file>.part` plus `<file>.part.json` (what it is a part of) beside the target.
  */
-import { createHash } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { ConfigError, fileSystemError, isOvertoneError } from "@overtone/errors";
@@ -43,6 +43,21 @@ export async function makeCacheFolder(dir: string): Promise<void> {
       cause: error,
     });
   });
+}
+
+/**
+ * Writes a cache file through a temporary name and a rename, so a reader (or a crash) never meets half a file; the
+ * temporary file is removed when either step fails.
+ */
+export async function writeCacheFile(path: string, text: string): Promise<void> {
+  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    await writeFile(temp, text);
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** The models folder under a cache root (the caller's `cacheDir` or the default). */

@@ -13,11 +13,10 @@
  * - what adds an entry (a download, making `tiny`, unpacking `toy`) calls `checkCacheIndex` first and so refuses
  *   before fetching or making anything: no model lands in the cache without its record (its verified sha256).
  */
-import { randomBytes } from "node:crypto";
-import { readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { ConfigError } from "@overtone/errors";
-import { type Env, makeCacheFolder, modelsDir } from "./cache-dir.js";
+import { type Env, makeCacheFolder, modelsDir, writeCacheFile } from "./cache-dir.js";
 
 export interface CachedModel {
   /** The reference that resolves to this file (`hf:owner/repo/file.gguf`, a URL, `tiny`). */
@@ -146,12 +145,10 @@ export async function recordCachedModel(
   const index = await readIndex(models);
   const entries = index.entries.filter((e) => e.file !== file);
   entries.push({ ...facts, file, addedAt: entry.addedAt ?? new Date().toISOString() });
-  const temp = join(models, `${INDEX}.${randomBytes(6).toString("hex")}.tmp`);
-  await writeFile(temp, `${JSON.stringify({ ...index.rest, version: VERSION, models: entries }, null, 2)}\n`);
-  await rename(temp, join(models, INDEX)).catch(async (error: unknown) => {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  });
+  await writeCacheFile(
+    join(models, INDEX),
+    `${JSON.stringify({ ...index.rest, version: VERSION, models: entries }, null, 2)}\n`,
+  );
 }
 
 /** The reference a cached file answers to, from its place in the cache layout. */
