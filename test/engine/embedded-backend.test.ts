@@ -8,7 +8,6 @@ import { ConfigError, InputError } from "@overtone/errors";
 import {
   conversation,
   message,
-  type Part,
   renderConversationForCompletion,
   renderConversationForCompletionText,
   systemMessage,
@@ -18,6 +17,7 @@ import type { GenerateRequest } from "../../packages/overtone/src/backends/contr
 import { createEmbedded, type EmbeddedBackend } from "../../packages/overtone/src/backends/embedded/index.js";
 import { conversationForRendering } from "../../packages/overtone/src/backends/gpt-oss-profile.js";
 import { disposeEngineLlama } from "../../packages/overtone/src/engine/index.js";
+import { partsOf } from "../support/engine-parts.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 
 let path: string;
@@ -32,12 +32,6 @@ afterAll(async () => {
   await backend?.close();
   await disposeEngineLlama();
 });
-
-async function partsOf(stream: AsyncIterable<Part>): Promise<Part[]> {
-  const out: Part[] = [];
-  for await (const part of stream) out.push(part);
-  return out;
-}
 
 const request = (extra: Partial<GenerateRequest> = {}): GenerateRequest => ({
   conversation: conversation([systemMessage(), message("user", "What is the weather in Oslo?")]),

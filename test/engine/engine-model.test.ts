@@ -26,6 +26,7 @@ import {
   promptTokens,
 } from "../../packages/overtone/src/engine/index.js";
 import { engineLlama } from "../../packages/overtone/src/engine/llama-runtime.js";
+import { chat, partsOf } from "../support/engine-parts.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 
 const CONTEXT = 2048;
@@ -38,15 +39,6 @@ afterAll(async () => {
   await model?.dispose();
   await disposeEngineLlama();
 });
-
-const chat = (text: string) =>
-  conversation([systemMessage(systemContent({ reasoning_effort: "Low" })), message("user", text)]);
-
-async function partsOf(stream: AsyncIterable<Part>): Promise<Part[]> {
-  const out: Part[] = [];
-  for await (const part of stream) out.push(part);
-  return out;
-}
 
 function finishOf(parts: readonly Part[]): FinishPart {
   const last = parts.at(-1);

@@ -5,14 +5,7 @@
  * request; the bounded queue refuses with a retryable error; and sequences always come back.
  */
 import { BackendError, ConfigError } from "@overtone/errors";
-import {
-  conversation,
-  type FinishPart,
-  message,
-  type Part,
-  systemContent,
-  systemMessage,
-} from "@overtone/harmony";
+import { conversation, type FinishPart, message, type Part } from "@overtone/harmony";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   disposeEngineLlama,
@@ -20,6 +13,7 @@ import {
   loadModel,
   promptTokens,
 } from "../../packages/overtone/src/engine/index.js";
+import { chat, partsOf } from "../support/engine-parts.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 
 const CONTEXT = 1024;
@@ -37,15 +31,6 @@ afterAll(async () => {
   await model?.dispose();
   await disposeEngineLlama();
 });
-
-const chat = (text: string) =>
-  conversation([systemMessage(systemContent({ reasoning_effort: "Low" })), message("user", text)]);
-
-async function partsOf(stream: AsyncIterable<Part>): Promise<Part[]> {
-  const out: Part[] = [];
-  for await (const part of stream) out.push(part);
-  return out;
-}
 
 function finishOf(parts: readonly Part[]): FinishPart {
   const last = parts.at(-1);
