@@ -16,7 +16,7 @@ import type { MessageHeader } from "./parser-types.js";
 import { NUM_TOKENS } from "./special-tokens.js";
 import { learnToken, tokenTable } from "./token-table.js";
 import { decodeUtf8 } from "./tokenizer.js";
-import type { Message, Role } from "./types.js";
+import type { Author, Message, Role } from "./types.js";
 
 export type HeaderRead =
   | { ok: true; header: MessageHeader }
@@ -26,9 +26,23 @@ export type HeaderRead =
       leftover: boolean;
     };
 
+function authorOf(header: MessageHeader): Author {
+  return header.name === undefined ? { role: header.role } : { role: header.role, name: header.name };
+}
+
+/** A header as upstream's `state_json` shows it: every field, null where absent. */
+export function headerJson(header: MessageHeader): Record<string, unknown> {
+  return {
+    author: authorOf(header),
+    recipient: header.recipient ?? null,
+    channel: header.channel ?? null,
+    content_type: header.content_type ?? null,
+  };
+}
+
 export function messageFromHeader(header: MessageHeader, text: string): Message {
   return {
-    author: header.name === undefined ? { role: header.role } : { role: header.role, name: header.name },
+    author: authorOf(header),
     ...(header.recipient !== undefined ? { recipient: header.recipient } : {}),
     content: [{ type: "text", text }],
     ...(header.channel !== undefined ? { channel: header.channel } : {}),

@@ -8,14 +8,9 @@
  * through `onEvent` as it happens and in `repairs`; strict parsing reports none and fails as upstream does.
  */
 import { HarmonyParseError, InputError } from "@overtone/errors";
-import { messageFromHeader, readHeader } from "./header-tokens.js";
-import {
-  decodeHeaderTokens,
-  type HeaderEnd,
-  type LenientHeader,
-  normalizeHeader,
-  readLenientHeader,
-} from "./lenient-header.js";
+import { type HeaderContext, readHeaderLeniently, recoverFromHeader, strayToken } from "./header-recovery.js";
+import { headerJson, messageFromHeader, readHeader } from "./header-tokens.js";
+import { decodeHeaderTokens, type HeaderEnd, normalizeHeader } from "./lenient-header.js";
 import { MessageContent } from "./message-content.js";
 import { LEFTOVER_HINT, missingStartHint, unfinishedHeaderHint } from "./parser-hints.js";
 import type {
@@ -181,8 +176,7 @@ export class StreamableParser {
       }
       // A stop token right after a finished message (`<|end|><|return|>`), a reserved or unknown id: nothing
       // can follow from it, so it is dropped.
-      const what = specialTokenText(token) ?? `unknown token id ${token}`;
-      this.report(repair("stray-token", `${what} between messages`));
+      this.report(strayToken(token, "between messages"));
       return;
     }
     throw this.error(
@@ -237,8 +231,8 @@ export class StreamableParser {
       const hint = read.leftover ? LEFTOVER_HINT : undefined;
       throw this.error(read.error, offset, "Header", hint);
     } else {
-      const lenient = this.readLenient("message");
-      for (const made of lenient.repairs) this.report(made);
+      const lenient = readHeaderLeniently(this.headerTokens, this.headerContext(), "message");
+      for (const made of [...lenient.decoded, ...lenient.repairs]) this.report(made);
       header = lenient.header;
     }
     this.headerTokens = [];
@@ -250,49 +244,28 @@ export class StreamableParser {
     this.onEvent?.({ type: "message-start", header });
   }
 
-  /** Non-strict: the current header's tokens read by lenient-header.ts (its repairs not yet reported). */
-  private readLenient(end: HeaderEnd): LenientHeader {
-    const decoded = decodeHeaderTokens(this.headerTokens);
-    for (const made of decoded.repairs) this.report(made);
-    return readLenientHeader(decoded.text, {
-      role: this.nextRole,
-      withoutStart: this.headerWithoutStart,
-      startImplied: this.startImplied,
-      end,
-    });
+  /** Non-strict: where the current header stood, for header-recovery.ts. */
+  private headerContext(): HeaderContext {
+    return { role: this.nextRole, withoutStart: this.headerWithoutStart, startImplied: this.startImplied };
   }
 
-  /**
-   * Non-strict: a header closed by a stop token or the end of the output never got its `<|message|>`. As
-   * upstream v0.0.8 does for the first message, its words after channel and role become the content (kept as
-   * written); Overtone does the same (as the assistant's) for later messages, which upstream drops. A header
-   * the output ended in that holds no text is dropped, and so is one with nothing readable in it.
-   */
+  /** Non-strict: a header closed before its `<|message|>` (header-recovery.ts says what it still holds). */
   private recoverHeader(end: Exclude<HeaderEnd, "message">, terminator: Terminator): void {
-    let recovered: ParsedMessage | undefined;
-    const written = decodeHeaderTokens(this.headerTokens).text.trim();
-    if (written !== "") {
-      const read = this.readLenient(end);
-      const said =
-        read.text !== "" || read.header.channel !== undefined || read.header.recipient !== undefined;
-      if (end === "eos" && read.text === "") {
-        this.report(repair("cut-mid-header", written));
-      } else if (!said) {
-        // Only markup or junk, no channel, no recipient: there is no message to keep.
-        this.report(repair("stray-token", written));
-      } else {
-        for (const made of read.repairs) this.report(made);
-        recovered = { message: messageFromHeader(read.header, read.text), terminator };
-        // No content-delta: deltas are exactly upstream's last_content_delta values, and recovery sets none.
-        this.onEvent?.({ type: "message-start", header: read.header });
-      }
-    }
+    const { repairs, recovered } = recoverFromHeader(
+      this.headerTokens,
+      this.headerContext(),
+      end,
+      terminator,
+    );
+    for (const made of repairs) this.report(made);
+    // No content-delta: deltas are exactly upstream's last_content_delta values, and recovery sets none.
+    if (recovered !== undefined) this.onEvent?.({ type: "message-start", header: recovered.header });
     this.stateKind = EXPECT_START;
     this.nextRole = undefined;
     this.headerTokens = [];
     this.headerWithoutStart = false;
     this.startImplied = false;
-    if (recovered !== undefined) this.record(recovered);
+    if (recovered !== undefined) this.record(recovered.parsed);
   }
 
   /**
@@ -322,8 +295,7 @@ export class StreamableParser {
       return;
     }
     this.delta = undefined;
-    const what = specialTokenText(token) ?? `unknown token id ${token}`;
-    this.report(repair("stray-token", `${what} inside a message`));
+    this.report(strayToken(token, "inside a message"));
   }
 
   /** Non-strict: `<|message|>` where a message must begin — content with no header at all, the assistant's. */
@@ -414,15 +386,9 @@ export class StreamableParser {
   stateJson(): unknown {
     if (this.stateKind === HEADER) return { state: "Header", header_tokens: [...this.headerTokens] };
     if (this.stateKind === EXPECT_START) return { state: "ExpectStart" };
-    const header = this.header as MessageHeader;
     return {
       state: "Content",
-      header: {
-        author: header.name === undefined ? { role: header.role } : { role: header.role, name: header.name },
-        recipient: header.recipient ?? null,
-        channel: header.channel ?? null,
-        content_type: header.content_type ?? null,
-      },
+      header: headerJson(this.header as MessageHeader),
       content_tokens: this.content.contentTokens(),
     };
   }
