@@ -13,6 +13,7 @@ import { withKeepAlive } from "./keep-alive.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { type ModelTable, requireModel } from "./model-table.js";
 import type { ReplyMeta, ServedModel } from "./protocol.js";
+import { withStopSequences } from "./stop-sequences.js";
 import { checkedAnswer } from "./structured-output.js";
 
 export interface RequestContext {
@@ -30,8 +31,13 @@ export interface RequestContext {
    * reachable, model not loaded) is a GatewayError here, answered with an HTTP status, not a 200 stream that
    * carries an error. It waits one keep-alive interval at most (a long prefill then goes on inside the stream,
    * kept alive); the parts end with an `error` part the moment the request times out (guarded-parts.ts).
+   * `stops` cut the answer at the first stop sequence and end the upstream generation there (stop-sequences.ts).
    */
-  generate(model: ServedModel, request: GenerateRequest): Promise<AsyncIterable<Part>>;
+  generate(
+    model: ServedModel,
+    request: GenerateRequest,
+    stops?: readonly string[],
+  ): Promise<AsyncIterable<Part>>;
   /** The id, time and model name every frame of the reply repeats. */
   meta(model: ServedModel, prefix: string): ReplyMeta;
   sendJson(status: number, body: unknown): void;
@@ -76,15 +82,16 @@ export function requestContext(
     signal,
     json: async () => parseJsonBody(await readBody(request, deps.bodyLimitBytes)),
     model: (name) => requireModel(deps.models, name),
-    async generate(model, generateRequest) {
+    async generate(model, generateRequest, stops = []) {
       logged.model = model.name;
+      // A stop sequence reached, the route's own signal and the client's all end the generation.
+      const stopped = stops.length > 0 ? new AbortController() : undefined;
+      const ends = [signal, generateRequest.signal, stopped?.signal].filter((s) => s !== undefined);
       const observed = deps.metrics.observe(
         model.backend.stream({
           ...generateRequest,
           ...sessionOf(request, generateRequest),
-          // The route's own signal (a stop sequence reached) and the client's both end the generation.
-          signal:
-            generateRequest.signal === undefined ? signal : AbortSignal.any([signal, generateRequest.signal]),
+          signal: ends.length === 1 ? signal : AbortSignal.any(ends),
         }),
         model.name,
         model.backend.kind,
@@ -100,7 +107,8 @@ export function requestContext(
               logged.structured_output = `invalid: ${problem}`;
             });
       const patience = deps.keepAliveMs > 0 ? deps.keepAliveMs : Number.POSITIVE_INFINITY;
-      return openParts(parts, signal, patience);
+      const opened = await openParts(parts, signal, patience);
+      return stopped === undefined ? opened : withStopSequences(opened, stops, () => stopped.abort());
     },
     meta: (model, prefix) => ({
       id: `${prefix}${requestId.replace(/-/g, "").slice(0, 24)}`,

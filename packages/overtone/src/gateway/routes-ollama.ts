@@ -17,7 +17,6 @@ import { ollamaPs, ollamaShow, ollamaTags, ollamaVersion } from "./ollama-listin
 import { asObject, badRequest } from "./protocol.js";
 import type { RequestContext } from "./request-context.js";
 import type { Route } from "./route-types.js";
-import { withStopSequences } from "./stop-sequences.js";
 
 const NDJSON = "application/x-ndjson";
 
@@ -29,11 +28,7 @@ async function chat(context: RequestContext): Promise<void> {
     context.sendJson(200, ollamaChatLoadReply(meta.model, parsed.loadOnly));
     return;
   }
-  const stop = new AbortController();
-  const request = ollamaChatToGenerateRequest(parsed, model, stop.signal);
-  let parts = await context.generate(model, request);
-  if (parsed.stop !== undefined && parsed.stop.length > 0)
-    parts = withStopSequences(parts, parsed.stop, () => stop.abort());
+  const parts = await context.generate(model, ollamaChatToGenerateRequest(parsed, model), parsed.stop);
   if (parsed.stream) await context.sendFrames(NDJSON, ollamaChatLines(parts, meta));
   else context.sendJson(200, await ollamaChatBody(parts, meta));
 }
@@ -46,11 +41,7 @@ async function generate(context: RequestContext): Promise<void> {
     context.sendJson(200, ollamaGenerateLoadReply(meta.model, parsed.loadOnly));
     return;
   }
-  const stop = new AbortController();
-  const request = ollamaGenerateToGenerateRequest(parsed, model, stop.signal);
-  let parts = await context.generate(model, request);
-  if (parsed.stop !== undefined && parsed.stop.length > 0)
-    parts = withStopSequences(parts, parsed.stop, () => stop.abort());
+  const parts = await context.generate(model, ollamaGenerateToGenerateRequest(parsed, model), parsed.stop);
   if (parsed.stream) await context.sendFrames(NDJSON, ollamaGenerateLines(parts, meta));
   else context.sendJson(200, await ollamaGenerateBody(parts, meta));
 }

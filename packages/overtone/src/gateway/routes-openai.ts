@@ -19,7 +19,6 @@ import {
   responsesToGenerateRequest,
 } from "./responses.js";
 import type { Route } from "./route-types.js";
-import { withStopSequences } from "./stop-sequences.js";
 
 const SSE = "text/event-stream; charset=utf-8";
 
@@ -30,10 +29,8 @@ async function chatCompletions(context: RequestContext): Promise<void> {
   const body = await context.json();
   const parsed = parseChatRequest(body);
   const model = context.model(parsed.model);
-  const request = chatToGenerateRequest(parsed, model, context.signal);
-  const stop = new AbortController();
-  let parts = await context.generate(model, { ...request, ...promptCacheKey(body), signal: stop.signal });
-  if (parsed.stop.length > 0) parts = withStopSequences(parts, parsed.stop, () => stop.abort());
+  const request = chatToGenerateRequest(parsed, model);
+  const parts = await context.generate(model, { ...request, ...promptCacheKey(body) }, parsed.stop);
   const meta = context.meta(model, "chatcmpl-");
   const reasoningField = model.reasoningField;
   if (parsed.stream) {
@@ -52,7 +49,7 @@ async function responses(context: RequestContext): Promise<void> {
   const model = context.model(parsed.model);
   const history =
     parsed.previousResponseId === undefined ? undefined : store.require(parsed.previousResponseId);
-  const request = responsesToGenerateRequest(parsed, model, history, context.signal);
+  const request = responsesToGenerateRequest(parsed, model, history);
   const parts = await context.generate(model, { ...request, ...promptCacheKey(body) });
   const meta = context.meta(model, "resp_");
   const keep = (items: Parameters<ResponseStore["put"]>[1]) => {
