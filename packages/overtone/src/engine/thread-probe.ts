@@ -36,18 +36,26 @@ export interface ThreadProbe {
 /**
  * Decode speed of one context: warm-up steps, then timed greedy steps on a fresh sequence. The median step
  * counts, so a step slowed by other work on the machine does not decide (one pass then suffices: repeating it,
- * as the probe first did, doubled its cost on a cold start).
+ * as the probe first did, doubled its cost on a cold start). A candidate whose timed steps take longer than
+ * `budgetMs` is stopped there: it cannot win, and on a busy machine a thread count that oversubscribes the cores
+ * decodes so slowly that finishing its pass made a cold start ~2× slower (bench/engine-cold-start.ts under load).
  */
-async function decodeSpeed(context: LlamaContext, prompt: readonly Token[]): Promise<number> {
+async function decodeSpeed(
+  context: LlamaContext,
+  prompt: readonly Token[],
+  budgetMs: number,
+): Promise<number> {
   const sequence = context.getSequence();
   try {
     const steps: number[] = [];
     let last = performance.now();
+    let timedMs = 0;
     for await (const _token of sequence.evaluate([...prompt], { temperature: 0 })) {
       const now = performance.now();
       steps.push(now - last);
+      if (steps.length > WARMUP_STEPS) timedMs += now - last;
       last = now;
-      if (steps.length === WARMUP_STEPS + TIMED_STEPS) break;
+      if (steps.length === WARMUP_STEPS + TIMED_STEPS || timedMs > budgetMs) break;
     }
     const timed = steps.slice(WARMUP_STEPS).sort((a, b) => a - b);
     const median = timed[Math.floor(timed.length / 2)] ?? Number.POSITIVE_INFINITY;
@@ -76,7 +84,10 @@ export async function probeThreads(
   for (const threads of candidates) {
     const context = await model.createContext({ contextSize, threads, sequences: 1 });
     try {
-      decodeSpeeds.set(threads, await decodeSpeed(context, prompt));
+      // Three times the fastest candidate's whole timed pass: a count that slow cannot win.
+      const fastest = Math.max(0, ...decodeSpeeds.values());
+      const budgetMs = fastest > 0 ? (3 * TIMED_STEPS * 1000) / fastest : Number.POSITIVE_INFINITY;
+      decodeSpeeds.set(threads, await decodeSpeed(context, prompt, budgetMs));
     } finally {
       await context.dispose();
     }
