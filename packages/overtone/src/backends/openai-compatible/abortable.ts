@@ -12,11 +12,12 @@ export async function* abortable<T>(
   signal: AbortSignal | undefined,
 ): AsyncGenerator<T, void, undefined> {
   const iterator = source[Symbol.asyncIterator]();
+  const race = signal === undefined ? undefined : abortRace(signal);
   let finished = false;
   try {
     for (;;) {
       if (signal?.aborted) throw aborted(signal);
-      const result = await nextOrAbort(iterator, signal);
+      const result = await (race === undefined ? iterator.next() : race.next(iterator.next()));
       if (result.done) {
         finished = true;
         return;
@@ -24,6 +25,7 @@ export async function* abortable<T>(
       yield result.value;
     }
   } finally {
+    race?.close();
     if (!finished) {
       // Not awaited: a stalled body may never settle its cancel, and nothing more is wanted from it.
       Promise.resolve(iterator.return?.()).catch(() => {});
@@ -31,26 +33,24 @@ export async function* abortable<T>(
   }
 }
 
-function nextOrAbort<T>(
-  iterator: AsyncIterator<T>,
-  signal: AbortSignal | undefined,
-): Promise<IteratorResult<T>> {
-  const next = iterator.next();
-  if (signal === undefined) return next;
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(aborted(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    next.then(
-      (result) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(result);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+/**
+ * Races each read against the signal with one abort listener per body, not one per read: adding and removing a
+ * listener for every chunk was a measurable share of the gateway's CPU per delta. A stale `fail` from an earlier,
+ * settled read is harmless: rejecting a settled promise does nothing.
+ */
+function abortRace(signal: AbortSignal) {
+  let fail: ((error: AbortedError) => void) | undefined;
+  const onAbort = () => fail?.(aborted(signal));
+  signal.addEventListener("abort", onAbort, { once: true });
+  return {
+    next<T>(read: Promise<IteratorResult<T>>): Promise<IteratorResult<T>> {
+      return new Promise((resolve, reject) => {
+        fail = reject;
+        read.then(resolve, reject);
+      });
+    },
+    close: () => signal.removeEventListener("abort", onAbort),
+  };
 }
 
 function aborted(signal: AbortSignal): AbortedError {
