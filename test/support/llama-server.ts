@@ -17,10 +17,13 @@ export const LLAMA_SERVER_BUILD_TIMEOUT_MS = 20 * 60_000;
 
 let binary: Promise<string> | undefined;
 
-/** Path of the cached llama-server binary, building it first when missing. */
-export function llamaServerBinary(): Promise<string> {
+/**
+ * Path of the cached llama-server binary, building it first when missing. `anyTier`: for benches, which run
+ * outside the test tiers.
+ */
+export function llamaServerBinary(anyTier = false): Promise<string> {
   // A first build takes minutes: only the full tier may pay for it (vitest.config.ts lists its files).
-  if (process.env.OVERTONE_TEST_TIER !== "full") {
+  if (!anyTier && process.env.OVERTONE_TEST_TIER !== "full") {
     return Promise.reject(
       new Error(
         "llama-server is for full-tier tests only: add this test file to FULL_ONLY in vitest.config.ts " +
@@ -48,6 +51,8 @@ export interface LlamaServerOptions {
   extraArgs?: readonly string[];
   /** How long to wait for the model to load; default 60 s. */
   readyTimeoutMs?: number;
+  /** Run outside the full test tier (benches); see llamaServerBinary. */
+  anyTier?: boolean;
 }
 
 export interface LlamaServerHandle {
@@ -66,7 +71,7 @@ process.on("exit", () => {
 });
 
 export async function startLlamaServer(options: LlamaServerOptions): Promise<LlamaServerHandle> {
-  const path = await llamaServerBinary();
+  const path = await llamaServerBinary(options.anyTier);
   const args = [
     "--model",
     options.model,
