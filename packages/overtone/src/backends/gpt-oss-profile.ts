@@ -16,6 +16,7 @@ import {
 } from "@overtone/harmony";
 import { GPT_OSS_VOCAB_SIZE } from "@overtone/makers";
 import type { Effort, GenerateRequest, Route } from "./contract.js";
+import { withResponseFormat } from "./response-formats.js";
 import { withToolCallCheck } from "./tool-call-check.js";
 import { withToolRepairs } from "./tool-repairs.js";
 
@@ -94,14 +95,15 @@ export function withEffort(conversation: Conversation, effort: Effort | undefine
 /**
  * The conversation a raw route renders: the request's effort in the system message (a default system message
  * first when there is none, as every gpt-oss chat template adds one) and the request's tools in the developer
- * message's `functions` namespace.
+ * message's `functions` namespace, and a `json_schema` response format as its "# Response Formats" section.
  */
 export function conversationForRendering(request: GenerateRequest): Conversation {
   const effort = requestedEffort(request);
-  return withTurnOptions(request.conversation, {
+  const withOptions = withTurnOptions(request.conversation, {
     ...(effort !== undefined ? { effort: EFFORT_TO_HARMONY[effort] } : {}),
     ...(request.tools !== undefined ? { tools: request.tools } : {}),
   });
+  return withResponseFormat(withOptions, request.responseFormat);
 }
 
 /** Field names servers use for the chain of thought, most specific first (backends.md §5). */

@@ -13,6 +13,7 @@ import { InputError } from "@overtone/errors";
 import type { ChatTemplateKind } from "@overtone/gguf";
 import { type Conversation, type Part, partsFromTokens } from "@overtone/harmony";
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import { FinalChannelGate, type FinalFormat, grammarFor } from "./final-grammar.js";
 import { GenerationStats, withGenerationStats } from "./generation-stats.js";
 import { PrefillPacer } from "./prefill-pacer.js";
 import { type PromptOptions, promptTokens } from "./prompt.js";
@@ -56,6 +57,8 @@ export interface TokenGenerateOptions extends SamplingOptions {
   /** Tokens that end the turn (passed on to the parser); default `<|return|>` and `<|call|>`. */
   stopTokens?: ReadonlySet<number>;
   signal?: AbortSignal;
+  /** JSON enforced on the final channel with llama.cpp's grammar (final-grammar.ts); the analysis stays free. */
+  finalFormat?: FinalFormat;
 }
 
 export interface EngineGenerateOptions extends TokenGenerateOptions, PromptOptions {
@@ -165,7 +168,7 @@ export class EngineModel {
       ...(options.stopTokens !== undefined ? { stopTokens: options.stopTokens } : {}),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     };
-    return this.run(prompt, sampling, limit, stats, outcome);
+    return this.run(prompt, sampling, limit, stats, outcome, options.finalFormat);
   }
 
   private async *run(
@@ -174,8 +177,10 @@ export class EngineModel {
     limit: TokenLimitOptions,
     stats: GenerationStats,
     outcome: TokenLimitOutcome,
+    finalFormat: FinalFormat | undefined,
   ): AsyncGenerator<number, void, undefined> {
     if (this.disposed) throw new InputError("the model was disposed", { where: this.info.path });
+    const grammar = finalFormat && (await grammarFor(this.model.llama, finalFormat));
     const lease = await this.pool.acquire(prompt, limit.signal);
     // Aborted while waiting: the parser reports the abort. Otherwise the sequence goes back however this
     // generator ends: finished, failed, aborted, or closed early by a consumer that stopped reading.
@@ -206,8 +211,18 @@ export class EngineModel {
         this.pacer.measured(n, performance.now() - started);
         rest = rest.slice(n);
       }
-      const evaluation = sequence.evaluate(rest, { ...sampling, yieldEogToken: true });
-      yield* limitTokens(evaluation, limit, outcome);
+      if (grammar === undefined) {
+        yield* limitTokens(sequence.evaluate(rest, { ...sampling, yieldEogToken: true }), limit, outcome);
+        return;
+      }
+      const gate = new FinalChannelGate(this.model, grammar);
+      const evaluation = sequence.evaluate(rest, {
+        ...sampling,
+        yieldEogToken: true,
+        grammarEvaluationState: gate.state,
+        tokenBias: gate.bias,
+      });
+      yield* limitTokens(gate.watch(evaluation), limit, outcome);
     } finally {
       lease.release();
     }

@@ -23,6 +23,7 @@ export {
   type EngineModelOptions,
   type TokenGenerateOptions,
 } from "./engine-model.js";
+export { type FinalFormat, finalFormatProblem } from "./final-grammar.js";
 export { disposeEngineLlama, type GpuChoice } from "./llama-runtime.js";
 export { DEFAULT_CONTEXT_SIZE, type LoadModelOptions, loadModel } from "./load-model.js";
 export { type EngineEffort, type PromptOptions, promptTokens } from "./prompt.js";

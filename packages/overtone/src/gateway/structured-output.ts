@@ -2,9 +2,11 @@
  * Structured output through the gateway (issue 14 item 4): each protocol's request field — Chat's
  * `response_format`, Responses' `text.format`, Ollama's `format` — becomes the backend contract's
  * `responseFormat`, which backends pass on in their own terms where the server can constrain the answer alone
- * (Ollama's `format`, OpenAI-compatible `response_format`). The raw routes and the embedded engine cannot yet
- * without constraining the reasoning too, and servers do not always enforce it (ollama#14440), so the gateway
- * checks every structured answer once it is complete: any JSON for `json_object`, the schema for `json_schema`
+ * (Ollama's `format`, OpenAI-compatible `response_format`); the embedded engine enforces it with llama.cpp's
+ * grammar on the final channel only (engine/final-grammar.ts). A server's raw completion cannot without
+ * constraining the reasoning too (there the schema reaches the model as the developer message's "# Response
+ * Formats" section only), and servers do not always enforce it (ollama#14440), so the gateway checks every
+ * structured answer once it is complete: any JSON for `json_object`, the schema for `json_schema`
  * (json-schema-check.ts).
  *
  * A failed check does not change the reply: OpenAI's and Ollama's wire formats have no field for it and we

@@ -8,11 +8,13 @@
  * llama.cpp), the rest waiting in a bounded queue (a full one answers a retryable BackendError); a load failure
  * (a wrong path, a file that is not gpt-oss) arrives as the stream's `error` part with a ConfigError. A model
  * that runs on the CPU because a GPU backend failed to load says so once, as the first finish part's `notice`.
+ * A `responseFormat` is enforced on the final channel with llama.cpp's grammar (engine/final-grammar.ts); a schema
+ * no grammar can express leaves the answer free, and the finish part's notice says so.
  */
 import { basename } from "node:path";
 import { InputError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
-import { type EngineModel, type GpuChoice, loadModel } from "../../engine/index.js";
+import { type EngineModel, finalFormatProblem, type GpuChoice, loadModel } from "../../engine/index.js";
 import type { Backend, BackendCapabilities, GenerateRequest, ModelInfo } from "../contract.js";
 import { checkedParts, conversationForRendering } from "../gpt-oss-profile.js";
 
@@ -76,8 +78,11 @@ export function createEmbedded(options: EmbeddedBackendOptions): EmbeddedBackend
       yield { type: "error", error: error instanceof Error ? error : new Error(String(error)) };
       return;
     }
+    const format = request.responseFormat;
+    const formatProblem = format === undefined ? undefined : finalFormatProblem(format);
     const parts = model.generate({
       conversation: conversationForRendering(request),
+      ...(format !== undefined && formatProblem === undefined ? { finalFormat: format } : {}),
       ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.topP !== undefined ? { topP: request.topP } : {}),
@@ -86,16 +91,18 @@ export function createEmbedded(options: EmbeddedBackendOptions): EmbeddedBackend
     });
     // A call that names no tool (or one not offered) is repaired or explained (tool-call-check.ts).
     const noticed = checkedParts(parts, request);
-    const warning = model.info.gpuWarning;
-    if (warning === undefined || gpuWarned) {
+    const gpuWarning = gpuWarned ? undefined : model.info.gpuWarning;
+    const notices = [formatProblem && `${formatProblem}; the answer is checked, not constrained`, gpuWarning];
+    if (notices.every((notice) => notice === undefined)) {
       yield* noticed;
       return;
     }
     for await (const part of noticed) {
       if (part.type !== "finish") yield part;
       else {
-        gpuWarned = true;
-        yield { ...part, notice: part.notice === undefined ? warning : `${part.notice}; ${warning}` };
+        if (gpuWarning !== undefined) gpuWarned = true;
+        const notice = [part.notice, ...notices].filter((text) => text !== undefined).join("; ");
+        yield { ...part, notice };
       }
     }
   }
