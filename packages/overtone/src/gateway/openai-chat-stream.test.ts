@@ -32,7 +32,12 @@ function payloads(raw: string[]): Json[] {
     const match = /^data: ([^\n]+)\n\n$/.exec(frame);
     expect(match, frame).not.toBeNull();
     expect(match?.[1]).not.toBe("[DONE]");
-    return JSON.parse(match?.[1] ?? "") as Json;
+    const chunk = JSON.parse(match?.[1] ?? "") as Json;
+    // Byte for byte what JSON.stringify writes, the envelope's fields first (the frames are assembled from pieces).
+    expect(match?.[1]).toBe(JSON.stringify(chunk));
+    if (!("error" in chunk))
+      expect(Object.keys(chunk).slice(0, 4)).toEqual(["id", "object", "created", "model"]);
+    return chunk;
   });
 }
 

@@ -36,15 +36,19 @@ export async function* chatCompletionFrames(
   meta: ReplyMeta,
   opts: { reasoningField: ReasoningField; includeUsage: boolean },
 ): AsyncGenerator<string, void, undefined> {
+  // Every chunk is `{...envelope, ...fields}`. The envelope is serialised once and each chunk's own JSON appended
+  // to it (the same bytes JSON.stringify gives the whole): per delta, re-serialising the envelope and the
+  // choice around one string was the gateway's largest cost of its own.
   const envelope = { id: meta.id, object: "chat.completion.chunk", created: meta.created, model: meta.model };
-  const frame = (fields: Record<string, unknown>): string =>
-    `data: ${JSON.stringify({ ...envelope, ...fields })}\n\n`;
-  const delta = (fields: Record<string, unknown>): string =>
-    frame({ choices: [{ index: 0, delta: fields, finish_reason: null }] });
+  const head = `data: ${JSON.stringify(envelope).slice(0, -1)},`;
+  const frame = (fields: Record<string, unknown>): string => `${head}${JSON.stringify(fields).slice(1)}\n\n`;
+  const deltaJson = (json: string): string =>
+    `${head}"choices":[{"index":0,"delta":${json},"finish_reason":null}]}\n\n`;
+  const delta = (fields: Record<string, unknown>): string => deltaJson(JSON.stringify(fields));
 
   let started = false;
   /** The text of one message as it streams: where it goes, and its markup filter. */
-  let open: { field: string; filter: MarkupFilter; sentAny: boolean } | undefined;
+  let open: { field: string; key: string; filter: MarkupFilter; sentAny: boolean } | undefined;
   /** Whether the content and the reasoning field have text yet (a next message there starts with a separator). */
   const written = new Set<string>();
   let reasoningText = "";
@@ -58,7 +62,7 @@ export async function* chatCompletionFrames(
     const out = !open.sentAny && written.has(open.field) ? MESSAGE_SEPARATOR + piece : piece;
     open.sentAny = true;
     written.add(open.field);
-    return delta({ [open.field]: out });
+    return deltaJson(`{${open.key}:${JSON.stringify(out)}}`);
   };
   const argumentsDelta = (piece: string): string | undefined =>
     piece === "" ? undefined : delta({ tool_calls: [{ index: toolIndex, function: { arguments: piece } }] });
@@ -78,11 +82,7 @@ export async function* chatCompletionFrames(
         case "analysis-start":
         case "commentary-start":
         case "final-start":
-          open = {
-            field: part.type === "analysis-start" ? opts.reasoningField : "content",
-            filter: new MarkupFilter(),
-            sentAny: false,
-          };
+          open = textOpen(part.type === "analysis-start" ? opts.reasoningField : "content");
           break;
         case "analysis-delta":
         case "commentary-delta":
@@ -131,6 +131,11 @@ export async function* chatCompletionFrames(
   } catch (error) {
     yield* errorFrames(error);
   }
+}
+
+/** A message's text starting: its delta field, that field as a JSON key, its markup filter. */
+function textOpen(field: string) {
+  return { field, key: JSON.stringify(field), filter: new MarkupFilter(), sentAny: false };
 }
 
 /** The mid-stream error frame and the end (rule 23). */
