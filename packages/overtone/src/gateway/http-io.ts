@@ -67,6 +67,7 @@ export function writeText(response: ServerResponse, status: number, text: string
 /**
  * Writes frames as they come, waiting for the socket to drain when its buffer is full. Returns false when the
  * client went away first (the caller aborts the upstream request then); the frames iterator is closed either way.
+ * `written` is told of each frame written (the keep-alive timer's clock, keep-alive.ts).
  *
  * `gone` is the client leaving: nothing more can reach it, so writing stops. `deadline` (the request's time
  * running out, or the client leaving) does not stop the writing: the frames then end the protocol's way
@@ -77,10 +78,13 @@ export async function writeFrames(
   frames: AsyncIterable<string>,
   gone: AbortSignal,
   deadline: AbortSignal = gone,
+  written?: () => void,
 ): Promise<boolean> {
   for await (const frame of frames) {
     if (gone.aborted || response.destroyed) return false;
-    if (!response.write(frame) && !deadline.aborted) {
+    const flowing = response.write(frame);
+    written?.();
+    if (!flowing && !deadline.aborted) {
       await drainOrAbort(response, deadline);
       if (gone.aborted || response.destroyed) return false;
     }

@@ -1,39 +1,37 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { KEEP_ALIVE_COMMENT, withKeepAlive } from "./keep-alive.js";
+import { KEEP_ALIVE_COMMENT, keepAlive } from "./keep-alive.js";
 
-/** Frames with a pause (ms) before each; records whether it was closed. */
-function paced(script: [number, string][]) {
-  const state = { closed: false, asked: 0 };
-  async function* frames() {
-    try {
-      for (const [pause, frame] of script) {
-        state.asked += 1;
-        await sleep(pause);
-        yield frame;
-      }
-    } finally {
-      state.closed = true;
-    }
-  }
-  return { frames: frames(), state };
-}
-
-async function collect(frames: AsyncIterable<string>): Promise<string[]> {
+/**
+ * A stream written by `script` (a pause in ms, then a frame), with keep-alives at `everyMs` in between, as the
+ * gateway's writer drives them; resolves to what went out, in order.
+ */
+async function written(script: [number, string][], everyMs: number): Promise<string[]> {
   const out: string[] = [];
-  for await (const frame of frames) out.push(frame);
+  const alive = keepAlive(() => out.push(KEEP_ALIVE_COMMENT), everyMs);
+  try {
+    for (const [pause, frame] of script) {
+      await sleep(pause);
+      out.push(frame);
+      alive.sent();
+    }
+  } finally {
+    alive.stop();
+  }
   return out;
 }
 
-describe("withKeepAlive (rule 21)", () => {
+describe("keepAlive (rule 21)", () => {
   it("sends a comment in every silence longer than the interval, never a data line, frames in order", async () => {
-    const { frames } = paced([
-      [0, "data: 1\n\n"],
-      [130, "data: 2\n\n"],
-      [0, "data: 3\n\n"],
-      [10, "data: [DONE]\n\n"],
-    ]);
-    const out = await collect(withKeepAlive(frames, 50));
+    const out = await written(
+      [
+        [0, "data: 1\n\n"],
+        [130, "data: 2\n\n"],
+        [0, "data: 3\n\n"],
+        [10, "data: [DONE]\n\n"],
+      ],
+      50,
+    );
     const data = out.filter((frame) => frame !== KEEP_ALIVE_COMMENT);
     expect(data).toEqual(["data: 1\n\n", "data: 2\n\n", "data: 3\n\n", "data: [DONE]\n\n"]);
     // 130 ms of silence at 50 ms: two comments, both between frame 1 and frame 2.
@@ -42,47 +40,29 @@ describe("withKeepAlive (rule 21)", () => {
     expect(KEEP_ALIVE_COMMENT).toMatch(/^: [^\n]*\n\n$/);
   });
 
-  it("sends nothing extra when frames come faster than the interval", async () => {
-    const { frames } = paced([
-      [5, "a"],
-      [5, "b"],
-      [5, "c"],
-    ]);
-    expect(await collect(withKeepAlive(frames, 200))).toEqual(["a", "b", "c"]);
+  it("sends nothing extra when frames come faster than the interval, however long the stream", async () => {
+    const script = Array.from({ length: 30 }, (_, i): [number, string] => [10, String(i)]);
+    // 300 ms of frames 10 ms apart at a 40 ms interval: the timer fires often, and never finds a silence.
+    const out = await written(script, 40);
+    expect(out).toEqual(script.map(([, frame]) => frame));
   });
 
-  it("asks for each frame once, and closes the frames when the reader stops, even mid-wait", async () => {
-    const { frames, state } = paced([
-      [0, "a"],
-      [80, "b"],
-      [0, "c"],
-    ]);
+  it("counts a silence from the last frame: a comment comes one interval after it, not sooner", async () => {
     const out: string[] = [];
-    for await (const frame of withKeepAlive(frames, 20)) {
-      out.push(frame);
-      if (frame === KEEP_ALIVE_COMMENT) break; // while "b" is still pending
-    }
-    expect(out).toEqual(["a", KEEP_ALIVE_COMMENT]);
-    expect(state.asked).toBe(2);
-    // The pending "b" settles, then the queued return() closes the source.
-    await sleep(120);
-    expect(state.closed).toBe(true);
-    expect(state.asked).toBe(2);
+    const alive = keepAlive(() => out.push(KEEP_ALIVE_COMMENT), 300);
+    await sleep(150);
+    alive.sent(); // the timer, armed at 0, fires at 300 and must wait until 450
+    await sleep(200);
+    expect(out).toEqual([]);
+    await sleep(200);
+    expect(out).toEqual([KEEP_ALIVE_COMMENT]);
+    alive.stop();
   });
 
-  it("passes a failure of the frames on", async () => {
-    async function* failing() {
-      yield "a";
-      await sleep(30);
-      throw new Error("broken");
-    }
+  it("sends nothing once stopped", async () => {
     const out: string[] = [];
-    await expect(
-      (async () => {
-        for await (const frame of withKeepAlive(failing(), 10)) out.push(frame);
-      })(),
-    ).rejects.toThrow("broken");
-    expect(out[0]).toBe("a");
-    expect(out.slice(1).every((frame) => frame === KEEP_ALIVE_COMMENT)).toBe(true);
+    keepAlive(() => out.push(KEEP_ALIVE_COMMENT), 20).stop();
+    await sleep(60);
+    expect(out).toEqual([]);
   });
 });

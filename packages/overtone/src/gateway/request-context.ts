@@ -9,7 +9,7 @@ import type { Part } from "@overtone/harmony";
 import type { GenerateRequest } from "../backends/contract.js";
 import { openParts } from "./guarded-parts.js";
 import { parseJsonBody, readBody, writeFrames, writeJson } from "./http-io.js";
-import { withKeepAlive } from "./keep-alive.js";
+import { KEEP_ALIVE_COMMENT, keepAlive } from "./keep-alive.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { type ModelTable, requireModel } from "./model-table.js";
 import type { ReplyMeta, ServedModel } from "./protocol.js";
@@ -125,9 +125,18 @@ export function requestContext(
       });
       response.flushHeaders();
       const sse = contentType.startsWith("text/event-stream");
-      const sent = sse && deps.keepAliveMs > 0 ? withKeepAlive(frames, deps.keepAliveMs) : frames;
-      // Only the client leaving stops the writing: a timeout ends the frames the protocol's way (guarded-parts.ts).
-      await writeFrames(response, sent, gone, signal);
+      const alive =
+        sse && deps.keepAliveMs > 0
+          ? keepAlive(() => {
+              if (!response.writableEnded && !response.destroyed) response.write(KEEP_ALIVE_COMMENT);
+            }, deps.keepAliveMs)
+          : undefined;
+      try {
+        // Only the client leaving stops the writing: a timeout ends the frames the protocol's way (guarded-parts.ts).
+        await writeFrames(response, frames, gone, signal, alive?.sent);
+      } finally {
+        alive?.stop();
+      }
     },
     note: (fields) => Object.assign(logged, fields),
   };
