@@ -4,6 +4,7 @@
  *
  *   overtone/src/cli  >  overtone/src entries (index, errors, harmony, gguf, gateway)  >  gateway  >  backends  >  engine  >  net
  *   >  @overtone/toy  >  makers  >  gguf  >  harmony  >  wasm, errors (leaves)
+ *   overtone/src/cli  >  data (the DuckDB SQL sandbox)  >  harmony, errors
  *
  * Paths are relative to the directory the check runs in (the repository root). Tests (`*.test.ts`, `test/`)
  * are exempt from the rules about npm packages and node:*, not from the layers or cycles. The "only
@@ -115,6 +116,18 @@ module.exports = {
       [`${SRC}(gateway|backends|cli)/`, `${SRC}[^/]+\\.ts$`],
     ),
     layer(
+      "data-layer",
+      "data/ (the DuckDB sandbox) may import @duckdb/node-api, @overtone/harmony and @overtone/errors; not the rest of Overtone.",
+      `${SRC}data/`,
+      ["^packages/(?!overtone/src/data/|errors/|harmony/)"],
+    ),
+    layer(
+      "data-not-from-below",
+      "gateway/, backends/, engine/ and net/ sit beside or below data/ and must not import it (cli/ does).",
+      `${SRC}(gateway|backends|engine|net)/`,
+      `${SRC}data/`,
+    ),
+    layer(
       "net-imports-only-errors",
       "net/ is the bottom of Overtone: it may import @overtone/errors only.",
       `${SRC}net/`,
@@ -155,6 +168,13 @@ module.exports = {
       severity: "error",
       from: { pathNot: [`${SRC}engine/`, ...TESTS] },
       to: { path: "(^|/)node_modules/(node-llama-cpp|koffi|@node-llama-cpp/[^/]+)/" },
+    },
+    {
+      name: "duckdb-only-in-data",
+      comment: "Only overtone/src/data/ loads DuckDB (native code, and the sandbox's lockdown lives there).",
+      severity: "error",
+      from: { pathNot: [`${SRC}data/`, ...TESTS] },
+      to: { path: "(^|/)node_modules/@duckdb/" },
     },
     {
       name: "harmony-browser-safe",
