@@ -129,7 +129,7 @@ export async function* chatStreamParts(response: Response, context: PartsContext
       state.read(chunk);
       const choice = (chunk.choices as Json[] | undefined)?.[0];
       if (choice !== undefined) applyChoice(choice, (choice.delta ?? {}) as Json, builder, state);
-      yield* drain(queue);
+      for (const part of drain(queue)) yield part;
     }
     if (!sawDone && state.reason === undefined) {
       throw new BackendError(`${context.url}: the stream ended before the server said it was finished`, {
@@ -146,7 +146,7 @@ export async function* chatStreamParts(response: Response, context: PartsContext
         error instanceof BackendError ? error : toBackendError(error, context.url, "reading the stream"),
       );
   }
-  yield* drain(queue);
+  for (const part of drain(queue)) yield part;
 }
 
 /** Parts from a non-streaming Chat Completions answer (one JSON object). */
@@ -186,7 +186,10 @@ function parseEvent(data: string, url: string): Json {
   });
 }
 
-export function* drain(queue: Part[]): Generator<Part> {
-  for (let i = 0; i < queue.length; i++) yield queue[i] as Part;
-  queue.length = 0;
+/**
+ * The queued parts, taken out. Callers loop over them with a plain `yield`: `yield*` of a generator inside an
+ * async generator wraps every item in a promise of its own, and this runs for every upstream chunk.
+ */
+export function drain(queue: Part[]): Part[] {
+  return queue.splice(0);
 }

@@ -180,7 +180,7 @@ export async function* responsesStreamParts(response: Response, context: PartsCo
       ) {
         completed = (data.response ?? {}) as Json;
       }
-      yield* drain(queue);
+      for (const part of drain(queue)) yield part;
       if (completed !== undefined) break;
     }
     if (completed === undefined) {
@@ -203,5 +203,5 @@ export async function* responsesStreamParts(response: Response, context: PartsCo
         error instanceof BackendError ? error : toBackendError(error, context.url, "reading the stream"),
       );
   }
-  yield* drain(queue);
+  for (const part of drain(queue)) yield part;
 }

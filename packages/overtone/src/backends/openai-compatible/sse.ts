@@ -18,10 +18,11 @@ export async function* sseEvents(
   const decoder = new TextDecoder();
   const parser = new SseLineParser();
   for await (const chunk of body as AsyncIterable<Uint8Array>) {
-    yield* parser.push(decoder.decode(chunk, { stream: true }));
+    // A plain loop over an array, not `yield*` over a generator: this runs once per upstream chunk, per stream.
+    for (const event of parser.push(decoder.decode(chunk, { stream: true }))) yield event;
   }
-  yield* parser.push(decoder.decode());
-  yield* parser.end();
+  for (const event of parser.push(decoder.decode())) yield event;
+  for (const event of parser.end()) yield event;
 }
 
 export class SseLineParser {
@@ -31,30 +32,44 @@ export class SseLineParser {
   /** The previous chunk ended in `\r`: a `\n` starting the next one belongs to that line end. */
   private skipLf = false;
 
-  *push(text: string): Generator<SseEvent> {
+  /** The events that the text completes. */
+  push(text: string): SseEvent[] {
     if (this.skipLf && text.startsWith("\n")) text = text.slice(1);
     this.skipLf = false;
-    this.buffer += text;
+    const events: SseEvent[] = [];
+    const buffer = this.buffer + text;
+    // Line ends found by indexOf, each kind searched again only once passed (a regex per line, and the rest of
+    // the buffer copied per line, cost more than the line's own parsing).
+    let start = 0;
+    let lf = buffer.indexOf("\n");
+    let cr = buffer.indexOf("\r");
     for (;;) {
-      const match = /\r\n|\r|\n/.exec(this.buffer);
-      if (match === null) return;
+      if (lf >= 0 && lf < start) lf = buffer.indexOf("\n", start);
+      if (cr >= 0 && cr < start) cr = buffer.indexOf("\r", start);
+      const end = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
+      if (end < 0) break;
+      const crlf = end === cr && lf === end + 1;
       // A lone `\r` at the very end may be the first half of `\r\n`.
-      if (match[0] === "\r" && match.index === this.buffer.length - 1) this.skipLf = true;
-      const line = this.buffer.slice(0, match.index);
-      this.buffer = this.buffer.slice(match.index + match[0].length);
-      const event = this.line(line);
-      if (event !== undefined) yield event;
+      if (end === cr && end === buffer.length - 1) this.skipLf = true;
+      const event = this.line(buffer.slice(start, end));
+      start = end + (crlf ? 2 : 1);
+      if (event !== undefined) events.push(event);
     }
+    this.buffer = start === 0 ? buffer : buffer.slice(start);
+    return events;
   }
 
-  *end(): Generator<SseEvent> {
+  /** The last events, when the body ends. */
+  end(): SseEvent[] {
+    const events: SseEvent[] = [];
     if (this.buffer !== "") {
       const event = this.line(this.buffer);
       this.buffer = "";
-      if (event !== undefined) yield event;
+      if (event !== undefined) events.push(event);
     }
     const last = this.dispatch();
-    if (last !== undefined) yield last;
+    if (last !== undefined) events.push(last);
+    return events;
   }
 
   private line(line: string): SseEvent | undefined {
