@@ -123,7 +123,13 @@ export function requestContext(
         // Proxies (nginx) must pass frames on as they come.
         "x-accel-buffering": "no",
       });
+      // The headers go now, and in the same write as the first frames when those are ready in this tick: the
+      // socket is corked until the next tick, as node:http does for each write (a write of their own was a
+      // syscall, and a packet, per request).
+      const socket = response.socket;
+      socket?.cork();
       response.flushHeaders();
+      if (socket !== null) process.nextTick(() => socket.uncork());
       const sse = contentType.startsWith("text/event-stream");
       const alive =
         sse && deps.keepAliveMs > 0
