@@ -115,6 +115,21 @@ const PROBES: { file: string; text: string; rules: string[] }[] = [
     text: 'export * from "@overtone/harmony";\n',
     rules: ["net-imports-only-errors"],
   },
+  {
+    file: "packages/overtone/src/backends/zz-probe-duckdb.ts",
+    text: 'import { DuckDBInstance } from "@duckdb/node-api";\nexport const d = DuckDBInstance;\n',
+    rules: ["duckdb-only-in-data"],
+  },
+  {
+    file: "packages/overtone/src/data/zz-probe-upward.ts",
+    text: 'export * from "../net/http.js";\n',
+    rules: ["data-layer"],
+  },
+  {
+    file: "packages/overtone/src/engine/zz-probe-data.ts",
+    text: 'export * from "../data/index.js";\n',
+    rules: ["data-not-from-below"],
+  },
 ];
 
 /** A copy of what the check reads: configs, package.json files, sources (colocated tests left out). */

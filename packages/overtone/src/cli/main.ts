@@ -30,6 +30,13 @@ const GROUPS: Record<string, { description: string; commands: Record<string, () 
       "train-toy": () => import("./gguf-train-toy.js").then((m) => m.registerGgufTrainToy, trainerMissing),
     },
   },
+  data: {
+    description: "query CSV, Parquet and JSON files with SQL in a locked-down DuckDB",
+    commands: {
+      query: () => import("./data-query.js").then((m) => m.registerDataQuery),
+      describe: () => import("./data-describe.js").then((m) => m.registerDataDescribe),
+    },
+  },
 };
 const COMMANDS: Record<string, () => Promise<Register>> = {
   run: () => import("./run.js").then((m) => m.registerRun),

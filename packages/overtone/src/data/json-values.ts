@@ -36,20 +36,22 @@ const TIMESTAMPS = new Set<DuckDBTypeId>([
 /** The converter to hand DuckDB's readers (`reader.convertRows(toJsonValue)`); it recurses into lists and structs. */
 export const toJsonValue: DuckDBValueConverter<Json> = (value, type, converter) => {
   if (value === null) return null;
-  if (WIDE_INTEGERS.has(type.typeId)) return exactNumber(String(value));
-  if (type.typeId === DuckDBTypeId.DECIMAL) return exactNumber(String(value));
+  if (WIDE_INTEGERS.has(type.typeId) || type.typeId === DuckDBTypeId.DECIMAL)
+    return exactNumber(String(value));
   if (TIMESTAMPS.has(type.typeId)) return isoTimestamp(String(value));
   return JsonDuckDBValueConverter(value, type, converter);
 };
 
 /**
- * `text` (an integer or a plain decimal) as a number when the number prints back as the same value, else the text
- * itself: 12 → 12, "10.50" → 10.5, but 2^63−1 or a DECIMAL(38,2) sum past 2^53 stays exact as text.
+ * `text` (an integer or a plain decimal) as a number when it is within ±(2^53 − 1) and the number prints back as
+ * the same value, else the text itself: 12 → 12, "10.50" → 10.5, but 2^53 + 2 (exact as a double, yet past the
+ * range where integers are unambiguous), 2^63 − 1 or a DECIMAL(38,2) sum of that size stay exact as text.
  */
 export function exactNumber(text: string): number | string {
   const number = Number(text);
-  if (!Number.isFinite(number)) return text;
-  return canonicalDecimal(String(number)) === canonicalDecimal(text) ? number : text;
+  if (!Number.isFinite(number) || Math.abs(number) > Number.MAX_SAFE_INTEGER) return text;
+  if (canonicalDecimal(String(number)) !== canonicalDecimal(text)) return text;
+  return number === 0 ? 0 : number; // JSON has no -0
 }
 
 /** A decimal's text without a leading `+`, leading zeros, trailing fraction zeros or a bare `.`, and `-0` as `0`. */

@@ -89,7 +89,7 @@ export function refusedReference(statement: unknown, tables: ReadonlySet<string>
     }
     if (node.type === "SHOW_REF" && node.query === null && lower(node.table_name) !== '"tables"') {
       return {
-        message: `query refused: SHOW ${String(node.table_name)} is not allowed`,
+        message: "query refused: of the SHOW statements only SHOW TABLES may run",
         hint: `use DESCRIBE <table> or SUMMARIZE <table> on one of the tables (${tableList})`,
       };
     }

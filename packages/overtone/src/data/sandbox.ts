@@ -13,8 +13,7 @@ import { InputError } from "@overtone/errors";
 import { describeTables, describeText, type TableDescription } from "./describe-tables.js";
 import { createViews, firstLine } from "./load-files.js";
 import { lockDown } from "./lockdown.js";
-import { type QueryResult, readCapped, withTimeLimit } from "./run-query.js";
-import { gate } from "./sql-gate.js";
+import { type QueryResult, runCapped, withTimeLimit } from "./run-query.js";
 import { dataFiles } from "./table-names.js";
 
 export interface SandboxOptions {
@@ -110,8 +109,8 @@ class DataSandbox implements Sandbox {
           hint: "open a new sandbox (openSandbox) to run more queries",
         });
       }
-      return withTimeLimit(this.connection, sql, this.timeoutMs, async () =>
-        readCapped(await gate(this.connection, sql, this.tableNames), this.rowCap),
+      return withTimeLimit(this.connection, sql, this.timeoutMs, (clock) =>
+        runCapped(this.connection, sql, this.tableNames, this.rowCap, clock),
       );
     };
     const result = this.queue.then(run, run);

@@ -15,7 +15,7 @@ import { type DuckDBConnection, type DuckDBPreparedStatement, StatementType } fr
 import { refusedReference } from "./query-references.js";
 import { failed, oneLine, SqlError } from "./sql-error.js";
 
-const ONE_SELECT = "send one SELECT query (WITH … SELECT is fine) and nothing after it";
+const ONE_SELECT = "send one SELECT query, WITH … SELECT included, and nothing after it";
 
 interface Serialized {
   error: boolean;

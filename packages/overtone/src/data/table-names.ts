@@ -36,7 +36,7 @@ const ENDINGS: readonly [string, FileFormat][] = [
   [".json", "json"],
 ];
 
-const SUPPORTED = "csv, tsv, parquet, json, ndjson, jsonl (optionally .gz for the text formats)";
+const SUPPORTED = "csv, tsv, parquet, json, ndjson or jsonl; the text formats may be gzipped (.csv.gz)";
 
 /**
  * Characters DuckDB's readers take as a glob pattern: a path holding one would read whatever files match it,
