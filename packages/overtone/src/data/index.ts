@@ -10,6 +10,7 @@ export {
   DEFAULT_ROW_CAP,
   DEFAULT_TIMEOUT_MS,
   openSandbox,
+  type QueryOptions,
   type Sandbox,
   type SandboxOptions,
 } from "./sandbox.js";

@@ -27,13 +27,22 @@ export interface SandboxOptions {
   threads?: number;
 }
 
+/** Per-query overrides of the sandbox's limits. */
+export interface QueryOptions {
+  rowCap?: number;
+  timeoutMs?: number;
+}
+
 export interface Sandbox {
   /** One description per file, in the order given. */
   readonly tables: readonly TableDescription[];
   /** The tables as compact text for a prompt (columns, types, row counts, sample rows). */
   describe(): string;
-  /** Runs one SELECT; a SqlError (reason refused, invalid, failed or timeout) when it gives no result. */
-  query(sql: string): Promise<QueryResult>;
+  /**
+   * Runs one SELECT; a SqlError (reason refused, invalid, failed or timeout) when it gives no result. `options`
+   * override the sandbox's row cap and time limit for this query.
+   */
+  query(sql: string, options?: QueryOptions): Promise<QueryResult>;
   /** Frees DuckDB's instance; queries after this fail. */
   close(): void;
 }
@@ -101,7 +110,9 @@ class DataSandbox implements Sandbox {
     return describeText(this.tables);
   }
 
-  query(sql: string): Promise<QueryResult> {
+  query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    const rowCap = positiveInteger(options.rowCap ?? this.rowCap, "rowCap");
+    const timeoutMs = positiveInteger(options.timeoutMs ?? this.timeoutMs, "timeoutMs");
     const run = async () => {
       if (this.closed) {
         throw new InputError("the data sandbox is closed", {
@@ -109,8 +120,8 @@ class DataSandbox implements Sandbox {
           hint: "open a new sandbox (openSandbox) to run more queries",
         });
       }
-      return withTimeLimit(this.connection, sql, this.timeoutMs, (clock) =>
-        runCapped(this.connection, sql, this.tableNames, this.rowCap, clock),
+      return withTimeLimit(this.connection, sql, timeoutMs, (clock) =>
+        runCapped(this.connection, sql, this.tableNames, rowCap, clock),
       );
     };
     const result = this.queue.then(run, run);
