@@ -3,10 +3,11 @@
  * sandbox must end it. `{DIR}` is the data directory, `{SECRET}` a file in it that is not one of the tables.
  * hostile.test.ts runs every entry and then checks that no file in the directory changed or appeared.
  *
- * `refused`: the gate says no before DuckDB binds anything. `failed`: DuckDB itself stops it (the lockdown).
+ * `refused`: the gate says no before DuckDB binds anything. `invalid`: DuckDB's parser cannot read it, so nothing
+ * runs. `failed`: DuckDB itself stops it (the lockdown).
  * `capped`: it runs, but only the row cap's rows come back. `timeout`: the time limit interrupts it.
  */
-export type Outcome = "refused" | "failed" | "capped" | "timeout";
+export type Outcome = "refused" | "invalid" | "failed" | "capped" | "timeout";
 
 export interface HostileQuery {
   sql: string;
@@ -153,6 +154,11 @@ export const HOSTILE_QUERIES: readonly HostileQuery[] = [
     sql: "-- SELECT\nCOPY sales TO '{DIR}/out.csv'",
     why: "a line comment dressing a COPY",
     outcome: "refused",
+  },
+  {
+    sql: "SELECT 1) ; DROP VIEW sales; SELECT (1",
+    why: "parentheses that would balance the row cap's LIMIT wrapper into three statements",
+    outcome: "invalid",
   },
   // The catalog, settings and the environment.
   { sql: "SELECT * FROM information_schema.tables", why: "the catalog, not a table", outcome: "refused" },
