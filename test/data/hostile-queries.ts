@@ -174,6 +174,16 @@ export const HOSTILE_QUERIES: readonly HostileQuery[] = [
     why: "a CTE name out of its scope",
     outcome: "refused",
   },
+  {
+    sql: "WITH duckdb_views AS (SELECT * FROM duckdb_views) SELECT * FROM duckdb_views",
+    why: "a CTE's body naming itself: DuckDB reads the catalog view of that name",
+    outcome: "refused",
+  },
+  {
+    sql: "WITH a AS (SELECT * FROM duckdb_tables), duckdb_tables AS (SELECT 1) SELECT * FROM a",
+    why: "a CTE's body naming a later CTE: DuckDB reads the catalog view of that name",
+    outcome: "refused",
+  },
   { sql: "SELECT getenv('HOME')", why: "the environment", outcome: "refused" },
   { sql: "SELECT current_setting('allowed_paths')", why: "a setting naming paths", outcome: "refused" },
   { sql: "SELECT * FROM query('DROP VIEW sales')", why: "runs SQL from a string", outcome: "refused" },

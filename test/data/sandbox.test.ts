@@ -172,6 +172,11 @@ describe("queries", () => {
       ],
     ],
     ["FROM-first", "FROM sales SELECT max(ordered_on)", [["2024-03-01"]]],
+    [
+      "chained and recursive CTEs",
+      "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3), s AS (SELECT n * 2 AS m FROM r) SELECT sum(m) FROM s",
+      [[12]],
+    ],
     ["a trailing semicolon and comment", "SELECT count(*) FROM events; -- how many", [[2]]],
     ["range() and unnest()", "SELECT sum(x) FROM (SELECT unnest([1, 2, 3]) AS x), range(2)", [[12]]],
     ["a DECIMAL sum", "SELECT sum(price) FROM orders", [[9]]],

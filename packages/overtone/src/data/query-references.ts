@@ -7,7 +7,8 @@
  * (TABLE_FUNCTION) and function call, wherever it sits: subqueries, CTEs, joins, set operations, DESCRIBE.
  *
  * The policy:
- * - a table reference must be one of the sandbox's tables or a CTE in scope, with no schema other than `main`:
+ * - a table reference must be one of the sandbox's tables or a CTE in scope (as DuckDB scopes them: a CTE's body
+ *   sees only the CTEs before it, a recursive CTE's also itself), with no schema other than `main`:
  *   so no `information_schema.*`, `duckdb_*` views, `sqlite_master`, and no replacement scan (`FROM 'x.csv'`);
  * - a table function must be one that only computes (`range`, `generate_series`, `unnest`, `json_each`,
  *   `json_tree`): every reader (`read_*`, `glob`, `sniff_csv`), catalog function (`duckdb_settings()`,
@@ -53,9 +54,17 @@ export function refusedReference(statement: unknown, tables: ReadonlySet<string>
       return;
     }
     const node = value as Node;
-    const inScope = withCtes(node, ctes);
-    refusal = check(node, inScope);
-    for (const child of Object.values(node)) visit(child, inScope);
+    refusal = check(node, ctes);
+    if (refusal !== undefined) return;
+    // A recursive CTE's body sees its own name (and only a recursive one's does).
+    let scope = node.type === "RECURSIVE_CTE_NODE" ? withName(ctes, node.cte_name) : ctes;
+    // Each CTE's body sees the CTEs before it, not itself or later ones: DuckDB binds such a name to the catalog
+    // (`WITH duckdb_views AS (SELECT * FROM duckdb_views) …` reads the real duckdb_views), so it is no CTE here.
+    for (const entry of cteEntries(node)) {
+      visit(entry.value, scope);
+      scope = withName(scope, entry.key);
+    }
+    for (const [key, child] of Object.entries(node)) if (key !== "cte_map") visit(child, scope);
   };
 
   const check = (node: Node, ctes: ReadonlySet<string>): Refusal | undefined => {
@@ -100,11 +109,14 @@ export function refusedReference(statement: unknown, tables: ReadonlySet<string>
   return refusal;
 }
 
-/** The CTE names visible below `node`: those in scope plus the ones it defines (`WITH q AS (…)`). */
-function withCtes(node: Node, ctes: ReadonlySet<string>): ReadonlySet<string> {
-  const map = (node.cte_map as { map?: { key?: unknown }[] } | undefined)?.map;
-  if (!Array.isArray(map) || map.length === 0) return ctes;
-  return new Set([...ctes, ...map.map((entry) => lower(entry.key))]);
+/** The CTEs `node` defines (`WITH q AS (…)`), in order. */
+function cteEntries(node: Node): { key?: unknown; value?: unknown }[] {
+  const map = (node.cte_map as { map?: unknown } | undefined)?.map;
+  return Array.isArray(map) ? (map as { key?: unknown; value?: unknown }[]) : [];
+}
+
+function withName(ctes: ReadonlySet<string>, name: unknown): ReadonlySet<string> {
+  return typeof name === "string" ? new Set([...ctes, name.toLowerCase()]) : ctes;
 }
 
 /** `FROM 'sales.csv'` (a replacement scan) names a file: point at the table it already is, if any. */
