@@ -9,10 +9,12 @@
  * `--model <path.gguf>`.
  *
  * Raw node-llama-cpp (four sequences of a context of its own, the same prompts, tokens read and dropped) runs the
- * same comparison: its ratio is what llama.cpp's batching gives this model on this machine, so a gap between the
- * two rows would be Overtone's. On the toy model both stay well under 2× (1.2–1.5× on the 2-core CI machine):
- * its decode step is compute-bound (an F32 output head over a 200k vocabulary, on one thread), and batching
- * saves weight reads, which is what a real gpt-oss step on a CPU or GPU spends its time on, not arithmetic.
+ * same comparison. Its four streams decode in batches of three, rotating which stream waits (node-llama-cpp
+ * dispatches the next decode with whatever was asked for when the last batch's samplings finished); Overtone's
+ * engine lines its streams up first (engine/decode-step.ts), so its batches hold all four. On this 2-core
+ * machine neither reaches 2× on the toy or the bench's medium model (1.2–1.5×, llama-server too): a decode step
+ * here is compute-bound (an F32 output head over a 200k vocabulary; a mixture of experts whose four tokens pick
+ * different experts), and batching saves weight reads, which is what a real gpt-oss step spends its time on.
  *
  * A third row, llama-server (llama-server-batching.ts): llama.cpp's own server with `--parallel 4` on the same
  * GGUF and threads, the goal being Overtone's four streams ≥ 0.9× its four. Rounds interleave all three sides

@@ -16,6 +16,8 @@
  * token, but one whose text ends mid-UTF-8 character is held back and its token sent with the next one, so
  * tokens are counted from each event's `tokens_predicted` (llama.cpp's running count), not from events.
  */
+
+import { httpRequest } from "../packages/overtone/src/net/http.js";
 import { type LlamaServerHandle, startLlamaServer } from "../test/support/llama-server.js";
 
 /** Arrival times of one stream's tokens: `TOKENS` of them. */
@@ -39,7 +41,7 @@ export async function llamaServerStreams(
     anyTier: true,
   });
   const stream: Stream = async (_i, ids) => {
-    const response = await fetch(`${server.baseURL}/completion`, {
+    const response = await httpRequest(`${server.baseURL}/completion`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({

@@ -13,6 +13,7 @@ import { InputError } from "@overtone/errors";
 import type { ChatTemplateKind } from "@overtone/gguf";
 import { type Conversation, type Part, partsFromTokens } from "@overtone/harmony";
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import { DecodeStep } from "./decode-step.js";
 import { FinalChannelGate, type FinalFormat, grammarFor } from "./final-grammar.js";
 import { GenerationStats, withGenerationStats } from "./generation-stats.js";
 import { PrefillPacer } from "./prefill-pacer.js";
@@ -79,6 +80,7 @@ export const DEFAULT_QUEUE_LIMIT = 64;
 export class EngineModel {
   private readonly pool: SequencePool<LlamaContextSequence>;
   private readonly pacer: PrefillPacer;
+  private readonly step: DecodeStep | undefined;
   private disposed = false;
 
   constructor(
@@ -91,6 +93,7 @@ export class EngineModel {
     while (context.sequencesLeft > 0) sequences.push(context.getSequence());
     this.pool = new SequencePool(sequences, options.queueLimit ?? DEFAULT_QUEUE_LIMIT, info.path);
     this.pacer = new PrefillPacer(options.abortWithinMs);
+    this.step = sequences.length > 1 ? new DecodeStep() : undefined;
   }
 
   /** Requests generating now (at most `info.parallel`) and waiting for a sequence (at most `queueLimit`). */
@@ -211,18 +214,15 @@ export class EngineModel {
         this.pacer.measured(n, performance.now() - started);
         rest = rest.slice(n);
       }
-      if (grammar === undefined) {
-        yield* limitTokens(sequence.evaluate(rest, { ...sampling, yieldEogToken: true }), limit, outcome);
-        return;
-      }
-      const gate = new FinalChannelGate(this.model, grammar);
+      const gate = grammar && new FinalChannelGate(this.model, grammar);
       const evaluation = sequence.evaluate(rest, {
         ...sampling,
         yieldEogToken: true,
-        grammarEvaluationState: gate.state,
-        tokenBias: gate.bias,
+        ...(gate !== undefined ? { grammarEvaluationState: gate.state, tokenBias: gate.bias } : {}),
       });
-      yield* limitTokens(gate.watch(evaluation), limit, outcome);
+      // With several sequences, every stream's next token goes into one decode step (decode-step.ts).
+      const stepped = this.step === undefined ? evaluation : this.step.stepped(evaluation);
+      yield* limitTokens(gate === undefined ? stepped : gate.watch(stepped), limit, outcome);
     } finally {
       lease.release();
     }

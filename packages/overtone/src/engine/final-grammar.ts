@@ -110,7 +110,7 @@ export class FinalChannelGate {
    * ends a complete answer is the end of the turn, so `<|call|>` or `<|endoftext|>` there is passed on as
    * `<|return|>` (never evaluated, so the sequence's cache holds no trace of it).
    */
-  async *watch(tokens: AsyncIterable<Token>): AsyncGenerator<number, void, undefined> {
+  async *watch(tokens: AsyncIterable<number>): AsyncGenerator<number, void, undefined> {
     for await (const token of tokens) {
       const answerEnd = this.active !== undefined && WRONG_ANSWER_ENDS.has(token);
       this.observe(token);
