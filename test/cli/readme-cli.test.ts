@@ -13,8 +13,10 @@ import { describe, expect, it } from "vitest";
 const bin = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 
-/** `npx overtone harmony …` and `npx overtone gguf …` lines of the README's sh blocks, comments left to sh. */
-function readmeCommands(group: "harmony" | "gguf"): string[] {
+type Group = "harmony" | "gguf" | "data";
+
+/** `npx overtone harmony|gguf|data …` lines of the README's sh blocks, comments left to sh. */
+function readmeCommands(group: Group): string[] {
   const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] as string);
   return blocks
     .flatMap((block) => block.split("\n"))
@@ -22,7 +24,7 @@ function readmeCommands(group: "harmony" | "gguf"): string[] {
 }
 
 function runInOrder(
-  group: "harmony" | "gguf",
+  group: Group,
 ): { command: string; status: number | null; stdout: string; stderr: string }[] {
   const root = mkdtempSync(join(tmpdir(), "overtone-readme-"));
   symlinkSync(fileURLToPath(new URL("../../examples", import.meta.url)), join(root, "examples"));
@@ -63,5 +65,20 @@ describe("the README's commands work as written", () => {
         status: 0,
       });
     }
+  });
+
+  it("data: describe and query the example file, with the answers the README implies", () => {
+    const results = runInOrder("data");
+    expect(results.length).toBe(3);
+    for (const result of results) {
+      expect({ command: result.command, stderr: result.stderr, status: result.status }).toEqual({
+        command: result.command,
+        stderr: "",
+        status: 0,
+      });
+    }
+    expect(results[0]?.stdout).toContain("Table sales (12 rows");
+    expect(results[1]?.stdout.split("\n")[2]).toMatch(/^France\s+5$/);
+    expect(JSON.parse(results[2]?.stdout ?? "").rows).toEqual([[75.7]]);
   });
 });
