@@ -5,6 +5,7 @@
  *   overtone/src/cli  >  overtone/src entries (index, errors, harmony, gguf, gateway)  >  gateway  >  backends  >  engine  >  net
  *   >  @overtone/toy  >  makers  >  gguf  >  harmony  >  wasm, errors (leaves)
  *   overtone/src/cli  >  data (the DuckDB SQL sandbox)  >  harmony, errors
+ *   overtone/src/cli  >  data-agent (`data ask|chat`)  >  agent, data, backends (and below)
  *
  * Paths are relative to the directory the check runs in (the repository root). Tests (`*.test.ts`, `test/`)
  * are exempt from the rules about npm packages and node:*, not from the layers or cycles. The "only
@@ -126,6 +127,18 @@ module.exports = {
       "gateway/, backends/, engine/ and net/ sit beside or below data/ and must not import it (cli/ does).",
       `${SRC}(gateway|backends|engine|net)/`,
       `${SRC}data/`,
+    ),
+    layer(
+      "data-agent-layer",
+      "data-agent/ (the data agent) may import agent/, data/, backends/ and the packages below; not cli/, gateway/, engine/ or the package entries.",
+      `${SRC}data-agent/`,
+      [`${SRC}(cli|gateway|engine)/`, `${SRC}[^/]+\\.ts$`],
+    ),
+    layer(
+      "data-agent-only-from-cli",
+      "Only cli/ imports data-agent/: the layers it builds on (agent, data, backends, …) must not reach up to it.",
+      `${SRC}(?!cli/|data-agent/)`,
+      `${SRC}data-agent/`,
     ),
     layer(
       "net-imports-only-errors",

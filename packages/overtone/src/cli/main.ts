@@ -31,10 +31,13 @@ const GROUPS: Record<string, { description: string; commands: Record<string, () 
     },
   },
   data: {
-    description: "query CSV, Parquet and JSON files with SQL in a locked-down DuckDB",
+    description:
+      "ask questions of CSV, Parquet and JSON files, or query them with SQL, in a locked-down DuckDB",
     commands: {
       query: () => import("./data-query.js").then((m) => m.registerDataQuery),
       describe: () => import("./data-describe.js").then((m) => m.registerDataDescribe),
+      ask: () => import("./data-ask.js").then((m) => m.registerDataAsk),
+      chat: () => import("./data-chat.js").then((m) => m.registerDataChat),
     },
   },
 };
