@@ -16,9 +16,10 @@ import {
 import type { Command } from "commander";
 import type { Backend, Effort } from "../backends/contract.js";
 import { type BackendKind, createBackend } from "../backends/create-backend.js";
-import { createProgressRenderer } from "../engine/models/index.js";
+import { createProgressRenderer, PLAN_CONTEXT } from "../engine/models/index.js";
 import { cliBackendError, withCliErrors } from "./backend-errors.js";
 import { choice, readTextFile } from "./io.js";
+import { FALLBACK_VARIABLE, modelThatFits } from "./model-fallback.js";
 import { toolsFromJson } from "./tools-file.js";
 
 export const EFFORTS: readonly Effort[] = ["low", "medium", "high"];
@@ -41,6 +42,7 @@ export interface BackendFlags {
   threads?: string;
   temperature?: string;
   seed?: string;
+  fallback?: boolean;
 }
 
 /** Sampling a request carries; absent fields get gpt-oss's defaults (temperature 1, top_p 1) from the profile. */
@@ -62,6 +64,8 @@ export interface BackendSetup {
   /** Embedded: requests served at once (`overtone serve --parallel`; run and chat serve one). */
   parallel?: number;
   sampling: SamplingFlags;
+  /** Embedded: load the next model down when the chosen one does not fit in memory (model-fallback.ts). */
+  fallback: boolean;
 }
 
 export function addBackendOptions(command: Command): Command {
@@ -85,7 +89,11 @@ export function addBackendOptions(command: Command): Command {
     )
     .option("--threads <n>", "embedded: CPU threads (default: chosen for this machine)")
     .option("--temperature <t>", "sampling temperature, 0 for greedy (default: gpt-oss's 1)")
-    .option("--seed <n>", "sampling seed, for answers that repeat run to run");
+    .option("--seed <n>", "sampling seed, for answers that repeat run to run")
+    .option(
+      "--fallback",
+      `embedded: when the model does not fit in free memory, use the next model down that does (or ${FALLBACK_VARIABLE}=1)`,
+    );
 }
 
 export async function backendSetup(flags: BackendFlags): Promise<BackendSetup> {
@@ -123,6 +131,7 @@ export async function backendSetup(flags: BackendFlags): Promise<BackendSetup> {
     effort,
     tools,
     sampling,
+    fallback: flags.fallback === true || process.env[FALLBACK_VARIABLE] === "1",
     ...(flags.url !== undefined ? { url: flags.url } : {}),
     ...(flags.model !== undefined ? { model: flags.model } : {}),
     ...(flags.system !== undefined ? { system: flags.system } : {}),
@@ -136,9 +145,15 @@ export async function openBackend(setup: BackendSetup): Promise<Backend> {
   const progress = createProgressRenderer({ label: "downloading model" });
   try {
     if (setup.kind === "embedded") {
+      // Before resolving: a model that cannot fit is not downloaded first (model-fallback.ts).
+      const model = await modelThatFits(setup.model ?? DEFAULT_CLI_MODEL, {
+        fallback: setup.fallback,
+        context: PLAN_CONTEXT,
+        note: (line) => process.stderr.write(`${line}\n`),
+      });
       return await createBackend({
         kind: "embedded",
-        model: setup.model ?? DEFAULT_CLI_MODEL,
+        model,
         ...(setup.threads !== undefined ? { threads: setup.threads } : {}),
         ...(setup.parallel !== undefined ? { parallel: setup.parallel } : {}),
         onProgress: (p) => progress.update(p),

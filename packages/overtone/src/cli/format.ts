@@ -7,6 +7,11 @@ export function bytes(n: number): string {
   return `${n} B`;
 }
 
+/** Decimal GB (MB below 1 GB), as model pages and memory specs state sizes. */
+export function gb(n: number): string {
+  return n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : `${Math.round(n / 1e6)} MB`;
+}
+
 /** Left-aligned columns, two spaces apart; the last column is not padded. */
 export function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];

@@ -1,7 +1,7 @@
 /**
  * `overtone models`: the models in the cache; `overtone models pull REF` puts one there — downloads it (resumable,
  * checksummed, with a progress bar on a terminal and plain lines otherwise), makes tiny, or unpacks the shipped
- * toy — so a later `run` works offline.
+ * toy — so a later `run` works offline; `overtone models recommend` picks the gpt-oss that fits this machine.
  */
 import type { Command } from "commander";
 import {
@@ -12,6 +12,7 @@ import {
 } from "../engine/models/index.js";
 import { bytes, table } from "./format.js";
 import { writeOut } from "./io.js";
+import { registerModelsRecommend } from "./models-recommend.js";
 
 /** How a model that was not cached got there: only fetched ones were downloaded. */
 const GOT: Record<ResolvedModel["source"], string> = {
@@ -69,6 +70,8 @@ export function registerModels(program: Command): void {
         process.off("SIGINT", onSignal);
       }
     });
+
+  registerModelsRecommend(models);
 }
 
 async function listModels(flags: { json?: boolean }): Promise<void> {

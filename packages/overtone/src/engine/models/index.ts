@@ -16,6 +16,16 @@ export {
 export { defaultCacheDir } from "./cache-dir.js";
 export { type CachedModel, type ListCachedModelsOptions, listCachedModels } from "./cache-index.js";
 export {
+  type Candidate,
+  type FitPlace,
+  fitOf,
+  fitPlace,
+  type MachineMemory,
+  type ModelFit,
+  type Recommendation,
+  recommendModels,
+} from "./model-fit.js";
+export {
   DEFAULT_MODEL_REF,
   formatModelRef,
   MODEL_ALIASES,
@@ -28,4 +38,15 @@ export {
   type ProgressRenderer,
   type ProgressRendererOptions,
 } from "./progress-render.js";
+export {
+  kvBytesPerTokenPerLayer,
+  kvCacheBytes,
+  type MemoryNeed,
+  MODEL_REGISTRY,
+  type ModelShape,
+  memoryNeeded,
+  PLAN_CONTEXT,
+  type RegistryEntry,
+  registryEntry,
+} from "./registry.js";
 export { type ResolvedModel, type ResolveModelOptions, resolveModel } from "./resolve-model.js";

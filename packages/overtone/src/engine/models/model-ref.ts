@@ -14,6 +14,7 @@
  * - anything else that looks like a path (`/`, `./`, `../`, `~/`, or a bare `x.gguf`): a local file.
  */
 import { InputError } from "@overtone/errors";
+import { MODEL_REGISTRY } from "./registry.js";
 
 /**
  * The default: OpenAI's gpt-oss-20b as published in GGUF by ggml-org (the llama.cpp maintainers), MXFP4 experts
@@ -22,8 +23,9 @@ import { InputError } from "@overtone/errors";
  */
 export const DEFAULT_MODEL_REF = "hf:ggml-org/gpt-oss-20b-GGUF/gpt-oss-20b-mxfp4.gguf";
 
-/** Short names for well-known models. */
+/** Short names for well-known models: the registry's real gpt-oss entries (registry.ts) and `default`. */
 export const MODEL_ALIASES: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(MODEL_REGISTRY.filter((e) => e.real).map((e) => [e.name, e.ref])),
   "gpt-oss-20b": DEFAULT_MODEL_REF,
   default: DEFAULT_MODEL_REF,
 };
