@@ -26,9 +26,9 @@ const FORMATS: Record<string, ChartFormat> = {
 export function chartFormat(path: string): ChartFormat {
   const format = FORMATS[extname(path).toLowerCase()];
   if (format === undefined) {
-    throw new InputError(`--chart-out ${path}: the extension says no chart format`, {
+    throw new InputError(`--chart-out ${path}: a chart file ends in .svg, .png or .html`, {
       where: "--chart-out",
-      hint: "end the file name in .svg, .png or .html",
+      hint: "the extension picks the format: SVG, PNG, or an HTML page with the SVG",
     });
   }
   return format;
