@@ -85,8 +85,8 @@ export interface DataAnswer {
   steps: DataStep[];
   /** Corrections it took (0 when the first try worked). */
   corrections: number;
-  /** Milliseconds: building prompts, DuckDB, and the rest (the model, and the tool loop around it). */
-  timings: { promptMs: number; sqlMs: number; modelMs: number };
+  /** Milliseconds: building prompts, DuckDB, checking chart specs, and the rest (the model, the loop around it). */
+  timings: { promptMs: number; sqlMs: number; chartMs: number; modelMs: number };
 }
 
 /** What one question's attempts share: the last result, the steps, the task the model is on. */
@@ -101,6 +101,7 @@ interface Turn {
   emptyRetried: boolean;
   promptMs: number;
   sqlMs: number;
+  chartMs: number;
 }
 
 export class DataAgent {
@@ -135,6 +136,7 @@ export class DataAgent {
       emptyRetried: false,
       promptMs: 0,
       sqlMs: 0,
+      chartMs: 0,
     };
     const { value, failures } = await withCorrection(
       () => this.#attempt(turn, "generate", question, true, signal, onPart),
@@ -166,7 +168,12 @@ export class DataAgent {
       ...(turn.chart !== undefined ? { chart: turn.chart } : {}),
       steps: turn.steps,
       corrections: failures.length,
-      timings: { promptMs: turn.promptMs, sqlMs: turn.sqlMs, modelMs: total - turn.promptMs - turn.sqlMs },
+      timings: {
+        promptMs: turn.promptMs,
+        sqlMs: turn.sqlMs,
+        chartMs: turn.chartMs,
+        modelMs: total - turn.promptMs - turn.sqlMs - turn.chartMs,
+      },
     };
   }
 
@@ -254,10 +261,13 @@ export class DataAgent {
     }
     if (call.name === "chart" && this.#tools.includes(CHART_TOOL)) {
       if (turn.result === null) return fail("chart", "no query has run yet: query the rows to draw first");
+      const t0 = performance.now();
       try {
         turn.chart = await checkChartSpec(args?.spec, turn.result);
       } catch (error) {
         return fail("chart", (error as Error).message);
+      } finally {
+        turn.chartMs += performance.now() - t0;
       }
       return JSON.stringify({ drawn: true, rows: turn.result.rows.length });
     }
