@@ -22,6 +22,17 @@ export {
   type PromptSection,
   sectionsText,
 } from "./prompt-builder.js";
+export {
+  type Chunk,
+  DEFAULT_CHUNK_TOKENS,
+  PROOFREAD_SECTIONS,
+  PROOFREAD_TASK,
+  type ProofreadEvent,
+  type ProofreadOptions,
+  proofread,
+  proofreadConversation,
+  splitForProofreading,
+} from "./proofread.js";
 export { type AgentTask, DEFAULT_TASK_EFFORTS, type TaskEfforts, taskEfforts } from "./task-effort.js";
 export {
   runToolLoop,

@@ -44,6 +44,7 @@ const GROUPS: Record<string, { description: string; commands: Record<string, () 
 const COMMANDS: Record<string, () => Promise<Register>> = {
   run: () => import("./run.js").then((m) => m.registerRun),
   chat: () => import("./chat.js").then((m) => m.registerChat),
+  proofread: () => import("./proofread.js").then((m) => m.registerProofread),
   models: () => import("./models.js").then((m) => m.registerModels),
   serve: () => import("./serve.js").then((m) => m.registerServe),
 };
@@ -107,7 +108,7 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
 }
 
 /**
- * `run`, `chat` and `serve` on the embedded backend (the default) start llama.cpp before their own modules load:
+ * `run`, `chat`, `serve` and `proofread` on the embedded backend (the default) start llama.cpp before their own modules load:
  * node-llama-cpp first tests its binary in a child process (~0.25 s of waiting here), which then overlaps with
  * loading the command (the tokenizer's tables alone take ~0.15 s) instead of following it
  * (bench/engine-cold-start.ts). A failure is not reported here: loading the model meets it again and says so.
@@ -115,7 +116,7 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
 async function startEmbeddedEngine(argv: readonly string[]): Promise<void> {
   const command = operand(argv, 2);
   if (
-    (command !== "run" && command !== "chat" && command !== "serve") ||
+    (command !== "run" && command !== "chat" && command !== "serve" && command !== "proofread") ||
     argv.includes("--help") ||
     argv.includes("-h")
   )
