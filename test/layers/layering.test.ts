@@ -130,6 +130,16 @@ const PROBES: { file: string; text: string; rules: string[] }[] = [
     text: 'export * from "../data/index.js";\n',
     rules: ["data-not-from-below"],
   },
+  {
+    file: "packages/overtone/src/data-agent/zz-probe-upward.ts",
+    text: 'export * from "../cli/format.js";\n',
+    rules: ["data-agent-layer"],
+  },
+  {
+    file: "packages/overtone/src/agent/zz-probe-data-agent.ts",
+    text: 'export * from "../data-agent/index.js";\n',
+    rules: ["data-agent-only-from-cli"],
+  },
 ];
 
 /** A copy of what the check reads: configs, package.json files, sources (colocated tests left out). */
