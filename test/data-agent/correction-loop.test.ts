@@ -153,6 +153,22 @@ describe("data agent: isolated correction (scripted SQL, real DuckDB)", () => {
   });
 });
 
+describe("data agent: stopping", () => {
+  it("a stopped question is not corrected, and not remembered", async () => {
+    const memory = new AgentMemory();
+    const { backend, agent } = agentOn([queryCall("SELECT count(*) FROM sales"), finalAnswer("5.")], {
+      memory,
+    });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(agent.ask("How many orders?", { signal: controller.signal })).rejects.toThrow(
+      /^the question was stopped before its answer$/,
+    );
+    expect(backend.requests).toHaveLength(1);
+    expect(memory.turns()).toEqual([]);
+  });
+});
+
 describe("data agent: recorded gpt-oss-20b output (mindsdb/mindshub#11407)", () => {
   const recorded = recordedOutput("mindsdb-11407-gpt-oss-20b.txt");
 

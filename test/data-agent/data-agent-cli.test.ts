@@ -54,25 +54,31 @@ describe("overtone data ask", () => {
     expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
   }, 60_000);
 
-  it.each([
-    [
-      ["--efforts", "generate=extreme"],
-      /^overtone: effort "extreme" for generate is not low, medium or high/,
-    ],
-    [["--efforts", "plan=high"], /^overtone: unknown task "plan"/],
-    [["--efforts", "generate"], /^overtone: --efforts: "generate" is not task=effort/],
-    [
-      ["--chart-out", "chart.pdf"],
-      /^overtone: --chart-out chart\.pdf: a chart file ends in \.svg, \.png or \.html/,
-    ],
-    [["--tools", "tools.json"], /^overtone: --tools does not apply to the data agent/],
-    [["--max-steps", "0"], /^overtone: --max-steps: expected a positive whole number/],
-  ])("refuses %j before loading anything", async (flags, line) => {
-    const result = await runCliAsync(["data", "ask", data.sales, "How many orders?", ...TOY, ...flags]);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(line);
-    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
-  });
+  it("refuses wrong flags before loading anything, each with one line", async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ["--efforts", "generate=extreme"],
+        /^overtone: effort "extreme" for generate is not low, medium or high/,
+      ],
+      [["--efforts", "plan=high"], /^overtone: unknown task "plan"/],
+      [["--efforts", "generate"], /^overtone: --efforts: "generate" is not task=effort/],
+      [
+        ["--chart-out", "chart.pdf"],
+        /^overtone: --chart-out chart\.pdf: a chart file ends in \.svg, \.png or \.html/,
+      ],
+      [["--tools", "tools.json"], /^overtone: --tools does not apply to the data agent/],
+      [["--max-steps", "0"], /^overtone: --max-steps: expected a positive whole number/],
+    ];
+    // In parallel: none of them loads a model.
+    const results = await Promise.all(
+      cases.map(([flags]) => runCliAsync(["data", "ask", data.sales, "How many orders?", ...TOY, ...flags])),
+    );
+    results.forEach((result, i) => {
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(cases[i]?.[1] as RegExp);
+      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    });
+  }, 60_000);
 
   it("needs files and a question", async () => {
     const result = await runCliAsync(["data", "ask", "How many orders?"]);
@@ -86,6 +92,8 @@ describe("overtone data chat", () => {
     const input = [
       "How many orders?",
       "/sql on",
+      "/reasoning off",
+      "/sql maybe",
       "/reset",
       "/bogus",
       "/help",
@@ -95,6 +103,8 @@ describe("overtone data chat", () => {
     const result = await runCliAsync(["data", "chat", data.sales, ...TOY], input);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("SQL: shown");
+    expect(result.stdout).toContain("reasoning: hidden");
+    expect(result.stdout).toContain('/sql: expected on or off, found "maybe"');
     expect(result.stdout).toContain("earlier questions forgotten");
     expect(result.stdout).toContain("unknown command /bogus; /help lists them");
     expect(result.stdout).toContain("/sql [on|off]");
@@ -102,7 +112,11 @@ describe("overtone data chat", () => {
     const answers = result.stdout
       .split("\n")
       .filter(
-        (l) => l.trim() !== "" && !/SQL: shown|forgotten|unknown command|^ *\/|commands:|Ctrl-C/.test(l),
+        (l) =>
+          l.trim() !== "" &&
+          !/SQL: shown|reasoning: hidden|expected on or off|forgotten|unknown command|^ *\/|commands:|Ctrl-C/.test(
+            l,
+          ),
       );
     expect(answers.length).toBeGreaterThanOrEqual(2);
   }, 60_000);

@@ -23,10 +23,12 @@ import { writeOut } from "./io.js";
 
 export const DATA_CHAT_HELP = [
   "commands:",
-  "  /sql [on|off]   show or hide the SQL that ran",
-  "  /reset          forget earlier questions and answers",
-  "  /help           this list",
-  "  /exit           leave (also /quit, Ctrl-D)",
+  "  /sql [on|off]        show or hide the SQL that ran",
+  "  /reasoning [on|off]  show or hide the model's reasoning (terminal)",
+  "  /reset               forget earlier questions and answers",
+  "  /help                this list",
+  "  /exit                leave (also /quit, Ctrl-D)",
+  "  //text               ask a question that starts with /",
   "Ctrl-C while the model works stops that question.",
 ].join("\n");
 
@@ -45,7 +47,7 @@ export function registerDataChat(data: Command): void {
       announceHidden: false,
       notesApart: true,
     });
-    let showSql = flags.showSql === true;
+    const state = { showSql: flags.showSql === true, reasoning: input.terminal };
     let failed = 0;
     try {
       await loadNow(opened.backend);
@@ -64,20 +66,11 @@ export function registerDataChat(data: Command): void {
         const line = read.text.trim();
         if (line === "") continue;
         if (line.startsWith("/") && !line.startsWith("//")) {
-          const [name = "", arg] = line.slice(1).toLowerCase().split(/\s+/);
-          if (name === "exit" || name === "quit") break;
-          if (name === "reset") opened.agent.memory.clear();
-          if (name === "sql" && (arg === "on" || arg === "off")) showSql = arg === "on";
-          const known = ["reset", "sql", "help"].includes(name);
-          const text = !known
-            ? `unknown command /${name}; /help lists them`
-            : name === "help"
-              ? DATA_CHAT_HELP
-              : name === "reset"
-                ? "earlier questions forgotten"
-                : `SQL: ${showSql ? "shown" : "hidden"}`;
+          const outcome = runCommand(line, state, () => opened.agent.memory.clear());
+          if (outcome === "exit") break;
+          renderer.reasoning = state.reasoning;
           await writeOut(
-            text
+            outcome
               .split("\n")
               .map((l) => renderer.info(l))
               .join(""),
@@ -102,7 +95,7 @@ export function registerDataChat(data: Command): void {
           await pending;
           await writeOut(renderer.endLine());
           if (flags.json) await writeOut(answerJson(answer));
-          else await writeOut(answerText(answer, showSql, !input.terminal));
+          else await writeOut(answerText(answer, state.showSql, !input.terminal));
         } catch (error) {
           if (!isOvertoneError(error) && !controller.signal.aborted) throw error;
           failed++;
@@ -121,4 +114,35 @@ export function registerDataChat(data: Command): void {
     }
     if (!input.terminal && failed > 0) process.exitCode = 1;
   });
+}
+
+/** Runs a slash command: the lines to show, or "exit". */
+function runCommand(
+  line: string,
+  state: { showSql: boolean; reasoning: boolean },
+  reset: () => void,
+): string | "exit" {
+  const [name = "", arg, extra] = line.slice(1).toLowerCase().split(/\s+/);
+  const onOff = (current: boolean) => (arg === "on" ? true : arg === "off" ? false : current);
+  if (extra !== undefined || (arg !== undefined && !["on", "off"].includes(arg))) {
+    return `/${name}: expected on or off, found "${line.slice(name.length + 2)}"`;
+  }
+  switch (name) {
+    case "exit":
+    case "quit":
+      return "exit";
+    case "reset":
+      reset();
+      return "earlier questions forgotten";
+    case "sql":
+      state.showSql = onOff(state.showSql);
+      return `SQL: ${state.showSql ? "shown" : "hidden"}`;
+    case "reasoning":
+      state.reasoning = onOff(state.reasoning);
+      return `reasoning: ${state.reasoning ? "shown" : "hidden"}`;
+    case "help":
+      return DATA_CHAT_HELP;
+    default:
+      return `unknown command /${name}; /help lists them`;
+  }
 }

@@ -10,6 +10,7 @@
  * query has run, `explain` once it writes the answer from a result, `correct` in a correction.
  * Only the question and the final answer are remembered.
  */
+import { InputError } from "@overtone/errors";
 import type { Part, ToolDescription } from "@overtone/harmony";
 import {
   type AgentMemory,
@@ -212,6 +213,13 @@ export class DataAgent {
       execute: (call) => this.#execute(call, turn),
       ...(onPart !== undefined ? { onPart: (part: Part) => onPart(part, turn.task) } : {}),
     });
+    if (signal?.aborted) {
+      // Stopped by the caller: nothing to correct.
+      throw new InputError("the question was stopped before its answer", {
+        where: "data agent",
+        hint: "ask again",
+      });
+    }
     if (result.answer.trim() === "") {
       const cut = result.reason === "length";
       throw new CorrectableError({
