@@ -190,7 +190,9 @@ describe("overtone chat in a terminal, on the embedded engine", () => {
   it("answers turns from the tiny model, keeps history until /reset, leaves on /exit", async () => {
     const model = await tinyModelPath();
     const chat = startChat(["--model", model, "--threads", "1", "--max-tokens", "4"]);
-    await chat.waitFor(atPrompt, "the model to load", 180_000);
+    // The prompt comes up while the model loads in the background (issue 15); the first turn waits for it.
+    const banner = await chat.waitFor(atPrompt, "the first prompt", 180_000);
+    expect(banner).toContain("loading the model: type your first message");
 
     const promptTokens = async (after: number) => {
       chat.type("/stats");

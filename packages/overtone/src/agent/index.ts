@@ -23,10 +23,10 @@ export {
   sectionsText,
 } from "./prompt-builder.js";
 export {
-  type Chunk,
   DEFAULT_CHUNK_TOKENS,
   PROOFREAD_SECTIONS,
   PROOFREAD_TASK,
+  type ProofreadChunk,
   type ProofreadEvent,
   type ProofreadOptions,
   proofread,

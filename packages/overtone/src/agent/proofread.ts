@@ -11,7 +11,7 @@
  * an answer as long as the piece, and the document keeps its layout. Effort: proofreading is an `explain`-like
  * task (task-effort.ts), low unless the caller says otherwise.
  */
-import { message, type Part, renderMessage } from "@overtone/harmony";
+import { type Conversation, message, type Part, renderMessage } from "@overtone/harmony";
 import type { Backend, Effort } from "../backends/contract.js";
 import { agentConversation, type PromptSection } from "./prompt-builder.js";
 import { type AgentTask, taskEfforts } from "./task-effort.js";
@@ -51,7 +51,7 @@ export function proofreadConversation(
   effort?: Effort,
   date?: string | false,
   extra: readonly PromptSection[] = [],
-) {
+): Conversation {
   return agentConversation({
     sections: [...PROOFREAD_SECTIONS, ...extra],
     effort: effort ?? taskEfforts()[PROOFREAD_TASK],
@@ -60,7 +60,7 @@ export function proofreadConversation(
   });
 }
 
-export interface Chunk {
+export interface ProofreadChunk {
   text: string;
   /** The whitespace that followed it in the input (blank lines, a final newline), written back after it. */
   after: string;
@@ -72,7 +72,7 @@ const tokens = (text: string) => renderMessage(message("user", text)).length;
 export function splitForProofreading(
   text: string,
   maxTokens = DEFAULT_CHUNK_TOKENS,
-): { before: string; chunks: Chunk[] } {
+): { before: string; chunks: ProofreadChunk[] } {
   const before = /^\s*/.exec(text)?.[0] ?? "";
   const paragraphs = cut(text.slice(before.length), /\n[ \t]*\n\s*|\s+$/g);
   return {
@@ -85,8 +85,8 @@ export function splitForProofreading(
 }
 
 /** `text` cut where `boundary` matches; each piece keeps the match after it. */
-function cut(text: string, boundary: RegExp): Chunk[] {
-  const pieces: Chunk[] = [];
+function cut(text: string, boundary: RegExp): ProofreadChunk[] {
+  const pieces: ProofreadChunk[] = [];
   let start = 0;
   for (const m of text.matchAll(boundary)) {
     if (m.index === undefined || m[0] === "") continue;
@@ -98,8 +98,8 @@ function cut(text: string, boundary: RegExp): Chunk[] {
 }
 
 /** Neighbouring pieces joined while they fit, with what separated them kept inside the chunk. */
-function pack(pieces: readonly Chunk[], maxTokens: number): Chunk[] {
-  const chunks: Chunk[] = [];
+function pack(pieces: readonly ProofreadChunk[], maxTokens: number): ProofreadChunk[] {
+  const chunks: ProofreadChunk[] = [];
   for (const piece of pieces) {
     const last = chunks.at(-1);
     if (last !== undefined && tokens(last.text + last.after + piece.text) <= maxTokens) {
@@ -111,7 +111,7 @@ function pack(pieces: readonly Chunk[], maxTokens: number): Chunk[] {
 }
 
 /** A piece over the budget, cut at sentence ends, then line ends, then spaces (never inside a word). */
-function splitLong(piece: Chunk, maxTokens: number): Chunk[] {
+function splitLong(piece: ProofreadChunk, maxTokens: number): ProofreadChunk[] {
   if (tokens(piece.text) <= maxTokens) return [piece];
   for (const boundary of [/(?<=[.!?…])\s+/g, /\n/g, / +/g]) {
     const parts = cut(piece.text, boundary);
@@ -120,7 +120,7 @@ function splitLong(piece: Chunk, maxTokens: number): Chunk[] {
       parts.flatMap((p) => splitLong(p, maxTokens)),
       maxTokens,
     );
-    (split.at(-1) as Chunk).after += piece.after;
+    (split.at(-1) as ProofreadChunk).after += piece.after;
     return split;
   }
   return [piece]; // one unbroken word longer than the budget: sent as it is

@@ -1,7 +1,8 @@
 /**
  * `overtone chat`: an interactive terminal chat with gpt-oss on any backend, with `run`'s flags. The model is
- * loaded (or the server found) once; each line is a turn that streams reasoning dimmed and apart from the
- * answer, shows tool calls and asks for their results, and keeps the history by Harmony's rules.
+ * loaded (or the server found) once — on a terminal in the background, while the first message is typed; each
+ * line is a turn that streams reasoning dimmed and apart from the answer, shows tool calls and asks for their
+ * results, and keeps the history by Harmony's rules.
  */
 import type { Command } from "commander";
 import {
@@ -50,9 +51,18 @@ export function registerChat(program: Command): void {
     .action(async (flags: BackendFlags) => {
       const setup = await backendSetup(flags);
       const backend = await openBackend(setup);
+      let loadFailure: { error: unknown } | undefined;
       try {
-        await loadNow(backend);
         const input = createChatInput({ input: process.stdin, output: process.stdout });
+        // On a terminal the model loads while the first message is typed (the first answer waits for it); a
+        // load that fails ends the chat with its error. From a pipe, it loads first, as before.
+        const background = input.terminal ? readyOf(backend) : undefined;
+        if (background !== undefined) {
+          background.catch((error: unknown) => {
+            loadFailure = { error };
+            input.close();
+          });
+        } else await loadNow(backend);
         // From a pipe, stdout holds only the conversation; notes about it go to stderr.
         const renderer = new ChatRenderer({
           color: useColor(),
@@ -74,6 +84,13 @@ export function registerChat(program: Command): void {
                 "/help for commands, Ctrl-D to leave.",
             ),
           );
+          if (background !== undefined) {
+            await writeOut(
+              renderer.info(
+                "loading the model: type your first message, it is answered once the model is in",
+              ),
+            );
+          }
         }
         try {
           const result = await runChatLoop({
@@ -92,5 +109,12 @@ export function registerChat(program: Command): void {
       } finally {
         await backend.close();
       }
+      if (loadFailure !== undefined) throw loadFailure.error;
     });
+}
+
+/** The embedded backend's load, started now; undefined for a server backend (nothing to load). */
+function readyOf(backend: object): Promise<unknown> | undefined {
+  if (!("ready" in backend) || typeof backend.ready !== "function") return undefined;
+  return (backend.ready as () => Promise<unknown>)();
 }
