@@ -12,7 +12,9 @@
  *   sizes it min(N, n_swa + n_ubatch); node-llama-cpp's `swaFullCache` defaults to false, so that applies).
  *   gpt-oss-20b at 16,384 tokens: 12 × 2,048 × 16,384 + 12 × 2,048 × 640 ≈ 0.42 GB.
  * - compute margin: llama.cpp's compute buffer, dominated by one batch of logits (512 × vocabulary × 4 bytes,
- *   0.41 GB for gpt-oss's 201,088 tokens), plus 256 MiB for the runtime itself. An estimate, on the safe side.
+ *   0.41 GB for gpt-oss's 201,088 tokens), plus 256 MiB for the runtime itself (Node alone is ~150 MB). An
+ *   estimate, on the safe side: for the toy at 16,384 tokens it says 0.80 GB, and `overtone run --model toy`
+ *   peaked at 0.64 GB of resident memory here (GNU time, 1 thread, llama.cpp on the CPU).
  *
  * Sizes (decimal GB as Hugging Face shows them; sources beside each entry). Every gpt-oss GGUF keeps the expert
  * tensors in MXFP4 as released, so other quantisations barely shrink the file (reference/backends.md §6,
