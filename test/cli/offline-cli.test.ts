@@ -15,7 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCliAsync } from "./run-cli.js";
 
 /** Runs the CLI without blocking this process, which serves the stand-in Hub the CLI talks to. */
-const cli = (args: readonly string[], env: Record<string, string>) => runCliAsync(args, undefined, env);
+// Plenty of free memory, whatever this machine has: gpt-oss-20b must pass the fit check (model-fallback.ts) and
+// reach the download these tests are about.
+const cli = (args: readonly string[], env: Record<string, string>) =>
+  runCliAsync(args, undefined, { OVERTONE_FREE_MEMORY_BYTES: "64000000000", ...env });
 
 let cache: string;
 let hub: Server;
