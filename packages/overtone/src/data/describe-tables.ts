@@ -129,7 +129,8 @@ async function estimateLines(file: DataFile, size: number): Promise<number> {
     for (const at of [0, Math.floor((size - window) / 2), size - window]) {
       const { bytesRead } = await handle.read(buffer, 0, window, at);
       bytes += bytesRead;
-      for (let i = 0; i < bytesRead; i++) if (buffer[i] === 0x0a) newlines++;
+      for (let i = buffer.indexOf(0x0a); i !== -1 && i < bytesRead; i = buffer.indexOf(0x0a, i + 1))
+        newlines++;
     }
     if (newlines === 0) return 0;
     const lines = Math.round((size * newlines) / bytes);
