@@ -76,7 +76,7 @@ async function describeRow(label: string, file: string): Promise<void> {
   const ours: number[] = [];
   const theirs: number[] = [];
   await ourDescribe(file); // warm the page cache for both
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 9; i++) {
     theirs.push(await duckdbDescribe(file));
     ours.push(await ourDescribe(file));
   }
@@ -127,7 +127,7 @@ console.log(
   `CSV ${(statSync(csv).size / GB).toFixed(2)} GB, Parquet ${(statSync(parquet).size / GB).toFixed(2)} GB, ${ROWS.toLocaleString("en-US")} rows`,
 );
 
-console.log("\n# schema description (median of 5, taking turns)");
+console.log("\n# schema description (median of 9, taking turns)");
 await describeRow("CSV", csv);
 await describeRow("Parquet", parquet);
 
