@@ -4,13 +4,17 @@
  * that carries data of its own or does not compile is refused; and the agent's chart tool, driven by a scripted
  * replay (protocol test), keeps the spec, draws from the last query only, and corrects a spec with inline data.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentMemory } from "../../packages/overtone/src/agent/index.js";
+import { writeChart } from "../../packages/overtone/src/cli/data-agent-cli.js";
 import { openSandbox, type QueryResult, type Sandbox } from "../../packages/overtone/src/data/index.js";
 import {
   chartFormat,
   checkChartSpec,
   DataAgent,
+  type DataAnswer,
   renderChart,
 } from "../../packages/overtone/src/data-agent/index.js";
 import { type DataDir, makeDataDir } from "../data/data-files.js";
@@ -93,6 +97,20 @@ describe("the chart tool (scripted replay, real DuckDB)", () => {
     expect(answer.corrections).toBe(0);
     const svg = (await renderChart(answer.chart ?? {}, answer.result as QueryResult, "svg")) as string;
     expect(svg.match(/<path aria-label="country: /g)).toHaveLength(3);
+  });
+
+  it("writes the chart file --chart-out names (the CLI's writer), or says none was drawn", async () => {
+    const { agent } = agentOn([queryCall(totalsSql), chartCall(BAR), finalAnswer("Here is the chart.")]);
+    const answer = await agent.ask("Plot the total per country");
+    const png = join(data.dir, "totals.png");
+    const html = join(data.dir, "totals.html");
+    await writeChart(answer, png);
+    await writeChart(answer, html);
+    expect([...readFileSync(png).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(readFileSync(html, "utf8")).toContain("<svg");
+    const none = join(data.dir, "none.svg");
+    await writeChart({ ...answer, chart: undefined } as DataAnswer, none);
+    expect(existsSync(none)).toBe(false);
   });
 
   it("corrects a spec with inline data, and a chart before any query", async () => {
