@@ -6,8 +6,9 @@
  *
  * Upstream: a synthetic llama-server (gateway-upstream.ts) that does nothing but write gpt-oss chunks, so the
  * gateway is what is measured. Path measured: client → gateway (OpenAI Chat Completions route, SSE) →
- * openai-compatible backend (chat route, fetch) → upstream: two more loopback hops, the upstream's SSE parsed into
- * parts, the parts framed again. Client: gateway-client.ts, the same for both sides.
+ * openai-compatible backend (chat route, node:http with kept-alive sockets: net/http-stream.ts) → upstream: two
+ * more loopback hops, the upstream's SSE parsed into parts, the parts framed again. Client: gateway-client.ts,
+ * the same for both sides.
  *
  * Processes, on this 2-core machine: the gateway runs in a child process (gateway-child.ts), as it is deployed,
  * and the upstream and the client share this one. In one process the gateway's work would sit in the event loop

@@ -139,7 +139,7 @@ export function toBackendError(error: unknown, url: string, what = "request"): B
 }
 
 /** A proxy in the environment: names are the proxy's to resolve, so looking them up here could only mislead. */
-function behindProxy(): boolean {
+export function behindProxy(): boolean {
   const env = process.env;
   return [
     env.HTTPS_PROXY,
@@ -198,7 +198,7 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
 
 /** Reads at most `limit` characters of a response body, for error messages; never throws. */
 export async function readErrorBody(
-  response: Response,
+  response: { text(): Promise<string> },
   limit = ERROR_BODY_LIMIT,
 ): Promise<string | undefined> {
   try {

@@ -12,7 +12,8 @@
  */
 import { BackendError, ConfigError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
-import { DEFAULT_TIMEOUT_MS, type HttpRequestOptions, httpJson, httpRequest } from "../../net/http.js";
+import { DEFAULT_TIMEOUT_MS, type HttpRequestOptions, httpJson } from "../../net/http.js";
+import { upstreamRequest } from "../../net/http-stream.js";
 import type { Backend, GenerateRequest, HttpBackendOptions, ModelInfo } from "../contract.js";
 import {
   checkedParts,
@@ -106,13 +107,13 @@ export function createOllama(options: OllamaBackendOptions): OllamaBackend {
       };
       const url = `${base}${route === "raw" ? "/api/generate" : "/api/chat"}`;
       const body = route === "raw" ? rawGenerateBody(request, context) : chatRequestBody(request, context);
-      const response = await httpRequest(url, {
+      // node:http with kept-alive sockets straight to Ollama; fetch when one is injected or a proxy is set.
+      const response = await upstreamRequest(url, {
         ...http(signal, options.timeoutMs ?? OLLAMA_GENERATION_TIMEOUT_MS),
         method: "POST",
         body: JSON.stringify(body),
       });
       if (!response.ok) throw await errorFromResponse(response, url, model);
-      if (response.body === null) throw await errorFromResponse(response, url, model);
       // `abortable`: an abort ends the read at once even when an injected fetch ignores the signal.
       const lines = ndjsonLines(abortable(response.body, signal), url);
       const streamOptions = { url, signal };

@@ -10,6 +10,7 @@
  */
 import { BackendError } from "@overtone/errors";
 import { bodyHeadline, isHtmlBody, isRetryableStatus, readErrorBody } from "../../net/http.js";
+import type { UpstreamResponse } from "../../net/http-stream.js";
 
 const TOOL_PARSE = "error parsing tool call";
 
@@ -34,7 +35,7 @@ export function errorFromLine(line: Record<string, unknown>, url: string): Backe
 
 /** A non-2xx answer as a `BackendError` (the body is consumed). */
 export async function errorFromResponse(
-  response: Response,
+  response: Pick<UpstreamResponse, "status" | "statusText" | "text">,
   url: string,
   model?: string,
 ): Promise<BackendError> {

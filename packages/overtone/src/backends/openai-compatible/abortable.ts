@@ -6,6 +6,7 @@
  * the signal's reason as its cause), which the stream readers turn into a `finish` of reason `aborted`.
  */
 import { AbortedError } from "@overtone/errors";
+import type { UpstreamResponse } from "../../net/http-stream.js";
 
 export async function* abortable<T>(
   source: AsyncIterable<T>,
@@ -57,8 +58,11 @@ function aborted(signal: AbortSignal): AbortedError {
   return new AbortedError("the request was aborted", { cause: signal.reason });
 }
 
-/** A response body as an async iterable of bytes (Node's web ReadableStream is one). */
-export function bodyOf(response: Response): AsyncIterable<Uint8Array> {
+/**
+ * A response body as an async iterable of bytes: an `UpstreamResponse`'s (net/http-stream.ts) is one, and so is
+ * fetch's web ReadableStream.
+ */
+export function bodyOf(response: Response | Pick<UpstreamResponse, "body">): AsyncIterable<Uint8Array> {
   if (response.body === null) return (async function* () {})();
   return response.body as unknown as AsyncIterable<Uint8Array>;
 }

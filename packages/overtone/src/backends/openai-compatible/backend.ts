@@ -6,7 +6,8 @@
  */
 import { BackendError, ConfigError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
-import { bodyHeadline, httpJson, httpRequest, toBackendError } from "../../net/http.js";
+import { bodyHeadline, httpJson, toBackendError } from "../../net/http.js";
+import { type UpstreamResponse, upstreamRequest } from "../../net/http-stream.js";
 import type {
   Backend,
   BackendCapabilities,
@@ -56,7 +57,7 @@ export function serverRoot(baseURL: string): string {
   return url.href.replace(/\/+$/, "").replace(/\/v1$/, "");
 }
 
-async function jsonAnswer(response: Response, url: string): Promise<Record<string, unknown>> {
+async function jsonAnswer(response: UpstreamResponse, url: string): Promise<Record<string, unknown>> {
   const text = await response.text().catch((error: unknown) => {
     throw toBackendError(error, url, "reading the response");
   });
@@ -146,7 +147,8 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Backen
     const wire = { flavor: resolved, model, stream: streaming };
     const body =
       rendered?.body ?? (responsesApi ? responsesBody(request, wire) : chatCompletionBody(request, wire));
-    const response = await httpRequest(url, {
+    // node:http with kept-alive sockets straight to the server; fetch when one is injected or a proxy is set.
+    const response = await upstreamRequest(url, {
       method: "POST",
       headers: {
         "content-type": "application/json",

@@ -12,6 +12,7 @@
 import { AbortedError, BackendError } from "@overtone/errors";
 import type { FinishReason, Part, Timings, Usage } from "@overtone/harmony";
 import { toBackendError } from "../../net/http.js";
+import type { UpstreamResponse } from "../../net/http-stream.js";
 import { reasoningOf } from "../gpt-oss-profile.js";
 import { abortable, bodyOf } from "./abortable.js";
 import { isErrorEvent, streamError } from "./server-errors.js";
@@ -112,7 +113,10 @@ function applyChoice(choice: Json, part: Json, builder: WirePartsBuilder, state:
 }
 
 /** Parts from a streamed Chat Completions response (status already checked). */
-export async function* chatStreamParts(response: Response, context: PartsContext): AsyncGenerator<Part> {
+export async function* chatStreamParts(
+  response: UpstreamResponse,
+  context: PartsContext,
+): AsyncGenerator<Part> {
   const queue: Part[] = [];
   const builder = new WirePartsBuilder((part) => queue.push(part));
   const state = new FinishState(context.startedAt);

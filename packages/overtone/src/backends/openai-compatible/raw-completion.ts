@@ -19,6 +19,7 @@ import {
   partsFromTokens,
   renderConversationForCompletion,
 } from "@overtone/harmony";
+import type { UpstreamResponse } from "../../net/http-stream.js";
 import type { GenerateRequest } from "../contract.js";
 import { conversationForRendering, isHeaderCutOff, openAISampling } from "../gpt-oss-profile.js";
 import { abortable, bodyOf } from "./abortable.js";
@@ -53,7 +54,7 @@ interface FinalEvent {
 }
 
 export function rawCompletionParts(
-  response: Response,
+  response: UpstreamResponse,
   context: PartsContext,
   promptLength: number,
 ): AsyncIterable<Part> {
@@ -70,7 +71,7 @@ export function rawCompletionParts(
 }
 
 async function* tokenSource(
-  response: Response,
+  response: UpstreamResponse,
   context: PartsContext,
   final: { event?: FinalEvent },
 ): AsyncGenerator<number, void, undefined> {

@@ -10,6 +10,7 @@
 import { AbortedError, BackendError } from "@overtone/errors";
 import { dropAnalysisBefore, type FinishReason, type Message, type Part } from "@overtone/harmony";
 import { toBackendError } from "../../net/http.js";
+import type { UpstreamResponse } from "../../net/http-stream.js";
 import type { GenerateRequest, ResponseFormat } from "../contract.js";
 import { functionTools, type GptOssFlavor, requestedEffort, toolName } from "../gpt-oss-profile.js";
 import { abortable, bodyOf } from "./abortable.js";
@@ -146,7 +147,10 @@ export function responsesJsonParts(answer: Json, context: PartsContext): Part[] 
   return queue;
 }
 
-export async function* responsesStreamParts(response: Response, context: PartsContext): AsyncGenerator<Part> {
+export async function* responsesStreamParts(
+  response: UpstreamResponse,
+  context: PartsContext,
+): AsyncGenerator<Part> {
   const queue: Part[] = [];
   const builder = new WirePartsBuilder((part) => queue.push(part));
   let firstTokenMs: number | undefined;

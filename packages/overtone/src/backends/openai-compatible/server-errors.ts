@@ -6,6 +6,7 @@
  */
 import { BackendError } from "@overtone/errors";
 import { bodyHeadline, isHtmlBody, isRetryableStatus, readErrorBody } from "../../net/http.js";
+import type { UpstreamResponse } from "../../net/http-stream.js";
 
 /** Known gpt-oss failures: a pattern of the server's message and the advice for it. */
 const KNOWN_FAILURES: { pattern: RegExp; hint: string; retryable: boolean }[] = [
@@ -70,7 +71,10 @@ export function streamError(value: unknown, url: string, raw: string): BackendEr
 }
 
 /** A non-2xx answer: status, the server's own message, its body, and advice when the failure is a known one. */
-export async function statusError(response: Response, url: string): Promise<BackendError> {
+export async function statusError(
+  response: Pick<UpstreamResponse, "status" | "statusText" | "text">,
+  url: string,
+): Promise<BackendError> {
   const body = await readErrorBody(response);
   let parsed: unknown;
   try {
