@@ -2,7 +2,8 @@
  * `overtone proofread` on the toy model through the built CLI (issue 15, Must show: the output never contains
  * reasoning). The toy (greedy, one thread) does not proofread, it answers: the protocol is what is checked —
  * stdout is the final channel only, reasoning goes to stderr with --show-reasoning and nowhere without it,
- * chunks in order, --diff's format, the input errors. Recorded real gpt-oss traffic: proofread-replay-cli.test.ts.
+ * chunks in order, the input errors. --diff: proofread-diff-cli.test.ts; recorded real gpt-oss traffic:
+ * proofread-replay-cli.test.ts (files apart so they run in parallel).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,18 +48,6 @@ describe("proofread on the toy model", () => {
       expect(hidden.stderr).not.toContain(line.slice(0, 20));
     }
     expect(hidden.stderr).not.toContain("│");
-  });
-
-  it("--diff prints the unified-style diff of the input and the corrected text", () => {
-    const file = join(work, "text.txt");
-    writeFileSync(file, INPUT);
-    const result = runCli([...TOY, "--diff", file], undefined, env);
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(
-      /^--- original\n\+\+\+ corrected\n@@ -1,1 \+1,\d+ @@\n-What is 12 \+ 7\?\n\+/,
-    );
-    expect(result.stdout).toMatch(/\n~.*(\[-|\{\+)/);
-    expect(result.stdout).not.toMatch(/The user asks/);
   });
 
   it("empty input and an unreadable file: one line each, exit 1", () => {

@@ -12,7 +12,7 @@
  */
 import { InputError } from "@overtone/errors";
 import type { Command } from "commander";
-import { PROOFREAD_TASK, proofread } from "../agent/proofread.js";
+import { DEFAULT_CHUNK_TOKENS, PROOFREAD_TASK, proofread } from "../agent/proofread.js";
 import { taskEfforts } from "../agent/task-effort.js";
 import {
   addBackendOptions,
@@ -77,21 +77,28 @@ export function registerProofread(program: Command): void {
   )
     .option("--show-reasoning", "show the model's reasoning on stderr (dimmed, or behind │ without colours)")
     .option("--diff", "print what changed (unified-style lines, [-old-]{+new+} words) instead of the text")
-    .option("--chunk-tokens <n>", "longest piece sent at once; longer text is split at paragraphs", "3000")
+    .option(
+      "--chunk-tokens <n>",
+      "longest piece sent at once; longer text is split at paragraphs",
+      String(DEFAULT_CHUNK_TOKENS),
+    )
     .action(async (file: string | undefined, flags: ProofreadFlags, command: Command) => {
       const effortGiven = command.getOptionValueSource("effort") !== "default";
       const setup = await backendSetup(flags);
       const effort = effortGiven ? setup.effort : taskEfforts()[PROOFREAD_TASK];
-      const chunkTokens = positiveInt("--chunk-tokens", flags.chunkTokens ?? "3000");
+      const chunkTokens = positiveInt("--chunk-tokens", flags.chunkTokens ?? String(DEFAULT_CHUNK_TOKENS));
       if (setup.tools.length > 0) {
         throw new InputError("proofread offers the model no tools", {
           where: "--tools",
           hint: "drop --tools",
         });
       }
-      // A file is read at once; standard input (a pipe may take a while) is read while the model loads.
-      const fromStdin = file === undefined || file === "-";
-      const early = fromStdin ? undefined : checkText((await readInput(file)).text, file);
+      // A file is read at once, and so is typing at a terminal (the loading line would cut into it); a pipe,
+      // which may take a while, is read while the model loads.
+      const source = file === undefined || file === "-" ? "standard input" : file;
+      const readFirst = source !== "standard input" || process.stdin.isTTY === true;
+      const read = async () => checkText((await readInput(file, "the text to proofread")).text, source);
+      const early = readFirst ? await read() : undefined;
       const opening = openBackend(setup).then(async (backend) => {
         await loadNow(backend);
         return backend;
@@ -99,7 +106,7 @@ export function registerProofread(program: Command): void {
       opening.catch(() => undefined); // awaited below; an empty input must not leave it unhandled
       let text: string;
       try {
-        text = early ?? checkText((await readInput("-", "the text to proofread")).text, "standard input");
+        text = early ?? (await read());
       } catch (error) {
         await opening.then(
           (b) => b.close(),
