@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { TEST_MODEL_DIR } from "../support/tiny-models.js";
+import { TEST_MODEL_DIR, tinyModelPath } from "../support/tiny-models.js";
 import { runCli } from "./run-cli.js";
 
 const cache = mkdtempSync(join(tmpdir(), "overtone-recommend-"));
@@ -104,7 +104,16 @@ describe("fallback when the model does not fit", () => {
     );
   });
 
-  it("toy is not held back (nor tiny, nor a model outside the registry)", () => {
+  it("a local gpt-oss GGUF is checked from its own header: its size and attention shape", async () => {
+    const tiny = await tinyModelPath();
+    const result = runCli(["run", "--model", tiny, "--fallback", "hi"], undefined, free(1e6));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^overtone: tiny-[0-9a-f-]+\.gguf needs 7\d\d MB at a context of 16,384 tokens, 1 MB is free, and no smaller gpt-oss fits/,
+    );
+  });
+
+  it("toy is not held back", () => {
     const result = runCli(
       ["run", "--model", "toy", "--temperature", "0", "--threads", "1", "--max-tokens", "8", "hi"],
       undefined,

@@ -7,11 +7,17 @@
  * The switch is never silent (field report 003 asked for a fallback; a demanding user would not want a weaker
  * model in place of the one they named without being told): by default the command fails with that line, and
  * the next model is used only with `--fallback` or OVERTONE_FALLBACK=1 — then the same line goes to stderr,
- * saying it is used. Models the registry does not know (a local path, another repo) are not checked: their
- * memory needs are not known before the file is read. Toy and tiny are not checked and never fallen back to.
+ * saying it is used. A local gpt-oss GGUF the registry does not list is checked from its own header (size and
+ * attention shape), its next model down being the first registered one that needs less and fits; a Hugging Face
+ * reference the registry does not list is not checked (its size is not known before it is fetched). Toy and tiny
+ * are not checked and never fallen back to.
  */
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { basename, resolve } from "node:path";
 import { ConfigError } from "@overtone/errors";
 import { machineMemory } from "../engine/machine-memory.js";
+import { readModelShape } from "../engine/model-facts.js";
 import {
   fitOf,
   formatModelRef,
@@ -44,11 +50,26 @@ function entryOf(model: string): RegistryEntry | undefined {
   }
 }
 
-/** The model to load: `model` when it fits or is not registered, the next model down with fallback on; or throws. */
+/** A local gpt-oss GGUF, described by its own header (name: the file's). */
+async function localEntry(
+  model: string,
+): Promise<(Parameters<typeof fitOf>[0] & { name: string }) | undefined> {
+  const path = resolve(model.startsWith("~/") ? `${homedir()}${model.slice(1)}` : model);
+  if (!existsSync(path)) return undefined;
+  const facts = await readModelShape(path);
+  return facts === undefined ? undefined : { name: basename(path), ...facts };
+}
+
+/**
+ * The model to load: `model` when it fits (or its needs are not known), the next model down with fallback on;
+ * or throws.
+ */
 export async function modelThatFits(model: string, options: FitCheckOptions): Promise<string> {
-  const entry = entryOf(model);
+  const registered = entryOf(model);
   // Toy and tiny are not checked: a few hundred MB, and the margin is an estimate sized for real models.
-  if (entry === undefined || !entry.real) return model;
+  if (registered !== undefined && !registered.real) return model;
+  const entry = registered ?? (await localEntry(model));
+  if (entry === undefined) return model;
   const memory = options.memory ?? (await machineMemory());
   const fit = fitOf(entry, memory, options.context);
   if (fit.fits !== "no") return model;

@@ -9,6 +9,7 @@ import { stat } from "node:fs/promises";
 import { ConfigError, GgufFormatError } from "@overtone/errors";
 import { type ChatTemplateKind, chatTemplateOf, classifyChatTemplate, plainValue } from "@overtone/gguf";
 import { openGguf } from "@overtone/gguf/node";
+import type { ModelShape } from "./models/registry.js";
 import { activeWeightBytes } from "./threads.js";
 
 export interface ModelFacts {
@@ -80,5 +81,48 @@ async function checkModelFile(path: string): Promise<void> {
       where: path,
       hint: "pass the path of the .gguf file itself, not its folder",
     });
+  }
+}
+
+/**
+ * The attention shape of a gpt-oss GGUF, for the memory it needs at a context (models/registry.ts), with its
+ * size; undefined for anything that is not a readable gpt-oss GGUF (loading it reports why). The vocabulary is
+ * gpt-oss's (o200k_harmony, 201,088 tokens): every gpt-oss has it, and reading the token list would cost time.
+ */
+export async function readModelShape(
+  path: string,
+): Promise<{ shape: ModelShape; sizeBytes: number } | undefined> {
+  try {
+    const info = await stat(path);
+    const file = await openGguf(path);
+    try {
+      const value = (key: string): unknown => {
+        const v = file.metadata.get(key);
+        return v === undefined ? undefined : plainValue(v);
+      };
+      const num = (key: string): number | undefined => {
+        const n = value(`gpt-oss.${key}`);
+        return typeof n === "number" ? n : undefined;
+      };
+      if (value("general.architecture") !== "gpt-oss") return undefined;
+      const layers = num("block_count");
+      const kvHeads = num("attention.head_count_kv");
+      const headDim = num("attention.key_length");
+      if (layers === undefined || kvHeads === undefined || headDim === undefined) return undefined;
+      return {
+        shape: {
+          layers,
+          kvHeads,
+          headDim,
+          slidingWindow: num("attention.sliding_window") ?? 128,
+          vocab: 201_088,
+        },
+        sizeBytes: info.size,
+      };
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return undefined;
   }
 }

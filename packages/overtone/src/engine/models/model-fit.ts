@@ -75,19 +75,32 @@ export interface ModelFit {
   model: Candidate;
   /** Where it would run; `no` when it does not fit. */
   fits: FitPlace;
-  /** The first model after it in the registry's order that fits (only when it does not fit itself). */
+  /**
+   * Only when it does not fit: the first pickable model after it in the registry's order that fits, or, for a
+   * model the registry does not list (a local file), the first that fits and needs less.
+   */
   next?: Candidate;
   /** What is free where it would go: RAM, or RAM and VRAM together on a machine with a GPU. */
   available: number;
 }
 
-/** Does the registered model fit at `context` tokens, and if not, which model down does? */
-export function fitOf(entry: RegistryEntry, memory: MachineMemory, context: number): ModelFit {
+/** Does the model fit at `context` tokens, and if not, which model down does? */
+export function fitOf(
+  entry: Pick<RegistryEntry, "sizeBytes" | "shape"> & Partial<RegistryEntry>,
+  memory: MachineMemory,
+  context: number,
+): ModelFit {
   const all = candidates(memory, context);
+  const need = memoryNeeded(entry, context);
   const at = all.findIndex((c) => c.entry === entry);
-  const model = all[at] as Candidate;
+  const model: Candidate = all[at] ?? {
+    entry: entry as RegistryEntry,
+    need,
+    fits: fitPlace(need.total, memory),
+  };
   const available = memory.ramFree + (memory.vramFree ?? 0);
   if (model.fits !== "no") return { model, fits: model.fits, available };
-  const next = all.slice(at + 1).find(pickable);
+  const below = at >= 0 ? all.slice(at + 1) : all.filter((c) => c.need.total < need.total);
+  const next = below.find(pickable);
   return { model, fits: "no", available, ...(next !== undefined ? { next } : {}) };
 }

@@ -86,6 +86,14 @@ describe("fits", () => {
     expect(fitOf(entry("gpt-oss-20b"), ram(2 * GB, 8 * GB), 8192).fits).toBe("no");
   });
 
+  it("a model the registry does not list: its next model down is the first that needs less and fits", () => {
+    const local = { sizeBytes: 20 * GB, shape: entry("gpt-oss-20b").shape };
+    const fit = fitOf(local, ram(16 * GB), 16_384);
+    expect(fit.fits).toBe("no");
+    expect(fit.next?.entry.name).toBe("gpt-oss-20b");
+    expect(fit.model.need.total).toBe(memoryNeeded(local, 16_384).total);
+  });
+
   it("plans for the context the engine makes by default", () => {
     expect(PLAN_CONTEXT).toBe(DEFAULT_CONTEXT_SIZE);
   });
