@@ -92,7 +92,17 @@ export async function createBackend(options: CreateBackendOptions): Promise<Back
 }
 
 async function embedded(options: CreateEmbeddedBackendOptions): Promise<EmbeddedBackend> {
-  const { kind: _kind, model, threads, contextSize, gpu, parallel, queueLimit, ...resolving } = options;
+  const {
+    kind: _kind,
+    model,
+    threads,
+    contextSize,
+    gpu,
+    parallel,
+    queueLimit,
+    onLoadProgress,
+    ...resolving
+  } = options;
   if (model === undefined || model === null || (typeof model === "string" && model.trim() === "")) {
     throw new ConfigError("the embedded backend needs a model", {
       where: "createBackend({ kind: 'embedded', model })",
@@ -107,6 +117,7 @@ async function embedded(options: CreateEmbeddedBackendOptions): Promise<Embedded
     ...(gpu !== undefined ? { gpu } : {}),
     ...(parallel !== undefined ? { parallel } : {}),
     ...(queueLimit !== undefined ? { queueLimit } : {}),
+    ...(onLoadProgress !== undefined ? { onLoadProgress } : {}),
   });
 }
 

@@ -157,6 +157,7 @@ export async function openBackend(setup: BackendSetup): Promise<Backend> {
         ...(setup.threads !== undefined ? { threads: setup.threads } : {}),
         ...(setup.parallel !== undefined ? { parallel: setup.parallel } : {}),
         onProgress: (p) => progress.update(p),
+        onLoadProgress: showLoadProgress,
       });
     }
     const backend = await createBackend({
@@ -226,17 +227,30 @@ function temperatureOf(value: string): number {
   return t;
 }
 
+/** The load's progress, shown by `loadNow` on a terminal; a load in the background (chat's) shows none. */
+const loading = { showing: false, label: "", percent: -1 };
+
+function showLoadProgress(fraction: number): void {
+  const percent = Math.floor(fraction * 100);
+  if (!loading.showing || percent === loading.percent) return;
+  loading.percent = percent;
+  process.stderr.write(`\r\x1b[2K${loading.label} ${percent}%`);
+}
+
 /**
- * Loads an embedded model now, saying so on stderr (a server backend has nothing to load): a wrong file fails at
- * once, and the first turn or request is not slow.
+ * Loads an embedded model now, saying so on stderr (with the share loaded, on a terminal; a server backend has
+ * nothing to load): a wrong file fails at once, and the first turn or request is not slow.
  */
 export async function loadNow(backend: Backend): Promise<void> {
   if (!("ready" in backend) || typeof backend.ready !== "function") return;
   const tty = process.stderr.isTTY === true;
-  process.stderr.write(`loading ${basename(backend.location)}…${tty ? "" : "\n"}`);
+  const label = `loading ${basename(backend.location)}…`;
+  process.stderr.write(`${label}${tty ? "" : "\n"}`);
+  Object.assign(loading, { showing: tty, label, percent: -1 });
   try {
     await backend.ready();
   } finally {
+    loading.showing = false;
     if (tty) process.stderr.write("\r\x1b[2K");
   }
 }

@@ -41,6 +41,8 @@ export interface LoadModelOptions {
   queueLimit?: number;
   /** Default: use a GPU when node-llama-cpp finds a usable one. */
   gpu?: GpuChoice;
+  /** Called as the weights load, with the share done (0 to 1]: node-llama-cpp's `onLoadProgress`. */
+  onLoadProgress?: (fraction: number) => void;
   signal?: AbortSignal;
   /**
    * Measure the auto thread count again even when an earlier load of the same model shape on this machine
@@ -88,6 +90,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     model = await llama.loadModel({
       modelPath: path,
       ...(options.signal ? { loadSignal: options.signal } : {}),
+      ...(options.onLoadProgress ? { onLoadProgress: options.onLoadProgress } : {}),
     });
   } catch (error) {
     if (options.signal?.aborted) throw error;

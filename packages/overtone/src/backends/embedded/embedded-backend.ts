@@ -30,6 +30,8 @@ export interface EmbeddedBackendOptions {
   parallel?: number;
   /** Requests that may wait while all `parallel` run (default 64; LoadModelOptions). */
   queueLimit?: number;
+  /** The share of the weights loaded, (0 to 1], as the model loads (LoadModelOptions). */
+  onLoadProgress?: (fraction: number) => void;
 }
 
 export interface EmbeddedBackend extends Backend {
@@ -61,6 +63,7 @@ export function createEmbedded(options: EmbeddedBackendOptions): EmbeddedBackend
       ...(options.gpu !== undefined ? { gpu: options.gpu } : {}),
       ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
       ...(options.queueLimit !== undefined ? { queueLimit: options.queueLimit } : {}),
+      ...(options.onLoadProgress !== undefined ? { onLoadProgress: options.onLoadProgress } : {}),
     });
     // A failed load is not remembered: the next request tries again (the file may have been fixed).
     loading.catch(() => {
