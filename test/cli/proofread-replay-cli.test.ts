@@ -63,9 +63,14 @@ describe("proofread on recorded gpt-oss-20b traffic", () => {
       if (show) expect(result.stderr).toContain("│ We must output a greeting in Portuguese");
       else expect(result.stderr).not.toMatch(/We must output/);
       // What was sent: the proofreading instructions in the developer (Ollama: system) message, the text as user.
-      const body = server.requests[1]?.json as { messages: { role: string; content: string }[] };
+      const body = server.requests[1]?.json as {
+        messages: { role: string; content: string }[];
+        think?: string;
+      };
       expect(body.messages.at(-1)).toMatchObject({ role: "user", content: "Say hi in Portugese" });
       expect(JSON.stringify(body.messages)).toContain("Proofread the text");
+      // The agent's effort for proofreading (low), not run's medium.
+      expect(body).toMatchObject({ think: "low" });
     }
   });
 

@@ -69,12 +69,18 @@ function checkText(text: string, source: string): string {
 }
 
 export function registerProofread(program: Command): void {
-  addBackendOptions(
+  const command = addBackendOptions(
     program
       .command("proofread")
       .description("proofread a text with gpt-oss: the corrected text streams to stdout, reasoning hidden")
       .argument("[file]", "the text to proofread, or - (the default) for standard input"),
-  )
+  );
+  // The effort of the agent's proofreading task (low), not run's medium.
+  // Commander stored run's default when the option was added: the help and the value both change here.
+  const low = taskEfforts()[PROOFREAD_TASK];
+  command.options.find((option) => option.long === "--effort")?.default(low);
+  command.setOptionValueWithSource("effort", low, "default");
+  command
     .option("--show-reasoning", "show the model's reasoning on stderr (dimmed, or behind │ without colours)")
     .option("--diff", "print what changed (unified-style lines, [-old-]{+new+} words) instead of the text")
     .option(
@@ -82,10 +88,9 @@ export function registerProofread(program: Command): void {
       "longest piece sent at once; longer text is split at paragraphs",
       String(DEFAULT_CHUNK_TOKENS),
     )
-    .action(async (file: string | undefined, flags: ProofreadFlags, command: Command) => {
-      const effortGiven = command.getOptionValueSource("effort") !== "default";
+    .action(async (file: string | undefined, flags: ProofreadFlags) => {
       const setup = await backendSetup(flags);
-      const effort = effortGiven ? setup.effort : taskEfforts()[PROOFREAD_TASK];
+      const effort = setup.effort;
       const chunkTokens = positiveInt("--chunk-tokens", flags.chunkTokens ?? String(DEFAULT_CHUNK_TOKENS));
       if (setup.tools.length > 0) {
         throw new InputError("proofread offers the model no tools", {
