@@ -91,4 +91,18 @@ describe("structured output on the embedded model through the gateway", () => {
     expect(schemaProblem(JSON.parse(content), SCHEMA)).toBeUndefined();
     expect(await invalidAnswers()).toBe(0);
   });
+
+  it("keeps to the listed properties when a schema does not say whether others are allowed", async () => {
+    const ollama = new Ollama({ host: running.base });
+    const format = { type: "object", properties: { answer: { type: "integer" } }, required: ["answer"] };
+    const reply = await ollama.chat({
+      model: "toy",
+      messages: [{ role: "user", content: "What is 12 + 7?" }],
+      format,
+      think: true,
+      options: { seed: 1, num_predict: 300 },
+    });
+    expect(reply.done_reason).toBe("stop");
+    expect(Object.keys(JSON.parse(reply.message.content))).toEqual(["answer"]);
+  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ANY_JSON, grammarSchema } from "./grammar-schema.js";
 
 describe("grammarSchema", () => {
-  it("keeps what the converter knows, with objects open unless the schema closes them", () => {
+  it("keeps what the converter knows; only the listed properties unless the schema asks for more", () => {
     const schema = {
       type: "object",
       properties: {
@@ -15,11 +15,12 @@ describe("grammarSchema", () => {
       type: "object",
       properties: { city: { type: "string" }, at: { type: "string", format: "date" } },
       required: ["city"],
-      additionalProperties: true,
-    });
-    expect(grammarSchema({ ...schema, additionalProperties: false })).toMatchObject({
       additionalProperties: false,
     });
+    expect(grammarSchema({ ...schema, additionalProperties: true })).toMatchObject({
+      additionalProperties: true,
+    });
+    expect(grammarSchema({ type: "object" })).toMatchObject({ additionalProperties: true });
   });
 
   it("spells anyOf and type lists as oneOf, which the converter knows (it would make anyOf `null`)", () => {

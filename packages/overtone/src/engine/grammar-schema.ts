@@ -8,8 +8,10 @@
  * pattern properties), in which case the answer is left free and only checked afterwards.
  *
  * A grammar may be looser than the schema — keywords it has no rule for (`pattern`, `minimum`, a string
- * `format` other than date/time) are dropped — but never stricter than the schema in a way that rejects a valid
- * answer the model needs; the complete answer is still checked against the whole schema by the gateway.
+ * `format` other than date/time) are dropped — and is stricter only where no answer needs the freedom: properties
+ * the schema does not list are left out unless it asks for them (`additionalProperties`), and a nested `{}` admits
+ * scalars, objects and arrays of scalars. The complete answer is still checked against the whole schema by the
+ * gateway.
  */
 
 type Schema = Record<string, unknown>;
@@ -81,13 +83,13 @@ function single(source: Schema, type: string, where: string): Schema {
         ]),
       ),
       ...(Array.isArray(source.required) ? { required: source.required } : {}),
-      // JSON Schema's default admits other properties; without properties that is all an object can hold.
+      // Where the schema does not say, other properties are allowed but never needed: an answer with only the
+      // listed ones is valid, and a model left free to add more fills them with junk (seen on the toy). An object
+      // with no listed properties may hold any.
       additionalProperties:
-        extra === false
-          ? false
-          : typeof extra === "object"
-            ? strict(extra, `${where}.additionalProperties`)
-            : true,
+        typeof extra === "object" && extra !== null
+          ? strict(extra, `${where}.additionalProperties`)
+          : extra === true || (extra === undefined && Object.keys(properties).length === 0),
     };
   }
   if (type === "array") {
