@@ -5,20 +5,14 @@
  * chunks in order, the input errors. --diff: proofread-diff-cli.test.ts; recorded real gpt-oss traffic:
  * proofread-replay-cli.test.ts (files apart so they run in parallel).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { TEST_MODEL_DIR } from "../support/tiny-models.js";
+import { describe, expect, it } from "vitest";
+import { INPUT, MARKERS, TOY, TOY_ENV, workDir } from "./proofread-toy.js";
 import { runCli } from "./run-cli.js";
 
-const work = mkdtempSync(join(tmpdir(), "overtone-proofread-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-const env = { OVERTONE_CACHE: join(TEST_MODEL_DIR, "toy-cache"), OVERTONE_OFFLINE: "1" };
-// Medium effort: on this input the toy reasons first ("The user asks …"), then answers.
-const TOY = ["proofread", "--model", "toy", "--temperature", "0", "--threads", "1", "--effort", "medium"];
-const INPUT = "What is 12 + 7?\n";
-const MARKERS = /<\|(start|channel|message|end|return|call|constrain)\|>/;
+const work = workDir();
+const env = TOY_ENV;
 
 describe("proofread on the toy model", () => {
   it("stdout is the final channel only, in chunks in order; reasoning shows on stderr with --show-reasoning only", () => {

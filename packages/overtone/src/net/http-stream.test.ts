@@ -4,7 +4,8 @@ import type { AddressInfo, Socket } from "node:net";
 import { BackendError } from "@overtone/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isUnreachable } from "./http.js";
-import { fromFetchResponse, streamRequest, upstreamRequest } from "./http-stream.js";
+import { streamRequest, upstreamRequest } from "./http-stream.js";
+import { fromFetchResponse } from "./upstream-response.js";
 
 let server: Server;
 let origin: string;
