@@ -80,7 +80,12 @@ describe("generate", () => {
       reasoningTokens: 0,
     });
     const t = finish.timings ?? {};
+    // The first request after the load reports it (the one that waited for it); the next ones 0.
     expect(t.loadMs).toBe(model.info.loadMs);
+    const next = finishOf(
+      await partsOf(model.generate({ conversation: conv, maxTokens: 2, temperature: 0 })),
+    );
+    expect(next.timings?.loadMs).toBe(0);
     for (const key of [
       "firstTokenMs",
       "totalMs",

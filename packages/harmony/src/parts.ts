@@ -50,7 +50,7 @@ export interface Timings {
   promptMs?: number;
   /** Token generation, as reported by the server. */
   generationMs?: number;
-  /** Loading the model that served the request (an in-process engine reports it on every request). */
+  /** Loading the model that served the request, when the request waited for it (else 0 or absent). */
   loadMs?: number;
   /** From the start of consuming the stream to the first token of the answer (a `final` message). */
   firstAnswerMs?: number;

@@ -82,6 +82,7 @@ export class EngineModel {
   private readonly pacer: PrefillPacer;
   private readonly step: DecodeStep | undefined;
   private disposed = false;
+  private loadReported = false;
 
   constructor(
     private readonly model: LlamaModel,
@@ -119,7 +120,7 @@ export class EngineModel {
 
   /** Parts for a prompt that is already token ids (from `promptTokens` or the Harmony renderer). */
   generateFromTokens(prompt: readonly number[], options: TokenGenerateOptions = {}): AsyncIterable<Part> {
-    const stats = new GenerationStats(this.info.loadMs);
+    const stats = new GenerationStats(this.loadMsToReport());
     const outcome: TokenLimitOutcome = { count: 0 };
     let tokens: AsyncIterable<number>;
     try {
@@ -147,7 +148,7 @@ export class EngineModel {
   tokens(
     prompt: readonly number[],
     options: TokenGenerateOptions = {},
-    stats: GenerationStats = new GenerationStats(this.info.loadMs),
+    stats: GenerationStats = new GenerationStats(this.loadMsToReport()),
     outcome: TokenLimitOutcome = { count: 0 },
   ): AsyncGenerator<number, void, undefined> {
     if (this.disposed) throw new InputError("the model was disposed", { where: this.info.path });
@@ -226,6 +227,16 @@ export class EngineModel {
     } finally {
       lease.release();
     }
+  }
+
+  /**
+   * The load time for a request's timings: the first request after the load reports it (it is the one that
+   * waited, as Ollama's `load_duration` means), later ones 0 — the model was already there.
+   */
+  private loadMsToReport(): number {
+    if (this.loadReported) return 0;
+    this.loadReported = true;
+    return this.info.loadMs;
   }
 
   /** Free the context and the weights. A generation running or waiting ends with an `error` part. */
