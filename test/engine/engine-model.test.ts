@@ -26,7 +26,7 @@ import {
   promptTokens,
 } from "../../packages/overtone/src/engine/index.js";
 import { engineLlama } from "../../packages/overtone/src/engine/llama-runtime.js";
-import { chat, partsOf } from "../support/engine-parts.js";
+import { chat, finishOf as lastFinish, partsOf } from "../support/engine-parts.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 
 const CONTEXT = 2048;
@@ -40,11 +40,10 @@ afterAll(async () => {
   await disposeEngineLlama();
 });
 
+/** The finish part, checking it is the only finish or error in the stream. */
 function finishOf(parts: readonly Part[]): FinishPart {
-  const last = parts.at(-1);
-  if (last?.type !== "finish") throw new Error(`expected a finish part last, got ${JSON.stringify(last)}`);
   expect(parts.filter((p) => p.type === "finish" || p.type === "error")).toHaveLength(1);
-  return last;
+  return lastFinish(parts);
 }
 
 async function greedy(prompt: readonly number[], count: number): Promise<number[]> {

@@ -5,7 +5,7 @@
  * request; the bounded queue refuses with a retryable error; and sequences always come back.
  */
 import { BackendError, ConfigError } from "@overtone/errors";
-import { conversation, type FinishPart, message, type Part } from "@overtone/harmony";
+import { conversation, message } from "@overtone/harmony";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   disposeEngineLlama,
@@ -13,7 +13,7 @@ import {
   loadModel,
   promptTokens,
 } from "../../packages/overtone/src/engine/index.js";
-import { chat, partsOf } from "../support/engine-parts.js";
+import { chat, finishOf, partsOf } from "../support/engine-parts.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 
 const CONTEXT = 1024;
@@ -31,12 +31,6 @@ afterAll(async () => {
   await model?.dispose();
   await disposeEngineLlama();
 });
-
-function finishOf(parts: readonly Part[]): FinishPart {
-  const last = parts.at(-1);
-  if (last?.type !== "finish") throw new Error(`expected a finish part last, got ${JSON.stringify(last)}`);
-  return last;
-}
 
 /** The ids of one request, noting in `events` when each arrived relative to the other requests. */
 async function ids(
