@@ -9,7 +9,7 @@ import { conversation, message, type Part } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
 import type { Backend, GenerateRequest } from "../../packages/overtone/src/backends/contract.js";
 import { createReplicaSet } from "../../packages/overtone/src/gateway/replica-set.js";
-import { answerParts } from "./scripted-backend.js";
+import { answerParts, SCRIPTED_CAPABILITIES } from "./scripted-backend.js";
 
 interface HeldBackend extends Backend {
   served: number;
@@ -34,14 +34,7 @@ function heldBackend(location: string): HeldBackend {
   const backend: HeldBackend = {
     kind: "held",
     location,
-    capabilities: {
-      rawPrompt: false,
-      nativeHarmony: true,
-      reasoningEffort: true,
-      tools: true,
-      logprobs: false,
-      tokenCounts: true,
-    },
+    capabilities: SCRIPTED_CAPABILITIES,
     served: 0,
     failNext: undefined,
     down: false,

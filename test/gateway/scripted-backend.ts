@@ -14,19 +14,22 @@ export interface ScriptedBackend extends Backend {
   readonly requests: GenerateRequest[];
 }
 
+/** What a test double says it can do: a server with native Harmony handling and a chat API only. */
+export const SCRIPTED_CAPABILITIES = Object.freeze({
+  rawPrompt: false,
+  nativeHarmony: true,
+  reasoningEffort: true,
+  tools: true,
+  logprobs: false,
+  tokenCounts: true,
+});
+
 export function scriptedBackend(script: (request: GenerateRequest) => Part[]): ScriptedBackend {
   const requests: GenerateRequest[] = [];
   return {
     kind: "scripted",
     location: "test",
-    capabilities: {
-      rawPrompt: false,
-      nativeHarmony: true,
-      reasoningEffort: true,
-      tools: true,
-      logprobs: false,
-      tokenCounts: true,
-    },
+    capabilities: SCRIPTED_CAPABILITIES,
     requests,
     async *stream(request) {
       requests.push(request);
