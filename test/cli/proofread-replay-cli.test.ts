@@ -7,8 +7,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { LLAMA_SWAP } from "../replay/llama-swap.js";
 import { recorded, replay } from "../replay/replay-kit.js";
-import type { ReplayRoute } from "../replay/replay-server.js";
 
 const bin = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
 
@@ -30,20 +30,6 @@ function proofreadAsync(args: string[], input: string) {
     child.stdin.end(input);
   });
 }
-
-/** llama-swap's answers to the OpenAI-compatible backend's probes (as test/gateway/clients-replay.test.ts). */
-const LLAMA_SWAP: ReplayRoute[] = [
-  {
-    method: "GET",
-    path: "/v1/models",
-    response: {
-      status: 200,
-      headers: { "content-type": "application/json" },
-      chunks: [JSON.stringify({ object: "list", data: [{ id: "openai/gpt-oss-20b", object: "model" }] })],
-    },
-  },
-  { method: "GET", path: "/props", response: { status: 404, chunks: ["404 page not found\n"] } },
-];
 
 describe("proofread on recorded gpt-oss-20b traffic", () => {
   it("Ollama (thinking stream): the reasoning stays out of stdout, the answer streams there", async () => {
