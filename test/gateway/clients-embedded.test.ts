@@ -14,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmbedded } from "../../packages/overtone/src/backends/index.js";
 import { disposeEngineLlama } from "../../packages/overtone/src/engine/index.js";
 import { toyModelPath } from "../support/toy-model.js";
-import { GET_WEATHER, type RunningGateway, startGateway } from "./gateway-harness.js";
+import {
+  ASK_WEATHER,
+  GET_WEATHER,
+  type RunningGateway,
+  startGateway,
+  WEATHER_TOOL,
+  weatherFollowUp,
+} from "./gateway-harness.js";
 
 let running: RunningGateway;
 let openai: OpenAI;
@@ -30,9 +37,6 @@ afterAll(async () => {
   for (const model of running?.gateway.models.all() ?? []) await model.backend.close();
   await disposeEngineLlama();
 });
-
-const weatherTool = { type: "function" as const, function: GET_WEATHER };
-const ASK_WEATHER = "What's the weather in Paris?";
 
 describe("the openai SDK against the gateway on the embedded toy model", () => {
   it("gets a whole answer with its reasoning in `reasoning` and reasoning tokens counted", async () => {
@@ -57,7 +61,7 @@ describe("the openai SDK against the gateway on the embedded toy model", () => {
     const stream = openai.chat.completions.stream({
       model: "toy",
       messages: [{ role: "user", content: ASK_WEATHER }],
-      tools: [weatherTool],
+      tools: [WEATHER_TOOL],
       temperature: 0,
       stream_options: { include_usage: true },
     });
@@ -71,20 +75,7 @@ describe("the openai SDK against the gateway on the embedded toy model", () => {
     expect(JSON.parse(call.function.arguments)).toMatchObject({ location: "Paris" });
     expect(first.usage?.completion_tokens).toBeGreaterThan(0);
 
-    const second = await openai.chat.completions.create({
-      model: "toy",
-      temperature: 0,
-      tools: [weatherTool],
-      messages: [
-        { role: "user", content: ASK_WEATHER },
-        { role: "assistant", content: null, tool_calls: [call] },
-        {
-          role: "tool",
-          tool_call_id: call.id,
-          content: '{"temperature": 21, "unit": "celsius", "sky": "sunny"}',
-        },
-      ],
-    });
+    const second = await weatherFollowUp(openai, call);
     expect(second.choices[0]?.finish_reason).toBe("stop");
     expect(second.choices[0]?.message.content?.trim()).not.toBe("");
   });
@@ -125,7 +116,7 @@ describe("ollama-js against the gateway on the embedded toy model", () => {
     const reply = await ollama.chat({
       model: "toy",
       messages: [{ role: "user", content: ASK_WEATHER }],
-      tools: [weatherTool],
+      tools: [WEATHER_TOOL],
       think: "low",
       stream: false,
       options: { temperature: 0 },

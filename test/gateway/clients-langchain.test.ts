@@ -15,7 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmbedded } from "../../packages/overtone/src/backends/index.js";
 import { disposeEngineLlama } from "../../packages/overtone/src/engine/index.js";
 import { toyModelPath } from "../support/toy-model.js";
-import { GET_WEATHER, type RunningGateway, startGateway } from "./gateway-harness.js";
+import {
+  ASK_WEATHER,
+  GET_WEATHER,
+  type RunningGateway,
+  startGateway,
+  WEATHER_TOOL,
+} from "./gateway-harness.js";
 
 let running: RunningGateway;
 let backend: ReturnType<typeof createEmbedded>;
@@ -36,8 +42,6 @@ afterAll(async () => {
   await disposeEngineLlama();
 });
 
-const weatherTool = { type: "function" as const, function: GET_WEATHER };
-const ASK_WEATHER = "What's the weather in Paris?";
 const ASK_SUM = "What is 12 + 7?";
 
 function chatOpenAI(model: string): ChatOpenAI {
@@ -71,7 +75,7 @@ describe("LangChain ChatOpenAI against the gateway on the embedded toy model", (
   });
 
   it("gets a bound tool's call with parsed arguments", async () => {
-    const reply = await chatOpenAI("toy").bindTools([weatherTool]).invoke(ASK_WEATHER);
+    const reply = await chatOpenAI("toy").bindTools([WEATHER_TOOL]).invoke(ASK_WEATHER);
     expect(reply.tool_calls).toHaveLength(1);
     expect(reply.tool_calls?.[0]?.name).toBe("get_weather");
     expect(reply.tool_calls?.[0]?.args).toEqual({ location: "Paris" });
@@ -81,7 +85,7 @@ describe("LangChain ChatOpenAI against the gateway on the embedded toy model", (
 
   it("streams a tool call whose chunks all stay AI chunks, so none are lost (§5 row 1)", async () => {
     const chunks: AIMessageChunk[] = [];
-    for await (const chunk of await chatOpenAI("toy-rc").bindTools([weatherTool]).stream(ASK_WEATHER)) {
+    for await (const chunk of await chatOpenAI("toy-rc").bindTools([WEATHER_TOOL]).stream(ASK_WEATHER)) {
       chunks.push(chunk);
     }
     expect(chunks.length).toBeGreaterThan(1);
@@ -126,7 +130,7 @@ describe("LangChain ChatOllama against the gateway on the embedded toy model", (
   });
 
   it("gets a bound tool's call with the original arguments object, not double-encoded (rule 40)", async () => {
-    const reply = await chatOllama().bindTools([weatherTool]).invoke(ASK_WEATHER);
+    const reply = await chatOllama().bindTools([WEATHER_TOOL]).invoke(ASK_WEATHER);
     expect(reply.tool_calls).toHaveLength(1);
     expect(reply.tool_calls?.[0]?.name).toBe("get_weather");
     // ChatOllama runs JSON.stringify on the arguments and parses them back: string arguments would come out

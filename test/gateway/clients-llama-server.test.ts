@@ -17,7 +17,14 @@ import {
   startLlamaServer,
 } from "../support/llama-server.js";
 import { toyModelPath } from "../support/toy-model.js";
-import { GET_WEATHER, type RunningGateway, startGateway } from "./gateway-harness.js";
+import {
+  ASK_WEATHER,
+  GET_WEATHER,
+  type RunningGateway,
+  startGateway,
+  WEATHER_TOOL,
+  weatherFollowUp,
+} from "./gateway-harness.js";
 
 let server: LlamaServerHandle | undefined;
 let backend: Backend | undefined;
@@ -46,15 +53,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const weatherTool = { type: "function" as const, function: GET_WEATHER };
-const ASK_WEATHER = "What's the weather in Paris?";
-
 describe("the openai SDK against the gateway in front of llama-server (toy model)", () => {
   it("streams reasoning and a call to get_weather for Paris, then answers from the tool's result", async () => {
     const stream = openai.chat.completions.stream({
       model: "toy",
       messages: [{ role: "user", content: ASK_WEATHER }],
-      tools: [weatherTool],
+      tools: [WEATHER_TOOL],
       temperature: 0,
       stream_options: { include_usage: true },
     });
@@ -80,20 +84,7 @@ describe("the openai SDK against the gateway in front of llama-server (toy model
     expect(usage?.completion_tokens_details?.reasoning_tokens).toBeGreaterThan(0);
     expect(usage?.completion_tokens).toBeGreaterThan(usage?.completion_tokens_details?.reasoning_tokens ?? 0);
 
-    const second = await openai.chat.completions.create({
-      model: "toy",
-      temperature: 0,
-      tools: [weatherTool],
-      messages: [
-        { role: "user", content: ASK_WEATHER },
-        { role: "assistant", content: null, tool_calls: [call] },
-        {
-          role: "tool",
-          tool_call_id: call.id,
-          content: '{"temperature": 21, "unit": "celsius", "sky": "sunny"}',
-        },
-      ],
-    });
+    const second = await weatherFollowUp(openai, call);
     expect(second.choices[0]?.finish_reason).toBe("stop");
     expect(second.choices[0]?.message.content?.trim()).not.toBe("");
     expect(second.choices[0]?.message.content).not.toContain("<|");
@@ -111,7 +102,7 @@ describe("ollama-js against the gateway in front of llama-server (toy model)", (
     for await (const line of await ollama.chat({
       model: "toy",
       messages: [{ role: "user", content: ASK_WEATHER }],
-      tools: [weatherTool],
+      tools: [WEATHER_TOOL],
       think: "low",
       stream: true,
       options: { temperature: 0 },

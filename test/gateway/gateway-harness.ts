@@ -3,6 +3,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type OpenAI from "openai";
 import type { Backend } from "../../packages/overtone/src/backends/contract.js";
 import {
   type AccessLogEntry,
@@ -73,3 +74,28 @@ export const GET_WEATHER = {
     required: ["location"],
   },
 };
+
+/** GET_WEATHER as an OpenAI chat tool, and the question the toy model answers with a call to it. */
+export const WEATHER_TOOL = { type: "function" as const, function: GET_WEATHER };
+export const ASK_WEATHER = "What's the weather in Paris?";
+
+/** The weather round trip's second turn: the model's call, answered with a fixed forecast. */
+export function weatherFollowUp(
+  openai: OpenAI,
+  call: OpenAI.Chat.ChatCompletionMessageToolCall,
+): Promise<OpenAI.Chat.ChatCompletion> {
+  return openai.chat.completions.create({
+    model: "toy",
+    temperature: 0,
+    tools: [WEATHER_TOOL],
+    messages: [
+      { role: "user", content: ASK_WEATHER },
+      { role: "assistant", content: null, tool_calls: [call] },
+      {
+        role: "tool",
+        tool_call_id: call.id,
+        content: '{"temperature": 21, "unit": "celsius", "sky": "sunny"}',
+      },
+    ],
+  });
+}
