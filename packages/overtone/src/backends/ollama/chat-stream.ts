@@ -11,7 +11,7 @@
  * its last line; `finish: aborted` when the caller's signal fired.
  */
 import type { Part } from "@overtone/harmony";
-import { WirePartsBuilder } from "../openai-compatible/wire-parts.js";
+import { drain, WirePartsBuilder } from "../openai-compatible/wire-parts.js";
 import { finishReason, ollamaLines, serverTimings, usageOf } from "./stream-lines.js";
 import type { OllamaStreamLine } from "./wire.js";
 
@@ -58,7 +58,7 @@ export async function* chatParts(
         builder.toolCall(toolCalls++, call.function.name, JSON.stringify(call.function.arguments ?? {}));
         endedWithToolCall = true;
       }
-      yield* drain(queue);
+      for (const part of drain(queue)) yield part;
     }
     const usage = usageOf(last);
     builder.finish({
@@ -73,10 +73,5 @@ export async function* chatParts(
       builder.fail(error);
     }
   }
-  yield* drain(queue);
-}
-
-function* drain(queue: Part[]): Generator<Part, void, undefined> {
-  for (let i = 0; i < queue.length; i++) yield queue[i] as Part;
-  queue.length = 0;
+  for (const part of drain(queue)) yield part;
 }

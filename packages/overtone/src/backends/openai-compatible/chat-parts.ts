@@ -17,7 +17,7 @@ import { reasoningOf } from "../gpt-oss-profile.js";
 import { abortable, bodyOf } from "./abortable.js";
 import { isErrorEvent, streamError } from "./server-errors.js";
 import { sseEvents } from "./sse.js";
-import { WirePartsBuilder } from "./wire-parts.js";
+import { drain, WirePartsBuilder } from "./wire-parts.js";
 
 export interface PartsContext {
   url: string;
@@ -188,12 +188,4 @@ function parseEvent(data: string, url: string): Json {
     retryable: false,
     cause: failure,
   });
-}
-
-/**
- * The queued parts, taken out. Callers loop over them with a plain `yield`: `yield*` of a generator inside an
- * async generator wraps every item in a promise of its own, and this runs for every upstream chunk.
- */
-export function drain(queue: Part[]): Part[] {
-  return queue.splice(0);
 }

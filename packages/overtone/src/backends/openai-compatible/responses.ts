@@ -14,10 +14,10 @@ import type { UpstreamResponse } from "../../net/http-stream.js";
 import type { GenerateRequest, ResponseFormat } from "../contract.js";
 import { functionTools, type GptOssFlavor, requestedEffort, toolName } from "../gpt-oss-profile.js";
 import { abortable, bodyOf } from "./abortable.js";
-import { drain, type PartsContext, usageOf } from "./chat-parts.js";
+import { type PartsContext, usageOf } from "./chat-parts.js";
 import { isErrorEvent, streamError } from "./server-errors.js";
 import { sseEvents } from "./sse.js";
-import { WirePartsBuilder } from "./wire-parts.js";
+import { drain, WirePartsBuilder } from "./wire-parts.js";
 
 type Json = Record<string, unknown>;
 

@@ -213,3 +213,11 @@ export class WirePartsBuilder {
     });
   }
 }
+
+/**
+ * The queued parts, taken out. Callers loop over them with a plain `yield`: `yield*` of a generator inside an
+ * async generator wraps every item in a promise of its own, and this runs for every upstream chunk.
+ */
+export function drain(queue: Part[]): Part[] {
+  return queue.splice(0);
+}
