@@ -20,11 +20,10 @@ import { InputError } from "@overtone/errors";
 import type { Command } from "commander";
 import type { Backend } from "../backends/contract.js";
 import type { GatewayConfig } from "../gateway/config.js";
-import { readGatewayConfig, watchGatewayConfig } from "../gateway/config-reload.js";
 import { createGateway } from "../gateway/gateway.js";
 import type { ServedModel } from "../gateway/protocol.js";
-import { servedModels } from "../gateway/served-models.js";
-import { backendSetup, loadNow, openBackend, positiveInt } from "./backend-flags.js";
+import { backendSetup, loadNow, openBackend } from "./backend-flags.js";
+import { positiveInt } from "./flag-values.js";
 import { choice } from "./io.js";
 
 /** One above Ollama's 11434, so the gateway and an Ollama it fronts can run side by side with their defaults. */
@@ -92,9 +91,13 @@ async function serve(flags: ServeFlags): Promise<void> {
   const timeoutMs =
     flags.timeout === undefined ? undefined : positiveSeconds("--timeout", flags.timeout) * 1000;
   const log = (entry: object) => process.stderr.write(`${JSON.stringify(entry)}\n`);
-  const config = flags.config === undefined ? undefined : await configFrom(flags);
+  // The config file's modules (YAML among them) load only when there is a config file.
+  const reload = flags.config === undefined ? undefined : await import("../gateway/config-reload.js");
+  const config = reload === undefined ? undefined : await configFrom(flags, reload.readGatewayConfig);
   const models =
-    config === undefined ? [await modelFromFlags(flags)] : (await servedModels(config.models)).models;
+    config === undefined
+      ? [await modelFromFlags(flags)]
+      : (await (await import("../gateway/served-models.js")).servedModels(config.models)).models;
   const gateway = createGateway({
     models,
     apiKeys: [...(config?.apiKeys ?? []), ...(flags.apiKey ?? [])],
@@ -103,9 +106,9 @@ async function serve(flags: ServeFlags): Promise<void> {
     log,
   });
   const watcher =
-    flags.config === undefined
+    flags.config === undefined || reload === undefined
       ? undefined
-      : watchGatewayConfig(flags.config, gateway, (event) =>
+      : reload.watchGatewayConfig(flags.config, gateway, (event) =>
           log(
             event.ok
               ? { event: "config_reloaded", models: event.models }
@@ -131,7 +134,10 @@ async function serve(flags: ServeFlags): Promise<void> {
 }
 
 /** The config file, refused with the flags it would silently override. */
-async function configFrom(flags: ServeFlags): Promise<GatewayConfig> {
+async function configFrom(
+  flags: ServeFlags,
+  readGatewayConfig: (path: string) => Promise<GatewayConfig>,
+): Promise<GatewayConfig> {
   const clash = ["backend", "url", "model", "name", "threads", "parallel"].find(
     (flag) =>
       flags[flag as keyof ServeFlags] !== undefined && !(flag === "backend" && flags.backend === "embedded"),

@@ -73,10 +73,10 @@ export function createReplicaSet(backends: readonly Backend[], options: ReplicaS
 
   const usable = (replica: Replica, now: number) => replica.healthy && replica.coolUntil <= now;
 
-  function pick(key: string, tried: ReadonlySet<Replica>): Replica | undefined {
+  function pick(key: string | undefined, tried: ReadonlySet<Replica>): Replica | undefined {
     const now = Date.now();
     const best = leastBusy(tried, now);
-    const remembered = affinity.get(key);
+    const remembered = key === undefined ? undefined : affinity.get(key);
     if (
       remembered !== undefined &&
       !tried.has(remembered) &&
@@ -109,7 +109,13 @@ export function createReplicaSet(backends: readonly Backend[], options: ReplicaS
   }
 
   async function* stream(request: GenerateRequest): AsyncGenerator<Part, void, undefined> {
-    const key = request.sessionKey !== undefined ? `session:${request.sessionKey}` : affinityKey(request);
+    // One upstream has no choice to make: no conversation key to hash (its tool schemas included) or remember.
+    const key =
+      replicas.length < 2
+        ? undefined
+        : request.sessionKey !== undefined
+          ? `session:${request.sessionKey}`
+          : affinityKey(request);
     const tried = new Set<Replica>();
     let lastError: Part | undefined;
     for (let attempt = 0; attempt < replicas.length; attempt++) {
@@ -127,7 +133,7 @@ export function createReplicaSet(backends: readonly Backend[], options: ReplicaS
           if (request.signal?.aborted) break;
           continue;
         }
-        remember(key, replica);
+        if (key !== undefined) remember(key, replica);
         if (first.done) return;
         yield first.value;
         for (let next = await parts.next(); !next.done; next = await parts.next()) yield next.value;
