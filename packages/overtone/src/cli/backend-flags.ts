@@ -18,6 +18,7 @@ import type { Backend, Effort } from "../backends/contract.js";
 import { type BackendKind, createBackend } from "../backends/create-backend.js";
 import { createProgressRenderer, PLAN_CONTEXT } from "../engine/models/index.js";
 import { cliBackendError, withCliErrors } from "./backend-errors.js";
+import { positiveInt } from "./flag-values.js";
 import { choice, readTextFile } from "./io.js";
 import { FALLBACK_VARIABLE, modelThatFits } from "./model-fallback.js";
 import { toolsFromJson } from "./tools-file.js";
@@ -191,16 +192,6 @@ export function conversationStart(setup: Pick<BackendSetup, "system" | "tools">)
 
 async function readTools(path: string): Promise<ToolDescription[]> {
   return toolsFromJson(parseJsonText(await readTextFile(path, "--tools"), path), path);
-}
-
-export function positiveInt(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) {
-    throw new InputError(`${flag}: expected a positive whole number, found ${JSON.stringify(value)}`, {
-      where: flag,
-    });
-  }
-  return n;
 }
 
 function nonNegativeInt(flag: string, value: string): number {

@@ -14,14 +14,9 @@ import { AgentMemory, type TaskEfforts, taskEfforts } from "../agent/index.js";
 import type { Backend } from "../backends/contract.js";
 import { openSandbox, type Sandbox } from "../data/index.js";
 import { chartFormat, DataAgent, type DataAnswer, renderChart } from "../data-agent/index.js";
-import {
-  addBackendOptions,
-  type BackendFlags,
-  backendSetup,
-  openBackend,
-  positiveInt,
-} from "./backend-flags.js";
+import { addBackendOptions, type BackendFlags, backendSetup, openBackend } from "./backend-flags.js";
 import { tableText } from "./data-query.js";
+import { positiveInt } from "./flag-values.js";
 
 export interface DataAgentFlags extends BackendFlags {
   json?: boolean;

@@ -7,6 +7,7 @@
 import { InputError } from "@overtone/errors";
 import type { Command } from "commander";
 import { type JsonValue, openSandbox, type QueryResult, SqlError } from "../data/index.js";
+import { positiveInt } from "./flag-values.js";
 import { table } from "./format.js";
 import { writeOut } from "./io.js";
 
@@ -40,7 +41,7 @@ export function registerDataQuery(data: Command): void {
       const files = operands.slice(0, -1);
       const sql = operands.at(-1) as string;
       const sandbox = await openSandbox(files, {
-        rowCap: wholeNumber("--max-rows", flags.maxRows),
+        rowCap: positiveInt("--max-rows", flags.maxRows),
         timeoutMs: Math.round(seconds("--timeout", flags.timeout) * 1000),
       });
       try {
@@ -73,17 +74,6 @@ function cellText(value: JsonValue): string {
   if (value === null) return "NULL";
   const text = typeof value === "object" ? JSON.stringify(value) : String(value);
   return text.replace(/\r?\n/g, "\\n");
-}
-
-function wholeNumber(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new InputError(`${flag}: expected a positive whole number, found ${JSON.stringify(value)}`, {
-      where: flag,
-      hint: `e.g. ${flag} 100`,
-    });
-  }
-  return n;
 }
 
 function seconds(flag: string, value: string): number {

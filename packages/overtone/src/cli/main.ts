@@ -108,19 +108,20 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
 }
 
 /**
- * `run`, `chat`, `serve` and `proofread` on the embedded backend (the default) start llama.cpp before their own modules load:
+ * `run`, `chat`, `serve`, `proofread`, `data ask` and `data chat` on the embedded backend (the default) start
+ * llama.cpp before their own modules load:
  * node-llama-cpp first tests its binary in a child process (~0.25 s of waiting here), which then overlaps with
  * loading the command (the tokenizer's tables alone take ~0.15 s) instead of following it
  * (bench/engine-cold-start.ts). A failure is not reported here: loading the model meets it again and says so.
  */
+const MODEL_COMMANDS = new Set(["run", "chat", "serve", "proofread"]);
+
 async function startEmbeddedEngine(argv: readonly string[]): Promise<void> {
   const command = operand(argv, 2);
-  if (
-    (command !== "run" && command !== "chat" && command !== "serve" && command !== "proofread") ||
-    argv.includes("--help") ||
-    argv.includes("-h")
-  )
-    return;
+  // `data ask` and `data chat` run a model too; `data query` and `data describe` do not.
+  const sub = command === "data" ? operand(argv, argv.indexOf("data") + 1) : undefined;
+  const runsModel = MODEL_COMMANDS.has(command ?? "") || sub === "ask" || sub === "chat";
+  if (!runsModel || argv.includes("--help") || argv.includes("-h")) return;
   const at = argv.findIndex((arg) => arg === "--backend" || arg.startsWith("--backend="));
   const flag = argv[at] ?? "";
   const kind = at < 0 ? "embedded" : flag.includes("=") ? flag.slice(flag.indexOf("=") + 1) : argv[at + 1];

@@ -14,7 +14,7 @@ import {
   type Recommendation,
   recommendModels,
 } from "../engine/models/index.js";
-import { positiveInt } from "./backend-flags.js";
+import { positiveInt } from "./flag-values.js";
 import { gb, table } from "./format.js";
 import { writeOut } from "./io.js";
 

@@ -14,16 +14,10 @@ import { InputError } from "@overtone/errors";
 import type { Command } from "commander";
 import { DEFAULT_CHUNK_TOKENS, PROOFREAD_TASK, proofread } from "../agent/proofread.js";
 import { taskEfforts } from "../agent/task-effort.js";
-import {
-  addBackendOptions,
-  type BackendFlags,
-  backendSetup,
-  loadNow,
-  openBackend,
-  positiveInt,
-} from "./backend-flags.js";
+import { addBackendOptions, type BackendFlags, backendSetup, loadNow, openBackend } from "./backend-flags.js";
 import { clean } from "./chat/chat-renderer.js";
 import { finishNotes, StreamWitness } from "./chat/finish-notes.js";
+import { positiveInt } from "./flag-values.js";
 import { readInput, writeOut } from "./io.js";
 import { textDiff } from "./text-diff.js";
 
