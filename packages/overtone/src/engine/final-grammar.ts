@@ -11,7 +11,19 @@
  * JSON is complete the grammar admits only end-of-generation tokens — so that tail is cut off.
  */
 import { InputError } from "@overtone/errors";
-import { FORMAT_TOKENS, START_OF_TEXT, specialTokenId } from "@overtone/harmony";
+import {
+  CALL,
+  CHANNEL,
+  CONSTRAIN,
+  decode,
+  END_OF_TEXT,
+  FORMAT_TOKENS,
+  MESSAGE,
+  RETURN,
+  START,
+  START_OF_TEXT,
+  STOP_TOKENS,
+} from "@overtone/harmony";
 import {
   type Llama,
   type LlamaGrammar,
@@ -25,22 +37,26 @@ import { ANY_JSON, grammarSchema } from "./grammar-schema.js";
 /** The answer's format: any JSON object, or JSON matching a schema. */
 export type FinalFormat = { type: "json_object" } | { type: "json_schema"; schema: Record<string, unknown> };
 
-const idOf = (text: string): number => specialTokenId(text) as number;
-const CHANNEL = idOf("<|channel|>");
-const MESSAGE = idOf("<|message|>");
-const CONSTRAIN = idOf("<|constrain|>");
 const CONVERTER_TAIL = ` "\\n\\n\\n\\n" [\\n]*`;
-/** Grammars made from schemas, by schema text: a service sees the same few schemas again and again. */
+/**
+ * Grammars made from schemas, per llama.cpp runtime (a grammar belongs to the one that made it, and a disposed
+ * runtime takes its grammars with it) and by schema text: a service sees the same few schemas again and again.
+ */
 const CACHE_SIZE = 32;
-const grammars = new Map<string, Promise<LlamaGrammar>>();
+const cachesByRuntime = new WeakMap<Llama, Map<string, Promise<LlamaGrammar>>>();
 
 /** llama.cpp's grammar for `format` (cached). Rejects with an InputError for a schema it cannot express. */
 export function grammarFor(llama: Llama, format: FinalFormat): Promise<LlamaGrammar> {
+  let grammars = cachesByRuntime.get(llama);
+  if (grammars === undefined) {
+    grammars = new Map();
+    cachesByRuntime.set(llama, grammars);
+  }
   const key = format.type === "json_object" ? "json_object" : JSON.stringify(format.schema);
   let grammar = grammars.get(key);
   if (grammar === undefined) {
     grammar = makeGrammar(llama, format);
-    grammar.catch(() => grammars.delete(key));
+    grammar.catch(() => grammars?.delete(key));
     grammars.set(key, grammar);
     if (grammars.size > CACHE_SIZE) grammars.delete(grammars.keys().next().value as string);
   }
@@ -123,7 +139,7 @@ export class FinalChannelGate {
       this.header = [];
       this.active = undefined;
     } else if (this.header !== undefined && token === MESSAGE) {
-      const channel = this.model.detokenize(this.header).trim().split(/\s+/)[0];
+      const channel = decode(this.header).trim().split(/\s+/)[0];
       this.header = undefined;
       // A fresh state per final message: the grammar starts from its root.
       if (channel === "final")
@@ -137,10 +153,9 @@ export class FinalChannelGate {
   }
 }
 
-const RETURN = idOf("<|return|>");
-const WRONG_ANSWER_ENDS = new Set(["<|call|>", "<|endoftext|>"].map(idOf));
-const BOUNDARIES = new Set(["<|end|>", "<|start|>", "<|return|>", "<|call|>"].map(idOf));
+const WRONG_ANSWER_ENDS = new Set([CALL, END_OF_TEXT]);
 
+/** The end of the message (`<|end|>`, `<|return|>`, `<|call|>`) or the start of another. */
 function isMessageBoundary(token: number): boolean {
-  return BOUNDARIES.has(token);
+  return token === START || STOP_TOKENS.has(token);
 }
