@@ -148,6 +148,9 @@ export function registerProofread(program: Command): void {
             seen.sawReasoning = true;
             if (flags.showReasoning) reasoning.write(event.text);
           } else if (event.type === "corrected") {
+            // The answer's deltas arrive as `corrected`, not as parts: the witness must hear of them, or a cut
+            // answer's note would say the model was still reasoning.
+            seen.sawAnswer = true;
             chunkText += event.text;
             await emit(event.text);
           } else {
