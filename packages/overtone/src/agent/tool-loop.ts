@@ -9,7 +9,7 @@
  */
 import { InputError } from "@overtone/errors";
 import { type FinishReason, type Message, type Part, toolResult } from "@overtone/harmony";
-import type { Backend, GenerateRequest } from "../backends/contract.js";
+import type { Backend, Effort, GenerateRequest } from "../backends/contract.js";
 import { toolName } from "../backends/gpt-oss-profile.js";
 
 export interface ToolCall {
@@ -37,6 +37,11 @@ export interface ToolLoopResult {
 export interface ToolLoopOptions {
   /** Runs a call and returns what the model should read (an error text too, when the model can fix it). */
   execute: (call: ToolCall) => Promise<string>;
+  /**
+   * The reasoning effort of each generation, asked before it (a turn can move from one task to another, e.g.
+   * from writing a query to correcting it); default the request's own.
+   */
+  effort?: () => Effort;
   /** Most tool calls in one turn; default 8. */
   maxSteps?: number;
   onPart?: (part: Part) => void;
@@ -54,7 +59,11 @@ export async function runToolLoop(
   const added: Message[] = [];
   for (;;) {
     const conversation = { ...request.conversation, messages: [...request.conversation.messages, ...added] };
-    const generated = await generation(backend.stream({ ...request, conversation }), options.onPart);
+    const effort = options.effort?.() ?? request.effort;
+    const generated = await generation(
+      backend.stream({ ...request, conversation, ...(effort !== undefined ? { effort } : {}) }),
+      options.onPart,
+    );
     added.push(...generated.messages);
     if (generated.reason !== "tool-calls" || generated.calls.length === 0) {
       const reason = generated.reason === "tool-calls" ? "stop" : generated.reason;

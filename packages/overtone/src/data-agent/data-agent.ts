@@ -37,7 +37,7 @@ import {
   QUERY_TOOL,
 } from "./prompt.js";
 import { type AnswerKind, answerKind, modelView } from "./result-view.js";
-import { followingEffort, oneLineError, parseArguments } from "./turn-helpers.js";
+import { oneLineError, parseArguments } from "./turn-helpers.js";
 
 export interface DataAgentOptions {
   backend: Backend;
@@ -208,7 +208,8 @@ export class DataAgent {
       ...(maxTokens !== undefined ? { maxTokens } : {}),
       ...(signal !== undefined ? { signal } : {}),
     };
-    const result = await runToolLoop(followingEffort(this.#options.backend, turn), request, {
+    const result = await runToolLoop(this.#options.backend, request, {
+      effort: () => turn.effort,
       maxSteps: this.#options.maxSteps ?? 6,
       execute: (call) => this.#execute(call, turn),
       ...(onPart !== undefined ? { onPart: (part: Part) => onPart(part, turn.task) } : {}),

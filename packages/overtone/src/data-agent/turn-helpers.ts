@@ -1,10 +1,9 @@
 /**
- * Small pieces of the data agent's turn (data-agent.ts): the backend whose effort follows the task the model is
- * on, the tool call's JSON arguments read leniently, and the correction loop's final error made one line.
+ * Small pieces of the data agent's turn (data-agent.ts): the tool call's JSON arguments read leniently, and the
+ * correction loop's final error made one line.
  */
 import { InputError } from "@overtone/errors";
 import { parseJsonText } from "@overtone/harmony";
-import type { Backend, Effort } from "../backends/contract.js";
 
 /**
  * The correction loop's final error on one line: DuckDB's text repeats the query under `LINE 1:` with a caret,
@@ -26,18 +25,6 @@ export function oneLineError(error: unknown): unknown {
       : (error.hint ?? "rephrase the question"),
     cause: error.cause,
   });
-}
-
-/** The backend with each request's effort taken from the task the turn is on at that moment. */
-export function followingEffort(backend: Backend, turn: { effort: Effort }): Backend {
-  return {
-    kind: backend.kind,
-    location: backend.location,
-    capabilities: backend.capabilities,
-    stream: (request) => backend.stream({ ...request, effort: turn.effort }),
-    listModels: (signal) => backend.listModels(signal),
-    close: () => backend.close(),
-  };
 }
 
 export function parseArguments(text: string): Record<string, unknown> | undefined {
