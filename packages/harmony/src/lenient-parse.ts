@@ -4,9 +4,10 @@
  * `<|start|>`, stripped special tokens, stray or unknown tokens, output cut anywhere all become messages and
  * named repairs. Strict parsing (parseCompletionTokens, parseMessagesFromText) is untouched by it.
  */
+
+import { readCompletion } from "./parse.js";
 import type { ParsedMessage } from "./parser-types.js";
 import type { Repair } from "./repairs.js";
-import { StreamableParser } from "./streamable-parser.js";
 import { TextStreamParser } from "./text-stream-parser.js";
 import type { Message, Role } from "./types.js";
 
@@ -44,9 +45,11 @@ export function parseLenient(
     parser.push(completion).end();
     return { messages: parser.messages, parsedMessages: parser.parsedMessages, repairs: [...parser.repairs] };
   }
-  const parser = new StreamableParser({ ...role, strict: false });
-  parser.processAll(completion).processEos();
-  return { messages: parser.messages, parsedMessages: parser.parsedMessages, repairs: [...parser.repairs] };
+  return readCompletion(completion, { ...role, strict: false }, (parser) => ({
+    messages: parser.messages,
+    parsedMessages: parser.parsedMessages,
+    repairs: [...parser.repairs],
+  }));
 }
 
 /** A stripped header at the start: a channel word (after an optional role word) or ` to=NAME` before one. */

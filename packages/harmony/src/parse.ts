@@ -26,11 +26,20 @@ export function parseCompletionTokens(
   tokens: readonly number[],
   options: ParseCompletionOptions = {},
 ): ParsedMessage[] {
+  return readCompletion(tokens, options, (parser) => parser.parsedMessages);
+}
+
+/** `read` of a parser that parsed all of `tokens` to the end (the spare one when there is one; see above). */
+export function readCompletion<T>(
+  tokens: readonly number[],
+  options: ParseCompletionOptions,
+  read: (parser: StreamableParser) => T,
+): T {
   const parser = spare?.restart(options) ?? new StreamableParser(options);
   spare = undefined;
-  const parsed = parser.processAll(tokens).processEos().parsedMessages;
+  const result = read(parser.processAll(tokens).processEos());
   if (tokens.length <= KEEP_SPARE_UP_TO) spare = parser;
-  return parsed;
+  return result;
 }
 
 /** upstream's `parse_messages_from_completion_tokens(tokens, role, strict)`. */
