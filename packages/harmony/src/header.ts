@@ -8,7 +8,8 @@ import type { Role } from "./types.js";
 import { ROLES } from "./types.js";
 
 export const CHANNEL_MARKER = "<|channel|>";
-const CONSTRAIN_MARKER = "<|constrain|>";
+/** What starts a content type such as `<|constrain|>json` in a header. */
+export const CONSTRAIN_MARKER = "<|constrain|>";
 
 /** Rust's `char::is_whitespace` (Unicode White_Space): unlike JS `\s`, it has U+0085 and lacks U+FEFF. */
 export function isRustWhitespace(code: number): boolean {

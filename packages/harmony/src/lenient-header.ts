@@ -10,14 +10,19 @@
  * the end of the output has no content of its own: its words after the channel are the message's text, kept
  * as written (upstream's recovery joins them with single spaces).
  */
-import { CHANNEL_MARKER, isRustWhitespace, knownRole } from "./header.js";
+import { DEFAULT_VALID_CHANNELS } from "./builders.js";
+import {
+  CHANNEL_MARKER,
+  CONSTRAIN_MARKER,
+  isRustWhitespace,
+  knownRole,
+  splitAsciiWhitespace,
+} from "./header.js";
 import type { MessageHeader } from "./parser-types.js";
 import { type Repair, repair } from "./repairs.js";
 import { decode, isKnownToken } from "./tokenizer.js";
 import { ROLES, type Role } from "./types.js";
 
-const CHANNELS = ["analysis", "commentary", "final"] as const;
-const CONSTRAIN_MARKER = "<|constrain|>";
 /** The text of any special token (as encodeWithSpecialTokens reads them). */
 const SPECIAL_MARKUP =
   /<\|(?:startoftext|endoftext|return|constrain|channel|start|end|message|call|reserved_\d{6})\|>/g;
@@ -56,7 +61,7 @@ export function decodeHeaderTokens(tokens: readonly number[]): { text: string; r
 
 /** The leading known channel of a channel value glued to more (`commentary?`, `final__HANDOFF__`), if any. */
 function knownChannelPrefix(value: string): string | undefined {
-  for (const channel of CHANNELS) {
+  for (const channel of DEFAULT_VALID_CHANNELS) {
     if (value.startsWith(channel) && !/^[A-Za-z0-9]/.test(value.slice(channel.length))) return channel;
   }
   return undefined;
@@ -71,7 +76,7 @@ export function normalizeHeader(header: MessageHeader): Repair[] {
   const repairs: Repair[] = [];
   const recipient = header.recipient;
   if (recipient !== undefined) {
-    if (recipient === "json" || recipient === "code" || recipient.startsWith(CONSTRAIN_MARKER)) {
+    if (isContentType(recipient)) {
       delete header.recipient;
       header.content_type ??= recipient;
       repairs.push(repair("constrain-as-recipient", recipient));
@@ -86,7 +91,7 @@ export function normalizeHeader(header: MessageHeader): Repair[] {
     }
   }
   const channel = header.channel;
-  if (channel !== undefined && !(CHANNELS as readonly string[]).includes(channel)) {
+  if (channel !== undefined && !DEFAULT_VALID_CHANNELS.includes(channel)) {
     const known = knownChannelPrefix(channel);
     if (known !== undefined) {
       header.channel = known;
@@ -127,8 +132,7 @@ function takeChannels(text: string, repairs: Repair[]): { channel: string | unde
 /** Rust's split_ascii_whitespace, with `<|constrain|>` split off the word it is glued to. */
 function words(text: string): string[] {
   const out: string[] = [];
-  for (const word of text.split(/[ \t\n\f\r]+/)) {
-    if (word === "") continue;
+  for (const word of splitAsciiWhitespace(text)) {
     const at = word.indexOf(CONSTRAIN_MARKER);
     if (at > 0) out.push(word.slice(0, at), word.slice(at));
     else out.push(word);
@@ -181,7 +185,7 @@ export function readLenientHeader(text: string, options: LenientHeaderOptions): 
   } else if (options.end === "message") {
     const glued = ROLES.find((known) => first.word.startsWith(known));
     const more = wordAt(rest, first.end).word !== "";
-    if (channel === undefined && (CHANNELS as readonly string[]).includes(first.word)) {
+    if (channel === undefined && DEFAULT_VALID_CHANNELS.includes(first.word)) {
       // `commentary to=…` after `<|end|>`, `<|start|>final<|message|>`: a channel without its marker.
       role = "assistant";
       channel = first.word;
