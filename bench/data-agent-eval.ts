@@ -13,8 +13,8 @@ import {
   backendSetup,
   loadNow,
   openBackend,
-  positiveInt,
 } from "../packages/overtone/src/cli/backend-flags.js";
+import { positiveInt } from "../packages/overtone/src/cli/flag-values.js";
 import { formatEval, runDataAgentEval, summarizeEval } from "./data-agent-run.js";
 
 const command = addBackendOptions(new Command("eval:data-agent"))

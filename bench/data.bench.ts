@@ -23,6 +23,7 @@ import { DataAgent, type DataAnswer, renderChart } from "../packages/overtone/sr
 import { disposeEngineLlama } from "../packages/overtone/src/engine/index.js";
 import { chartCall, finalAnswer, queryCall, ReplayBackend } from "../test/data-agent/replay-backend.js";
 import { toyModelPath } from "../test/support/toy-model.js";
+import { median } from "./engine-measure.js";
 
 const DIR = join(tmpdir(), "overtone-bench-data");
 const ROWS = 13_000_000;
@@ -50,7 +51,6 @@ async function makeFiles(): Promise<void> {
   console.log(`made the files in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 /** DuckDB's own DESCRIBE of the file, in a fresh instance (as the sandbox opens one). */

@@ -36,6 +36,7 @@ import {
   promptTokens,
 } from "../packages/overtone/src/engine/index.js";
 import { toyModelPath } from "../test/support/toy-model.js";
+import { median } from "./engine-measure.js";
 import { llamaServerStreams, type Stream } from "./llama-server-batching.js";
 
 const TOKENS = 128;
@@ -85,8 +86,6 @@ async function decodeSpeed(stream: Stream, streams: number, round: number): Prom
   const decoded = all.reduce((sum, t) => sum + Math.max(0, t.length - 1), 0);
   return (decoded / (last - first)) * 1000;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** Each side's median aggregate decode speed of one stream and of STREAMS at once, rounds interleaved. */
 async function compare(sides: readonly Stream[]): Promise<[number, number][]> {
