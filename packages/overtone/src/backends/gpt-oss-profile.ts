@@ -16,9 +16,10 @@ import {
 } from "@overtone/harmony";
 import { GPT_OSS_VOCAB_SIZE } from "@overtone/makers";
 import type { Effort, GenerateRequest, Route } from "./contract.js";
+import { type PartStep, throughSteps } from "./part-steps.js";
 import { withResponseFormat } from "./response-formats.js";
-import { withToolCallCheck } from "./tool-call-check.js";
-import { withToolRepairs } from "./tool-repairs.js";
+import { toolCallCheck } from "./tool-call-check.js";
+import { toolRepairs } from "./tool-repairs.js";
 
 /** The wire dialects whose gpt-oss quirks differ. `openai` is an OpenAI-compatible server of unknown make. */
 export type GptOssFlavor = "vllm" | "llama-server" | "lmstudio" | "ollama" | "ollama-openai" | "openai";
@@ -252,34 +253,41 @@ export function isHeaderCutOff(error: unknown): boolean {
  * `details` is read when the stream ends, so a backend can fill in what it learnt on the way (the finish
  * part's own usage gives `outputTokens` when details do not).
  */
-export async function* withEmptyAnswerNotice(
+export function withEmptyAnswerNotice(
   parts: AsyncIterable<Part>,
   details: () => { outputTokens?: number; maxTokens?: number } = () => ({}),
 ): AsyncGenerator<Part, void, undefined> {
+  return throughSteps(parts, [emptyAnswerNotice(details)]);
+}
+
+/** The notice as a step of a backend's stream (part-steps.ts). */
+function emptyAnswerNotice(details: () => { outputTokens?: number; maxTokens?: number }): PartStep {
   let sawReasoning = false;
   let sawAnswer = false;
-  for await (const part of parts) {
-    if (part.type === "analysis-delta") sawReasoning = true;
-    else if (
-      part.type === "final-delta" ||
-      part.type === "commentary-delta" ||
-      part.type === "tool-call-start"
-    ) {
-      sawAnswer = true;
-    } else if (part.type === "finish" && part.notice === undefined) {
-      const outputTokens = part.usage?.outputTokens;
-      const notice = explainEmptyAnswer({
-        reason: part.reason,
-        sawReasoning,
-        sawAnswer,
-        ...(outputTokens !== undefined ? { outputTokens } : {}),
-        ...details(),
-      });
-      yield notice === undefined ? part : { ...part, notice };
-      continue;
-    }
-    yield part;
-  }
+  return {
+    push(part, out) {
+      if (part.type === "analysis-delta") sawReasoning = true;
+      else if (
+        part.type === "final-delta" ||
+        part.type === "commentary-delta" ||
+        part.type === "tool-call-start"
+      ) {
+        sawAnswer = true;
+      } else if (part.type === "finish" && part.notice === undefined) {
+        const outputTokens = part.usage?.outputTokens;
+        const notice = explainEmptyAnswer({
+          reason: part.reason,
+          sawReasoning,
+          sawAnswer,
+          ...(outputTokens !== undefined ? { outputTokens } : {}),
+          ...details(),
+        });
+        out.push(notice === undefined ? part : { ...part, notice });
+        return;
+      }
+      out.push(part);
+    },
+  };
 }
 
 /**
@@ -287,16 +295,17 @@ export async function* withEmptyAnswerNotice(
  * (tool-repairs.ts: names, arguments, calls leaked into the answer), then checked (tool-call-check.ts: calls
  * naming no tool or a tool not offered), then an empty answer explained (withEmptyAnswerNotice, with the
  * request's maxTokens) — in this order, so a repaired call counts as an answer. Every backend's `stream` ends
- * in this one place.
+ * in this one place; `onThrow` turns what `parts` throws into its last part (throughSteps).
  */
 export function checkedParts(
   parts: AsyncIterable<Part>,
   request: GenerateRequest,
+  onThrow?: (error: unknown) => Part,
 ): AsyncGenerator<Part, void, undefined> {
   const tools = functionTools(request);
-  return withEmptyAnswerNotice(withToolCallCheck(withToolRepairs(parts, tools), tools), () =>
-    request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {},
-  );
+  const details = () => (request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {});
+  const steps = [toolRepairs(tools), toolCallCheck(tools), emptyAnswerNotice(details)];
+  return throughSteps(parts, steps, onThrow);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

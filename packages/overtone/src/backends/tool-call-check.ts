@@ -21,58 +21,69 @@
  * never held (the reasoning streams live; a malformed call there keeps its channel and gets the notice).
  */
 import { type FinishPart, type Part, repair, type ToolDescription } from "@overtone/harmony";
+import { type PartStep, throughSteps } from "./part-steps.js";
 
 const MALFORMED_PREFIX = "malformed tool call:";
 
 type CommentaryEnd = Extract<Part, { type: "commentary-end" }>;
 
 /** `parts` with malformed calls repaired or explained (see above); `offered`: the request's function tools. */
-export async function* withToolCallCheck(
+export function withToolCallCheck(
   parts: AsyncIterable<Part>,
   offered: readonly ToolDescription[],
 ): AsyncGenerator<Part, void, undefined> {
+  return throughSteps(parts, [toolCallCheck(offered)]);
+}
+
+/** The check as a step of a backend's stream (part-steps.ts). */
+export function toolCallCheck(offered: readonly ToolDescription[]): PartStep {
   const only = offered.length === 1 ? offered[0]?.name : undefined;
   let held: Part[] | undefined;
   /** What the finish must say about the last message, when it was a questionable call. */
   let note: string | undefined;
   let repaired = false;
-
-  for await (const part of parts) {
-    if (held !== undefined) {
-      if (part.type === "commentary-delta") {
-        held.push(part);
-        continue;
-      }
-      const start = held[0] as Extract<Part, { type: "commentary-start" }>;
-      const parts_ = held;
-      held = undefined;
-      if (part.type === "commentary-end" && only !== undefined && isJsonObject(part.text)) {
-        if (part.terminator === "call") {
-          yield* asToolCall(start, parts_, part, `functions.${only}`);
+  return {
+    push(part, out) {
+      if (held !== undefined) {
+        if (part.type === "commentary-delta") {
+          held.push(part);
+          return;
+        }
+        const start = held[0] as Extract<Part, { type: "commentary-start" }>;
+        const parts_ = held;
+        held = undefined;
+        if (
+          part.type === "commentary-end" &&
+          part.terminator === "call" &&
+          only !== undefined &&
+          isJsonObject(part.text)
+        ) {
+          out.push(...asToolCall(start, parts_, part, `functions.${only}`));
           repaired = true;
           note = `repaired a malformed tool call: the model ended a message with <|call|> but named no tool; it was sent to functions.${only}, the only tool offered`;
-          continue;
+          return;
         }
+        out.push(...parts_);
       }
-      yield* parts_;
-    }
-    if (part.type === "commentary-start" && part.role === "assistant" && only !== undefined) {
-      held = [part];
-      continue;
-    }
-    if (part.type === "tool-call-end") {
-      repaired = false;
-      note = notOffered(part.recipient, offered);
-    } else if (part.type.endsWith("-end")) {
-      repaired = false;
-      note = undefined;
-    }
-    if (part.type === "finish") {
-      yield withNote(part, repaired, note, offered, only);
-      continue;
-    }
-    yield part;
-  }
+      if (part.type === "commentary-start" && part.role === "assistant" && only !== undefined) {
+        held = [part];
+        return;
+      }
+      if (part.type === "tool-call-end") {
+        repaired = false;
+        note = notOffered(part.recipient, offered);
+      } else if (part.type.endsWith("-end")) {
+        repaired = false;
+        note = undefined;
+      }
+      out.push(part.type === "finish" ? withNote(part, repaired, note, offered, only) : part);
+    },
+    end(out) {
+      // A stream ends with a finish or an error, which lets a held message go; this is for one that did not.
+      if (held !== undefined) out.push(...held);
+      held = undefined;
+    },
+  };
 }
 
 function asToolCall(

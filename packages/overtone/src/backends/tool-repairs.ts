@@ -17,6 +17,7 @@
  */
 import type { FinishPart, Part, Repair, ToolDescription } from "@overtone/harmony";
 import { repair } from "@overtone/harmony";
+import { type PartStep, throughSteps } from "./part-steps.js";
 import { repairArguments } from "./tool-arguments.js";
 
 type ToolStart = Extract<Part, { type: "tool-call-start" }>;
@@ -27,55 +28,60 @@ type FinalEnd = Extract<Part, { type: "final-end" }>;
 const CALL_CONTENT_TYPE = "<|constrain|>json";
 
 /** `parts` with tool calls repaired against `offered` (see above). */
-export async function* withToolRepairs(
+export function withToolRepairs(
   parts: AsyncIterable<Part>,
   offered: readonly ToolDescription[],
 ): AsyncGenerator<Part, void, undefined> {
+  return throughSteps(parts, [toolRepairs(offered)]);
+}
+
+/** The repairs as a step of a backend's stream (part-steps.ts). */
+export function toolRepairs(offered: readonly ToolDescription[]): PartStep {
   const repairs: Repair[] = [];
   let held: Part[] | undefined;
   let finalText = "";
   let leaked = false;
-  for await (const part of parts) {
-    if (held !== undefined) {
-      if (part.type === "tool-call-end") {
-        yield* repairedCall(held[0] as ToolStart, held.slice(1), part, offered, repairs);
-        held = undefined;
-      } else if (part.type === "final-end") {
-        const calls = leakedCalls(held[0] as FinalStart, part, offered);
-        if (calls === undefined) yield* [...held, part];
-        else {
-          yield* calls;
-          leaked = true;
-          repairs.push(repair("call-leaked-into-final", part.text));
-        }
-        held = undefined;
-      } else if (part.type === "final-delta") {
-        finalText += part.delta;
-        held.push(part);
-        if (!couldBeCall(finalText)) {
-          yield* held;
+  return {
+    push(part, out) {
+      if (held !== undefined) {
+        if (part.type === "tool-call-end") {
+          out.push(...repairedCall(held[0] as ToolStart, held.slice(1), part, offered, repairs));
           held = undefined;
+        } else if (part.type === "final-end") {
+          const calls = leakedCalls(held[0] as FinalStart, part, offered);
+          if (calls === undefined) out.push(...held, part);
+          else {
+            out.push(...calls);
+            leaked = true;
+            repairs.push(repair("call-leaked-into-final", part.text));
+          }
+          held = undefined;
+        } else if (part.type === "final-delta") {
+          finalText += part.delta;
+          held.push(part);
+          if (!couldBeCall(finalText)) {
+            out.push(...held);
+            held = undefined;
+          }
+        } else if (part.type === "error") {
+          out.push(...held, part);
+          held = undefined;
+        } else {
+          held.push(part);
         }
-      } else if (part.type === "error") {
-        yield* [...held, part];
-        held = undefined;
-      } else {
-        held.push(part);
+        return;
       }
-      continue;
-    }
-    if (part.type === "tool-call-start" || (part.type === "final-start" && offered.length > 0)) {
-      held = [part];
-      finalText = "";
-      continue;
-    }
-    if (part.type === "finish") {
-      yield finished(part, repairs, leaked);
-      continue;
-    }
-    yield part;
-  }
-  if (held !== undefined) yield* held;
+      if (part.type === "tool-call-start" || (part.type === "final-start" && offered.length > 0)) {
+        held = [part];
+        finalText = "";
+      } else if (part.type === "finish") out.push(finished(part, repairs, leaked));
+      else out.push(part);
+    },
+    end(out) {
+      if (held !== undefined) out.push(...held);
+      held = undefined;
+    },
+  };
 }
 
 function finished(part: FinishPart, repairs: readonly Repair[], leaked: boolean): FinishPart {

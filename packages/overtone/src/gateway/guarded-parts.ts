@@ -13,42 +13,48 @@
  * noticed, so each protocol ends its stream its own way (error frame + `[DONE]`, `response.failed`, an error line)
  * and a backend that ignores its abort cannot hang the reply. A backend's own `finish: aborted` or error after the
  * signal fired is replaced the same way: the signal's reason says why better than "aborted".
+ *
+ * The metrics' watch (metrics.ts) is shown every part the backend made, the failures that open with one too.
  */
 import type { Part } from "@overtone/harmony";
+import type { PartWatch } from "./metrics.js";
 import { GatewayError, upstreamError } from "./protocol.js";
 
 const WAITED = Symbol("waited");
 const CUT = Symbol("cut");
 
 export async function openParts(
-  parts: AsyncGenerator<Part>,
+  parts: AsyncIterator<Part>,
   signal: AbortSignal,
   patienceMs: number,
+  watch: PartWatch = UNWATCHED,
 ): Promise<AsyncIterable<Part>> {
   const first = parts.next();
   const early = await race(first, signal, patienceMs);
   if (early === CUT) {
+    watch.close();
     settleLater(parts, first);
     throw reasonOf(signal);
   }
   if (early !== WAITED && !early.done) {
     const part = early.value;
-    if (part.type === "error" && !signal.aborted) {
-      await parts.return(undefined);
-      throw upstreamError(part.error);
-    }
-    if (ended(part, signal)) {
-      await parts.return(undefined);
-      throw reasonOf(signal);
+    const failed = part.type === "error" && !signal.aborted;
+    if (failed || ended(part, signal)) {
+      watch.see(part);
+      watch.close();
+      await parts.return?.(undefined);
+      throw failed ? upstreamError(part.error) : reasonOf(signal);
     }
   }
-  return guarded(parts, first, signal);
+  return guarded(parts, first, signal, watch);
 }
 
+/** The parts as they come, `watch` shown each one the backend made, cut when the signal fires (see above). */
 async function* guarded(
-  parts: AsyncGenerator<Part>,
+  parts: AsyncIterator<Part>,
   first: Promise<IteratorResult<Part>>,
   signal: AbortSignal,
+  watch: PartWatch,
 ): AsyncGenerator<Part, void, undefined> {
   let next: Promise<IteratorResult<Part>> | undefined = first;
   const cut = cutOnAbort(signal);
@@ -61,6 +67,7 @@ async function* guarded(
       }
       next = undefined;
       if (result.done) return;
+      watch.see(result.value);
       if (ended(result.value, signal)) {
         yield { type: "error", error: reasonOf(signal) };
         return;
@@ -69,11 +76,14 @@ async function* guarded(
       next = parts.next();
     }
   } finally {
+    watch.close();
     cut.close();
-    if (next === undefined) await parts.return(undefined);
+    if (next === undefined) await parts.return?.(undefined);
     else settleLater(parts, next);
   }
 }
+
+const UNWATCHED: PartWatch = { see: () => {}, close: () => {} };
 
 /** A part that ends the generation because the signal fired (the backend's way of saying it was aborted). */
 function ended(part: Part, signal: AbortSignal): boolean {
@@ -89,9 +99,9 @@ function reasonOf(signal: AbortSignal): GatewayError {
 }
 
 /** Closes a generator that is still producing: return() would wait for its next(), so do not wait for it. */
-function settleLater(parts: AsyncGenerator<Part>, pending: Promise<unknown>): void {
+function settleLater(parts: AsyncIterator<Part>, pending: Promise<unknown>): void {
   pending.catch(() => {});
-  parts.return(undefined).catch(() => {});
+  parts.return?.(undefined).catch(() => {});
 }
 
 /**

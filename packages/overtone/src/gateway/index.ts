@@ -20,7 +20,7 @@ export {
   watchGatewayConfig,
 } from "./config-reload.js";
 export { type AccessLogEntry, createGateway, type Gateway, type GatewayOptions } from "./gateway.js";
-export type { GatewayMetrics } from "./metrics.js";
+export type { GatewayMetrics, PartWatch } from "./metrics.js";
 export type { ModelTable } from "./model-table.js";
 export { GatewayError, type ReasoningField, type ServedModel } from "./protocol.js";
 export {

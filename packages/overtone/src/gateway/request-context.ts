@@ -87,27 +87,25 @@ export function requestContext(
       // A stop sequence reached, the route's own signal and the client's all end the generation.
       const stopped = stops.length > 0 ? new AbortController() : undefined;
       const ends = [signal, generateRequest.signal, stopped?.signal].filter((s) => s !== undefined);
-      const observed = deps.metrics.observe(
-        model.backend.stream({
-          ...generateRequest,
-          ...sessionOf(request, generateRequest),
-          signal: ends.length === 1 ? signal : AbortSignal.any(ends),
-        }),
-        model.name,
-        model.backend.kind,
-        (fields) => Object.assign(logged, fields),
+      const made = model.backend.stream({
+        ...generateRequest,
+        ...sessionOf(request, generateRequest),
+        signal: ends.length === 1 ? signal : AbortSignal.any(ends),
+      });
+      const watch = deps.metrics.watch(model.name, model.backend.kind, (fields) =>
+        Object.assign(logged, fields),
       );
       const format = generateRequest.responseFormat;
       // A structured answer is checked once complete; a failure is counted and logged, the reply unchanged.
       const parts =
         format === undefined
-          ? observed
-          : checkedAnswer(observed, format, (problem) => {
+          ? made
+          : checkedAnswer(made, format, (problem) => {
               deps.metrics.countStructuredOutputInvalid(model.name);
               logged.structured_output = `invalid: ${problem}`;
             });
       const patience = deps.keepAliveMs > 0 ? deps.keepAliveMs : Number.POSITIVE_INFINITY;
-      const opened = await openParts(parts, signal, patience);
+      const opened = await openParts(parts[Symbol.asyncIterator](), signal, patience, watch);
       return stopped === undefined ? opened : withStopSequences(opened, stops, () => stopped.abort());
     },
     meta: (model, prefix) => ({

@@ -12,26 +12,40 @@ export async function* abortable<T>(
   source: AsyncIterable<T>,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<T, void, undefined> {
-  const iterator = source[Symbol.asyncIterator]();
-  const race = signal === undefined ? undefined : abortRace(signal);
-  let finished = false;
+  const reader = abortableReader(source, signal);
   try {
     for (;;) {
-      if (signal?.aborted) throw aborted(signal);
-      const result = await (race === undefined ? iterator.next() : race.next(iterator.next()));
-      if (result.done) {
-        finished = true;
-        return;
-      }
+      const result = await reader.read();
+      if (result.done) return;
       yield result.value;
     }
   } finally {
-    race?.close();
-    if (!finished) {
-      // Not awaited: a stalled body may never settle its cancel, and nothing more is wanted from it.
-      Promise.resolve(iterator.return?.()).catch(() => {});
-    }
+    reader.close();
   }
+}
+
+/**
+ * What `abortable` does, as a reader for a loop of its own (sse.ts reads chunks this way and makes each one's
+ * events in the same step, not through another generator). `close` must be called when the loop ends, however.
+ */
+export function abortableReader<T>(source: AsyncIterable<T>, signal: AbortSignal | undefined) {
+  const iterator = source[Symbol.asyncIterator]();
+  const race = signal === undefined ? undefined : abortRace(signal);
+  let finished = false;
+  return {
+    async read(): Promise<IteratorResult<T>> {
+      if (signal?.aborted) throw aborted(signal);
+      const result = await (race === undefined ? iterator.next() : race.next(iterator.next()));
+      if (result.done) finished = true;
+      return result;
+    },
+    close(): void {
+      race?.close();
+      // Not awaited: a stalled body may never settle its cancel, and nothing more is wanted from it.
+      if (!finished) Promise.resolve(iterator.return?.()).catch(() => {});
+      finished = true;
+    },
+  };
 }
 
 /**
@@ -47,6 +61,8 @@ function abortRace(signal: AbortSignal) {
     next<T>(read: Promise<IteratorResult<T>>): Promise<IteratorResult<T>> {
       return new Promise((resolve, reject) => {
         fail = reject;
+        // The abort may have come while the read was being asked for (inside the source's own next()).
+        if (signal.aborted) reject(aborted(signal));
         read.then(resolve, reject);
       });
     },

@@ -173,22 +173,17 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Backen
     }
   }
 
-  async function* stream(request: GenerateRequest): AsyncGenerator<Part, void, undefined> {
-    let ended = false;
-    try {
-      // A call that names no tool (raw route) or one not offered is repaired or explained (tool-call-check.ts).
-      const parts = checkedParts(generate(request), request);
-      for await (const part of parts) {
-        if (part.type === "finish" || part.type === "error") ended = true;
-        yield part;
-      }
-    } catch (error) {
-      // Failures before the stream began (model probe, connection, HTTP status) arrive here.
-      if (ended) return;
-      ended = true;
-      if (request.signal?.aborted) yield { type: "finish", reason: "aborted" };
-      else yield { type: "error", error: error instanceof Error ? error : new Error(String(error)) };
-    }
+  function stream(request: GenerateRequest): AsyncGenerator<Part, void, undefined> {
+    // A call that names no tool (raw route) or one not offered is repaired or explained (tool-call-check.ts);
+    // failures before the stream began (model probe, connection, HTTP status) end it as a part.
+    return checkedParts(
+      generate(request),
+      request,
+      (error): Part =>
+        request.signal?.aborted
+          ? { type: "finish", reason: "aborted" }
+          : { type: "error", error: error instanceof Error ? error : new Error(String(error)) },
+    );
   }
 
   const capabilities = (): BackendCapabilities => ({

@@ -14,9 +14,9 @@ import type { FinishReason, Part, Timings, Usage } from "@overtone/harmony";
 import { toBackendError } from "../../net/http.js";
 import type { UpstreamResponse } from "../../net/http-stream.js";
 import { reasoningOf } from "../gpt-oss-profile.js";
-import { abortable, bodyOf } from "./abortable.js";
+import { bodyOf } from "./abortable.js";
 import { isErrorEvent, streamError } from "./server-errors.js";
-import { sseEvents } from "./sse.js";
+import { sseEventBatches } from "./sse.js";
 import { drain, WirePartsBuilder } from "./wire-parts.js";
 
 export interface PartsContext {
@@ -122,17 +122,19 @@ export async function* chatStreamParts(
   const state = new FinishState(context.startedAt);
   let sawDone = false;
   try {
-    for await (const event of abortable(sseEvents(bodyOf(response)), context.signal)) {
-      if (event.data === "[DONE]") {
-        sawDone = true;
-        break;
+    reading: for await (const events of sseEventBatches(bodyOf(response), context.signal)) {
+      for (const event of events) {
+        if (event.data === "[DONE]") {
+          sawDone = true;
+          break reading;
+        }
+        const chunk = parseEvent(event.data, context.url);
+        if (isErrorEvent(chunk)) throw streamError(chunk, context.url, event.data);
+        state.mark();
+        state.read(chunk);
+        const choice = (chunk.choices as Json[] | undefined)?.[0];
+        if (choice !== undefined) applyChoice(choice, (choice.delta ?? {}) as Json, builder, state);
       }
-      const chunk = parseEvent(event.data, context.url);
-      if (isErrorEvent(chunk)) throw streamError(chunk, context.url, event.data);
-      state.mark();
-      state.read(chunk);
-      const choice = (chunk.choices as Json[] | undefined)?.[0];
-      if (choice !== undefined) applyChoice(choice, (choice.delta ?? {}) as Json, builder, state);
       for (const part of drain(queue)) yield part;
     }
     if (!sawDone && state.reason === undefined) {

@@ -22,10 +22,10 @@ import {
 import type { UpstreamResponse } from "../../net/http-stream.js";
 import type { GenerateRequest } from "../contract.js";
 import { conversationForRendering, isHeaderCutOff, openAISampling } from "../gpt-oss-profile.js";
-import { abortable, bodyOf } from "./abortable.js";
+import { bodyOf } from "./abortable.js";
 import type { PartsContext } from "./chat-parts.js";
 import { isErrorEvent, streamError } from "./server-errors.js";
-import { sseEvents } from "./sse.js";
+import { sseEventBatches } from "./sse.js";
 
 type Json = Record<string, unknown>;
 
@@ -75,33 +75,35 @@ async function* tokenSource(
   context: PartsContext,
   final: { event?: FinalEvent },
 ): AsyncGenerator<number, void, undefined> {
-  for await (const event of abortable(sseEvents(bodyOf(response)), context.signal)) {
-    if (event.data === "[DONE]") break;
-    let chunk: Json;
-    try {
-      chunk = JSON.parse(event.data) as Json;
-    } catch (error) {
-      throw new BackendError(`${context.url} sent a stream event that is not JSON`, {
-        url: context.url,
-        body: event.data.slice(0, 2_000),
-        retryable: false,
-        cause: error,
-      });
-    }
-    if (isErrorEvent(chunk)) throw streamError(chunk, context.url, event.data);
-    if (Array.isArray(chunk.tokens)) {
-      for (const id of chunk.tokens) if (typeof id === "number") yield id;
-    }
-    if (chunk.stop === true) {
-      const timings = (chunk.timings ?? {}) as Json;
-      final.event = {
-        ...(typeof chunk.stop_type === "string" ? { stopType: chunk.stop_type } : {}),
-        ...(typeof chunk.tokens_evaluated === "number" ? { inputTokens: chunk.tokens_evaluated } : {}),
-        ...(typeof chunk.tokens_predicted === "number" ? { outputTokens: chunk.tokens_predicted } : {}),
-        ...(typeof timings.prompt_ms === "number" ? { promptMs: timings.prompt_ms } : {}),
-        ...(typeof timings.predicted_ms === "number" ? { generationMs: timings.predicted_ms } : {}),
-      };
-      return;
+  reading: for await (const events of sseEventBatches(bodyOf(response), context.signal)) {
+    for (const event of events) {
+      if (event.data === "[DONE]") break reading;
+      let chunk: Json;
+      try {
+        chunk = JSON.parse(event.data) as Json;
+      } catch (error) {
+        throw new BackendError(`${context.url} sent a stream event that is not JSON`, {
+          url: context.url,
+          body: event.data.slice(0, 2_000),
+          retryable: false,
+          cause: error,
+        });
+      }
+      if (isErrorEvent(chunk)) throw streamError(chunk, context.url, event.data);
+      if (Array.isArray(chunk.tokens)) {
+        for (const id of chunk.tokens) if (typeof id === "number") yield id;
+      }
+      if (chunk.stop === true) {
+        const timings = (chunk.timings ?? {}) as Json;
+        final.event = {
+          ...(typeof chunk.stop_type === "string" ? { stopType: chunk.stop_type } : {}),
+          ...(typeof chunk.tokens_evaluated === "number" ? { inputTokens: chunk.tokens_evaluated } : {}),
+          ...(typeof chunk.tokens_predicted === "number" ? { outputTokens: chunk.tokens_predicted } : {}),
+          ...(typeof timings.prompt_ms === "number" ? { promptMs: timings.prompt_ms } : {}),
+          ...(typeof timings.predicted_ms === "number" ? { generationMs: timings.predicted_ms } : {}),
+        };
+        return;
+      }
     }
   }
   if (final.event === undefined) {

@@ -13,10 +13,10 @@ import { toBackendError } from "../../net/http.js";
 import type { UpstreamResponse } from "../../net/http-stream.js";
 import type { GenerateRequest, ResponseFormat } from "../contract.js";
 import { functionTools, type GptOssFlavor, requestedEffort, toolName } from "../gpt-oss-profile.js";
-import { abortable, bodyOf } from "./abortable.js";
+import { bodyOf } from "./abortable.js";
 import { type PartsContext, usageOf } from "./chat-parts.js";
 import { isErrorEvent, streamError } from "./server-errors.js";
-import { sseEvents } from "./sse.js";
+import { sseEventBatches } from "./sse.js";
 import { drain, WirePartsBuilder } from "./wire-parts.js";
 
 type Json = Record<string, unknown>;
@@ -161,31 +161,33 @@ export async function* responsesStreamParts(
   let sawCall = false;
   let completed: Json | undefined;
   try {
-    for await (const event of abortable(sseEvents(bodyOf(response)), context.signal)) {
-      if (event.data === "[DONE]") break;
-      const data = JSON.parse(event.data) as Json;
-      const type = String(data.type ?? event.event ?? "");
-      if (type === "error" || isErrorEvent(data)) throw streamError(data, context.url, event.data);
-      firstTokenMs ??= performance.now() - context.startedAt;
-      const index = typeof data.output_index === "number" ? data.output_index : 0;
-      if (type === "response.reasoning_text.delta") builder.reasoning(String(data.delta ?? ""));
-      else if (type === "response.output_text.delta") builder.content(String(data.delta ?? ""));
-      else if (
-        type === "response.output_item.added" &&
-        (data.item as Json | undefined)?.type === "function_call"
-      ) {
-        sawCall = applyItem(data.item as Json, index, builder) || sawCall;
-      } else if (type === "response.function_call_arguments.delta")
-        builder.toolCall(index, undefined, String(data.delta ?? ""));
-      else if (
-        type === "response.completed" ||
-        type === "response.incomplete" ||
-        type === "response.failed"
-      ) {
-        completed = (data.response ?? {}) as Json;
+    reading: for await (const events of sseEventBatches(bodyOf(response), context.signal)) {
+      for (const event of events) {
+        if (event.data === "[DONE]") break reading;
+        const data = JSON.parse(event.data) as Json;
+        const type = String(data.type ?? event.event ?? "");
+        if (type === "error" || isErrorEvent(data)) throw streamError(data, context.url, event.data);
+        firstTokenMs ??= performance.now() - context.startedAt;
+        const index = typeof data.output_index === "number" ? data.output_index : 0;
+        if (type === "response.reasoning_text.delta") builder.reasoning(String(data.delta ?? ""));
+        else if (type === "response.output_text.delta") builder.content(String(data.delta ?? ""));
+        else if (
+          type === "response.output_item.added" &&
+          (data.item as Json | undefined)?.type === "function_call"
+        ) {
+          sawCall = applyItem(data.item as Json, index, builder) || sawCall;
+        } else if (type === "response.function_call_arguments.delta")
+          builder.toolCall(index, undefined, String(data.delta ?? ""));
+        else if (
+          type === "response.completed" ||
+          type === "response.incomplete" ||
+          type === "response.failed"
+        ) {
+          completed = (data.response ?? {}) as Json;
+        }
+        for (const part of drain(queue)) yield part;
+        if (completed !== undefined) break reading;
       }
-      for (const part of drain(queue)) yield part;
-      if (completed !== undefined) break;
     }
     if (completed === undefined) {
       throw new BackendError(`${context.url}: the stream ended before response.completed`, {

@@ -1,17 +1,22 @@
+import { AbortedError } from "@overtone/errors";
 import { describe, expect, it } from "vitest";
-import { type SseEvent, sseEvents } from "./sse.js";
+import { type SseEvent, sseEventBatches } from "./sse.js";
 
 async function eventsOf(chunks: string[]): Promise<SseEvent[]> {
   const encoder = new TextEncoder();
   const body = (async function* () {
     for (const chunk of chunks) yield encoder.encode(chunk);
   })();
+  return collect(body);
+}
+
+async function collect(body: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
-  for await (const event of sseEvents(body)) events.push(event);
+  for await (const batch of sseEventBatches(body, signal)) events.push(...batch);
   return events;
 }
 
-describe("sseEvents", () => {
+describe("sseEventBatches", () => {
   it("reads data events whatever the chunking, down to one character at a time", async () => {
     const text = 'data: {"a":1}\n\nevent: response.created\ndata: {"b":2}\n\ndata: [DONE]\n\n';
     const expected = [
@@ -35,9 +40,7 @@ describe("sseEvents", () => {
       yield bytes.slice(8);
       yield new TextEncoder().encode("\n");
     })();
-    const events: SseEvent[] = [];
-    for await (const event of sseEvents(body)) events.push(event);
-    expect(events).toEqual([{ data: "first\nOl\u00e1" }]);
+    expect(await collect(body)).toEqual([{ data: "first\nOl\u00e1" }]);
   });
 
   it("passes on a bare JSON line (an error written without SSE framing) and a last event without blank line", async () => {
@@ -45,5 +48,22 @@ describe("sseEvents", () => {
       { data: '{"error":{"code":500,"message":"x"}}' },
       { data: "tail" },
     ]);
+  });
+
+  it("gives a chunk's events as one batch, and ends with AbortedError when the signal fires mid-body", async () => {
+    const controller = new AbortController();
+    const encoder = new TextEncoder();
+    const body = (async function* () {
+      yield encoder.encode("data: a\n\ndata: b\n\n");
+      controller.abort();
+      yield encoder.encode("data: c\n\n");
+      await new Promise(() => {}); // a stalled server: only the abort ends the read
+    })();
+    const batches: SseEvent[][] = [];
+    const reading = (async () => {
+      for await (const batch of sseEventBatches(body, controller.signal)) batches.push(batch);
+    })();
+    await expect(reading).rejects.toBeInstanceOf(AbortedError);
+    expect(batches).toEqual([[{ data: "a" }, { data: "b" }]]);
   });
 });

@@ -7,22 +7,37 @@
  * Some servers write a bare JSON object instead of an SSE line when they fail mid-stream (llama-server's
  * `error` after headers were sent); a line that starts with `{` is therefore passed on as a data event.
  */
+import { abortableReader } from "./abortable.js";
+
 export interface SseEvent {
   event?: string;
   data: string;
 }
 
-export async function* sseEvents(
-  body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
-): AsyncGenerator<SseEvent, void, undefined> {
+/**
+ * The events of a body a chunk at a time, the body read as `abortable` reads it (an abort ends the loop at once).
+ * The stream readers loop over each batch themselves: a generator per event, and another for the abort, cost a
+ * part two layers of promises, and a chunk of many events one await per event (bench:gateway).
+ */
+export async function* sseEventBatches(
+  body: AsyncIterable<Uint8Array>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<SseEvent[], void, undefined> {
   const decoder = new TextDecoder();
   const parser = new SseLineParser();
-  for await (const chunk of body as AsyncIterable<Uint8Array>) {
-    // A plain loop over an array, not `yield*` over a generator: this runs once per upstream chunk, per stream.
-    for (const event of parser.push(decoder.decode(chunk, { stream: true }))) yield event;
+  const reader = abortableReader(body, signal);
+  try {
+    for (;;) {
+      const result = await reader.read();
+      if (result.done) break;
+      const events = parser.push(decoder.decode(result.value, { stream: true }));
+      if (events.length > 0) yield events;
+    }
+  } finally {
+    reader.close();
   }
-  for (const event of parser.push(decoder.decode())) yield event;
-  for (const event of parser.end()) yield event;
+  const last = [...parser.push(decoder.decode()), ...parser.end()];
+  if (last.length > 0) yield last;
 }
 
 export class SseLineParser {
