@@ -14,6 +14,7 @@ import { type ModelTable, modelTable } from "./model-table.js";
 import { GatewayError, type ServedModel } from "./protocol.js";
 import { requestContext } from "./request-context.js";
 import { findRoute, type Protocol } from "./routes.js";
+import { StartGate } from "./start-gate.js";
 
 export interface AccessLogEntry {
   time: string;
@@ -59,6 +60,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const keys = new Set(options.apiKeys ?? []);
   const origins = new Set(options.corsOrigins ?? []);
   const keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+  const gate = new StartGate();
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -85,6 +87,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       // One table for the whole request, even if a reload swaps it meanwhile.
       const table = models;
       const deps = { models: table, metrics, bodyLimitBytes, keepAliveMs };
+      // After the signals are wired, so a client that leaves while its request waits here still aborts it.
+      await gate.turn();
       await route.handle(requestContext(request, response, requestId, { signal, gone }, deps, logged), {
         models: table,
         metrics,
