@@ -6,6 +6,7 @@
  *   >  @overtone/toy  >  makers  >  gguf  >  harmony  >  wasm, errors (leaves)
  *   overtone/src/cli  >  data (the DuckDB SQL sandbox)  >  harmony, errors
  *   overtone/src/cli  >  data-agent (`data ask|chat`)  >  agent, data, backends (and below)
+ *   overtone/src/cli  >  assist (`assist serve`)  >  agent, backends (and below)
  *
  * Paths are relative to the directory the check runs in (the repository root). Tests (`*.test.ts`, `test/`)
  * are exempt from the rules about npm packages and node:*, not from the layers or cycles. The "only
@@ -139,6 +140,18 @@ module.exports = {
       "Only cli/ imports data-agent/: the layers it builds on (agent, data, backends, …) must not reach up to it.",
       `${SRC}(?!cli/|data-agent/)`,
       `${SRC}data-agent/`,
+    ),
+    layer(
+      "assist-layer",
+      "assist/ (the assistant service) may import agent/, backends/ and the packages below; not cli/, gateway/, data/, data-agent/, engine/ or the package entries.",
+      `${SRC}assist/`,
+      [`${SRC}(cli|gateway|data|data-agent|engine)/`, `${SRC}[^/]+\\.ts$`],
+    ),
+    layer(
+      "assist-only-from-cli",
+      "Only cli/ imports assist/ (`assist serve`): the layers it builds on must not reach up to it.",
+      `${SRC}(?!cli/|assist/)`,
+      `${SRC}assist/`,
     ),
     layer(
       "net-imports-only-errors",
