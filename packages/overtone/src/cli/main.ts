@@ -40,6 +40,12 @@ const GROUPS: Record<string, { description: string; commands: Record<string, () 
       chat: () => import("./data-chat.js").then((m) => m.registerDataChat),
     },
   },
+  assist: {
+    description: "the assistant service: diagnose, brainstorm, judge and safe execute as a local JSON API",
+    commands: {
+      serve: () => import("./assist-serve.js").then((m) => m.registerAssistServe),
+    },
+  },
 };
 const COMMANDS: Record<string, () => Promise<Register>> = {
   run: () => import("./run.js").then((m) => m.registerRun),
