@@ -6,6 +6,7 @@
  *   >  @overtone/toy  >  makers  >  gguf  >  harmony  >  wasm, errors (leaves)
  *   overtone/src/cli  >  data (the DuckDB SQL sandbox)  >  harmony, errors
  *   overtone/src/cli  >  data-agent (`data ask|chat`)  >  agent, data, backends (and below)
+ *   overtone/src/cli  >  bench (call records, `bench report`)  >  DuckDB, vega, harmony, errors (and below)
  *   overtone/src/cli  >  assist (`assist serve`)  >  agent, backends (and below)
  *
  * Paths are relative to the directory the check runs in (the repository root). Tests (`*.test.ts`, `test/`)
@@ -154,6 +155,12 @@ module.exports = {
       `${SRC}assist/`,
     ),
     layer(
+      "bench-layer",
+      "bench/ (call records and reports) may import DuckDB, vega, harmony, errors and the layers below; not cli/, gateway/, data-agent/ or the package entries.",
+      `${SRC}bench/`,
+      [`${SRC}(cli|gateway|data-agent)/`, `${SRC}[^/]+\\.ts$`],
+    ),
+    layer(
       "net-imports-only-errors",
       "net/ is the bottom of Overtone: it may import @overtone/errors only.",
       `${SRC}net/`,
@@ -197,9 +204,10 @@ module.exports = {
     },
     {
       name: "duckdb-only-in-data",
-      comment: "Only overtone/src/data/ loads DuckDB (native code, and the sandbox's lockdown lives there).",
+      comment:
+        "Only overtone/src/data/ (the sandbox, whose lockdown lives there) and bench/ (reading its own run files) load DuckDB.",
       severity: "error",
-      from: { pathNot: [`${SRC}data/`, ...TESTS] },
+      from: { pathNot: [`${SRC}data/`, `${SRC}bench/`, ...TESTS] },
       to: { path: "(^|/)node_modules/@duckdb/" },
     },
     {
