@@ -46,6 +46,12 @@ const GROUPS: Record<string, { description: string; commands: Record<string, () 
       serve: () => import("./assist-serve.js").then((m) => m.registerAssistServe),
     },
   },
+  bench: {
+    description: "ladder benchmarks: reports over the per-call JSONL records of bench runs",
+    commands: {
+      report: () => import("./bench-report.js").then((m) => m.registerBenchReport),
+    },
+  },
 };
 const COMMANDS: Record<string, () => Promise<Register>> = {
   run: () => import("./run.js").then((m) => m.registerRun),
