@@ -15,6 +15,7 @@ export interface ParsedList {
 
 const NUMBERED =
   /^\s*(?:\*\*)?(?:(?:idea|step|option)\s*)?[#(]?(\d{1,2})(?:[.):\]]|\s*[-–:])(?:\*\*)?\s+(.*)$/i;
+const NUMBERED_MARKER = /^\s*(?:\*\*)?[#(]?\d{1,2}[.):\]](?:\*\*)?\s+/;
 const BULLETED = /^\s*[-*•+]\s+(.*)$/;
 
 /** The items of the list in `text`, in order, markup stripped. */
@@ -109,8 +110,14 @@ export function parseRanking(text: string, count: number): ParsedRanking {
   const numbersOf = (line: string) =>
     [...line.matchAll(/\d+/g)].map((m) => Number(m[0])).filter((n) => n >= 1 && n <= count);
   let at = lines.findIndex((line) => /\brank(?:ing|ed)?\b[^:]*:/i.test(line) && numbersOf(line).length > 0);
-  if (at < 0) at = lines.findIndex((line) => new Set(numbersOf(line)).size >= Math.min(2, count));
-  const named = at >= 0 ? numbersOf(lines[at] as string) : listMentions(text, count);
+  const mentions = at < 0 ? listMentions(text, count) : [];
+  // A line of idea numbers ("2 > 3 > 1"), its own list number left out: "1. Idea 2 is best" names only 2.
+  if (at < 0 && mentions.length < Math.min(2, count)) {
+    at = lines.findIndex(
+      (line) => new Set(numbersOf(line.replace(NUMBERED_MARKER, ""))).size >= Math.min(2, count),
+    );
+  }
+  const named = at >= 0 ? numbersOf((lines[at] as string).replace(NUMBERED_MARKER, "")) : mentions;
   const order = [...new Set(named.map((n) => n - 1))];
   const parsedOk = order.length === count;
   for (let index = 0; index < count; index++) if (!order.includes(index)) order.push(index);
