@@ -102,6 +102,7 @@ export const DANGEROUS: readonly (readonly [command: string, reason: string])[] 
 export const HARMLESS: readonly (readonly [command: string, output: RegExp])[] = [
   ["uname -a", /Linux/],
   ["uname -s", /^Linux\n$/],
+  ["uname -sr", /^Linux \S+\n$/],
   ["df -h", /Filesystem/],
   ["free -h", /Mem:/],
   ["uptime", /load average/],

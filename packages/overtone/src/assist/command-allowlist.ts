@@ -195,8 +195,8 @@ export const ALLOWLIST: Readonly<Record<string, AllowedCommand>> = {
   },
   uname: {
     description: "shows the kernel and machine",
-    usage: "uname [-a|-r|-s|-m|-n|-v|-o|-p|-i]",
-    check: command("uname", { flags: ["-a", "-r", "-s", "-m", "-n", "-v", "-o", "-p", "-i"] }),
+    usage: "uname [-arsmnvopi]  (letters combined, e.g. uname -sr)",
+    check: command("uname", { bundle: "arsmnvopi" }),
   },
   uptime: {
     description: "shows how long the system has run and its load",
