@@ -96,6 +96,9 @@ export const DANGEROUS: readonly (readonly [command: string, reason: string])[] 
   ["PATH=/tmp ping -c 1 localhost", "sets an environment variable"],
   ["LD_PRELOAD=/tmp/x.so uname", "sets an environment variable"],
   ["IFS=x uname", "sets an environment variable"],
+  // Names that are properties of every object, not allowlist entries
+  ["__proto__ -a", '"__proto__" is not on the allowlist'],
+  ["constructor", '"constructor" is not on the allowlist'],
 ];
 
 /** Harmless commands from coreutils and procps (present on any Linux these tests run on), and what they print. */

@@ -11,6 +11,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALLOWLIST, READABLE_FILES } from "../../packages/overtone/src/assist/command-allowlist.js";
 import { SYSTEM_BIN_DIRS, safeExecute } from "../../packages/overtone/src/assist/safe-execute.js";
 import { DANGEROUS, HARMLESS } from "./dangerous-commands.js";
 
@@ -151,5 +152,13 @@ describe("safe execute runs harmless commands", () => {
       "PATH",
     ]);
     expect(result.stdout).not.toContain("must-not-leak");
+  });
+});
+
+describe("docs/assist.md", () => {
+  it("lists every allowlisted command and every file cat may show", () => {
+    const docs = readFileSync(new URL("../../docs/assist.md", import.meta.url), "utf8");
+    for (const name of Object.keys(ALLOWLIST)) expect(docs).toContain(`| \`${name}\``);
+    for (const file of READABLE_FILES) expect(docs).toContain(`\`${file}\``);
   });
 });

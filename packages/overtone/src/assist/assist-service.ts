@@ -40,6 +40,10 @@ export const DEFAULT_ASSIST_BODY_LIMIT = 64 * 1024;
 
 type Handler = (body: unknown, signal: AbortSignal) => Promise<unknown>;
 
+/**
+ * A route-level outcome (404, 405, 413) rather than an Overtone error: it is answered here and never leaves this
+ * module. Everything a caller can get wrong in a body is an InputError (400, naming the field).
+ */
 class HttpError extends Error {
   constructor(
     readonly status: number,
