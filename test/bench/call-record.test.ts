@@ -92,6 +92,12 @@ describe("parseCallRecord", () => {
         /1, 2, 3, 4 or 5/,
       ],
       [JSON.stringify({ ...sampleCall(), errors: ["boom"] }), "errors", /kind/],
+      [
+        JSON.stringify({ ...sampleCall(), timing: { ...sampleCall().timing, ttft_ms: 300, ttfat_ms: 200 } }),
+        "timing.ttfat_ms",
+        /at least timing\.ttft_ms \(300\)/,
+      ],
+      [JSON.stringify({ ...sampleCall(), latency_ms: 50 }), "timing.ttft_ms", /at most latency_ms \(50\)/],
     ];
     for (const [text, field, message] of cases) {
       const error = failure(text);
@@ -114,6 +120,16 @@ describe("run files with a broken line", () => {
     expect((error as CallRecordError).line).toBe(4);
     expect((error as CallRecordError).field).toBe("ts");
     expect((error as CallRecordError).file).toBe(`${run}/calls.jsonl`);
+  });
+
+  it("a call_id used twice in one file is refused at its second line", async () => {
+    const run = dirs.run(
+      "twice",
+      jsonl([sampleCall({ call_id: "a" }), sampleCall({ call_id: "b" }), sampleCall({ call_id: "a" })]),
+    );
+    await expect(benchReport([run])).rejects.toThrow(
+      /line 3: field "call_id" is "a", already used on line 1/,
+    );
   });
 
   it("a broken ratings line is a RatingLineError with its line", async () => {

@@ -170,6 +170,7 @@ export function parseCallRecord(text: string, file: string, line: number): CallR
   try {
     if (object(value) !== undefined) throw new FieldProblem("(the line)", "a JSON object", value);
     checkFields(value as Record<string, unknown>, COMPILED);
+    checkTimeOrder(value as CallRecord);
   } catch (problem) {
     if (!(problem instanceof FieldProblem)) throw problem;
     const message = `field "${problem.field}" must be ${problem.expected}, found ${describe(problem.found)}`;
@@ -192,6 +193,27 @@ function checkFields(target: Record<string, unknown>, fields: readonly Compiled[
       if (object(value) !== undefined) throw new FieldProblem(path, "a JSON object", value);
       checkFields(value as Record<string, unknown>, nested);
     }
+  }
+}
+
+/**
+ * The moments of one call come in order: first token, then first answer token (later exactly when there was
+ * reasoning), then the end. A writer that breaks this has measured from the wrong start or on the wrong clock.
+ */
+function checkTimeOrder(record: CallRecord): void {
+  const { ttft_ms: ttft, ttfat_ms: ttfat } = record.timing;
+  if (ttft !== null && ttft > record.latency_ms) {
+    throw new FieldProblem("timing.ttft_ms", `at most latency_ms (${record.latency_ms})`, ttft);
+  }
+  if (ttfat !== null && ttfat > record.latency_ms) {
+    throw new FieldProblem("timing.ttfat_ms", `at most latency_ms (${record.latency_ms})`, ttfat);
+  }
+  if (ttft !== null && ttfat !== null && ttfat < ttft) {
+    throw new FieldProblem(
+      "timing.ttfat_ms",
+      `at least timing.ttft_ms (${ttft}): the answer's first token is a token`,
+      ttfat,
+    );
   }
 }
 

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { fileSystemError, InputError } from "@overtone/errors";
 import { CALLS_FILE, RATINGS_FILE } from "./call-record.js";
-import { parseCallRecord } from "./call-record-check.js";
+import { CallRecordError, parseCallRecord } from "./call-record-check.js";
 import { parseRatings } from "./ratings.js";
 
 /** One calls file and the ratings file beside it, when there is one. */
@@ -51,13 +51,27 @@ export async function checkRunFiles(files: readonly RunFile[]): Promise<{ calls:
     const text = await readFile(file.calls, "utf8").catch((error: unknown) => {
       throw fileSystemError(error, file.calls, "read");
     });
+    const seen = new Map<string, number>();
     let start = 0;
     for (let line = 1; start < text.length; line++) {
       const end = text.indexOf("\n", start);
       const stop = end < 0 ? text.length : end;
       const lineText = text.slice(start, stop);
       if (lineText.trim() !== "") {
-        parseCallRecord(lineText, file.calls, line);
+        const { call_id } = parseCallRecord(lineText, file.calls, line);
+        const first = seen.get(call_id);
+        // Ratings name calls by call_id: two calls under one id would share a rating.
+        if (first !== undefined) {
+          throw new CallRecordError(
+            `field "call_id" is ${JSON.stringify(call_id)}, already used on line ${first}`,
+            {
+              file: file.calls,
+              line,
+              field: "call_id",
+            },
+          );
+        }
+        seen.set(call_id, line);
         // Now and then let other work on this thread go on (the report starts DuckDB's read beside this check).
         if (++calls % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       }
