@@ -75,13 +75,18 @@ function speedBySize(groups: readonly GroupStats[]): Spec | null {
         suite: g.suite,
       })),
     },
-    encoding: { x, color: { field: "model", type: "nominal", sort: null } },
+    encoding: { x, color: { field: "model", type: "nominal", sort: null, legend: { labelLimit: 320 } } },
     layer: [
       { mark: "rule", encoding: { y: { field: "low", type: "quantitative" }, y2: { field: "high" } } },
       {
         mark: { type: "point", filled: true, size: 70 },
         encoding: {
-          y: { field: "decode", type: "quantitative", title: "decode tok/s (median, 95% CI)" },
+          y: {
+            field: "decode",
+            type: "quantitative",
+            title: "decode tok/s (median, 95% CI; log scale)",
+            scale: { type: "log" },
+          },
           shape: { field: "suite", type: "nominal" },
         },
       },
@@ -103,7 +108,10 @@ function latencySpread(groups: readonly GroupStats[]): Spec | null {
     layer: [
       {
         mark: "rule",
-        encoding: { x: { field: "min", type: "quantitative", title: "latency (ms)" }, x2: { field: "max" } },
+        encoding: {
+          x: { field: "min", type: "quantitative", title: "latency (ms, log scale)", scale: { type: "log" } },
+          x2: { field: "max" },
+        },
       },
       {
         mark: { type: "bar", size: 14 },
@@ -142,7 +150,13 @@ function perSuite(
       x: { field: "suite", type: "nominal", title: "suite", axis: { labelAngle: 0 } },
       xOffset: { field: "series", type: "nominal", sort: null },
       y: { field, type: "quantitative", title, scale: { domain } },
-      color: { field: "series", type: "nominal", sort: null, title: "model (device)" },
+      color: {
+        field: "series",
+        type: "nominal",
+        sort: null,
+        title: "model (device)",
+        legend: { labelLimit: 320 },
+      },
     },
   };
 }
