@@ -161,6 +161,18 @@ module.exports = {
       [`${SRC}(cli|gateway|data-agent)/`, `${SRC}[^/]+\\.ts$`],
     ),
     layer(
+      "bench-run-layer",
+      "bench-run/ (the ladder's runner: measured calls) may import bench/, agent/, backends/ and the packages below; not cli/, gateway/, data-agent/ or the package entries.",
+      `${SRC}bench-run/`,
+      [`${SRC}(cli|gateway|data-agent)/`, `${SRC}[^/]+\\.ts$`],
+    ),
+    layer(
+      "bench-run-only-from-cli",
+      "Only cli/ imports bench-run/ (`bench run`): the layers it builds on must not reach up to it.",
+      `${SRC}(?!cli/|bench-run/)`,
+      `${SRC}bench-run/`,
+    ),
+    layer(
       "net-imports-only-errors",
       "net/ is the bottom of Overtone: it may import @overtone/errors only.",
       `${SRC}net/`,

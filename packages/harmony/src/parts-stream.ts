@@ -22,6 +22,11 @@ export interface PartsStreamOptions extends PartsAdapterOptions {
   finishDetails?: () => FinishDetails | undefined;
   /** Milliseconds for `timings`; default `performance.now`. */
   clock?: () => number;
+  /**
+   * The clock's reading `timings` count from — when the request was sent, for a backend whose stream is read
+   * once the server answered — so `firstTokenMs` includes the prompt's processing; default: the first read.
+   */
+  startedAt?: number;
 }
 
 export interface TokenPartsOptions extends PartsStreamOptions {
@@ -96,7 +101,7 @@ async function* run<T>(
 ): AsyncGenerator<Part, void, undefined> {
   const { signal } = options;
   const clock = options.clock ?? (() => performance.now());
-  const started = clock();
+  const started = options.startedAt ?? clock();
   let firstTokenMs: number | undefined;
   const queue: Part[] = [];
   const adapter = new HarmonyPartsAdapter((part) => queue.push(part), options);

@@ -120,7 +120,6 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Backen
 
   async function* generate(request: GenerateRequest): AsyncGenerator<Part, void, undefined> {
     const signal = request.signal;
-    const startedAt = performance.now();
     const model = request.model ?? options.model;
     if (flavor === undefined) await knownModels(signal);
     const resolved = flavor ?? "openai";
@@ -147,6 +146,9 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Backen
     const wire = { flavor: resolved, model, stream: streaming };
     const body =
       rendered?.body ?? (responsesApi ? responsesBody(request, wire) : chatCompletionBody(request, wire));
+    // The clock starts as the request goes out (reference/bench-and-agent.md A6): rendering and probes before
+    // it are ours, not the server's time to first token.
+    const startedAt = performance.now();
     // node:http with kept-alive sockets straight to the server; fetch when one is injected or a proxy is set.
     const response = await upstreamRequest(url, {
       method: "POST",

@@ -64,6 +64,7 @@ export function rawCompletionParts(
     role: "assistant",
     strict: false,
     inputTokens: promptLength,
+    startedAt: context.startedAt,
     ...(context.signal !== undefined ? { signal: context.signal } : {}),
     finishDetails: () => finishDetails(final.event),
   });
