@@ -4,7 +4,7 @@
  * reads the files with an explicit schema (no sampling guesswork: a column that is null in the first 20,000
  * lines is still a DOUBLE) into a `calls` table, and the ratings files into a `ratings` table.
  */
-import { existsSync, statSync } from "node:fs";
+import { createReadStream, existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
@@ -42,41 +42,47 @@ export function resolveRunFiles(paths: readonly string[]): RunFile[] {
   });
 }
 
-const YIELD_EVERY = 2000;
+/** Read in pieces: a run file may be larger than the longest string V8 allows (~512 MB), and memory stays flat. */
+const CHUNK_BYTES = 1 << 20;
 
 /** Checks every line of every file; throws the first CallRecordError / RatingLineError found. */
 export async function checkRunFiles(files: readonly RunFile[]): Promise<{ calls: number }> {
   let calls = 0;
   for (const file of files) {
-    const text = await readFile(file.calls, "utf8").catch((error: unknown) => {
-      throw fileSystemError(error, file.calls, "read");
-    });
     const seen = new Map<string, number>();
-    let start = 0;
-    for (let line = 1; start < text.length; line++) {
-      const end = text.indexOf("\n", start);
-      const stop = end < 0 ? text.length : end;
-      const lineText = text.slice(start, stop);
-      if (lineText.trim() !== "") {
-        const { call_id } = parseCallRecord(lineText, file.calls, line);
-        const first = seen.get(call_id);
-        // Ratings name calls by call_id: two calls under one id would share a rating.
-        if (first !== undefined) {
-          throw new CallRecordError(
-            `field "call_id" is ${JSON.stringify(call_id)}, already used on line ${first}`,
-            {
-              file: file.calls,
-              line,
-              field: "call_id",
-            },
-          );
-        }
-        seen.set(call_id, line);
-        // Now and then let other work on this thread go on (the report starts DuckDB's read beside this check).
-        if (++calls % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+    const check = (text: string, line: number) => {
+      if (text.trim() === "") return;
+      const { call_id } = parseCallRecord(text, file.calls, line);
+      const first = seen.get(call_id);
+      // Ratings name calls by call_id: two calls under one id would share a rating.
+      if (first !== undefined) {
+        const message = `field "call_id" is ${JSON.stringify(call_id)}, already used on line ${first}`;
+        throw new CallRecordError(message, { file: file.calls, line, field: "call_id" });
       }
-      start = stop + 1;
+      seen.set(call_id, line);
+      calls++;
+    };
+    let rest = "";
+    let line = 0;
+    // Each chunk is an await: the report's DuckDB work, started beside this check, goes on in between.
+    const stream = createReadStream(file.calls, { encoding: "utf8", highWaterMark: CHUNK_BYTES });
+    try {
+      for await (const chunk of stream) {
+        const text = rest + (chunk as string);
+        let start = 0;
+        for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
+          check(text.slice(start, end), ++line);
+          start = end + 1;
+        }
+        rest = text.slice(start);
+      }
+    } catch (error) {
+      if (error instanceof CallRecordError) throw error;
+      throw fileSystemError(error, file.calls, "read");
+    } finally {
+      stream.destroy();
     }
+    check(rest, ++line);
   }
   return { calls };
 }
