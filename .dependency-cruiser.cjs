@@ -150,8 +150,8 @@ module.exports = {
     ),
     layer(
       "assist-only-from-cli",
-      "Only cli/ imports assist/ (`assist serve`): the layers it builds on must not reach up to it.",
-      `${SRC}(?!cli/|assist/)`,
+      "Only cli/ and bench-run/ (whose built-in suites grade the assistant's own prompts) import assist/: the layers it builds on must not reach up to it.",
+      `${SRC}(?!cli/|assist/|bench-run/)`,
       `${SRC}assist/`,
     ),
     layer(
@@ -162,7 +162,7 @@ module.exports = {
     ),
     layer(
       "bench-run-layer",
-      "bench-run/ (the ladder's runner: measured calls) may import bench/, agent/, backends/ and the packages below; not cli/, gateway/, data-agent/ or the package entries.",
+      "bench-run/ (the ladder's runner: measured calls, suites) may import bench/, assist/, agent/, backends/ and the packages below; not cli/, gateway/, data-agent/ or the package entries.",
       `${SRC}bench-run/`,
       [`${SRC}(cli|gateway|data-agent)/`, `${SRC}[^/]+\\.ts$`],
     ),
