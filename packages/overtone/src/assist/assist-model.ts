@@ -3,7 +3,8 @@
  * sections in order), sent through the Backend contract with gpt-oss's sampling (temperature 1, top_p 1, unless
  * the caller set others), and the FINAL channel collected as the answer. The reasoning is kept apart — handed
  * to an observer for logs, never part of an answer — which is the whole fix for report 004's "4/5 empty": an
- * answer is what the model said in its final channel, and a turn without one is an error that says why.
+ * answer is what the model said in its final channel, and a turn without one is tried again or is an error that
+ * says why (assist-tasks.ts).
  */
 import { AbortedError, BackendError } from "@overtone/errors";
 import type { FinishReason, Usage } from "@overtone/harmony";
@@ -45,7 +46,10 @@ export interface Generation {
   elapsedMs: number;
 }
 
-/** Generates one answer; a failed generation or one without an answer throws (an OvertoneError). */
+/**
+ * Generates one answer (empty when the turn ended without one: the caller decides whether to try again); a failed
+ * generation throws its error, an aborted one an AbortedError.
+ */
 export async function generateAnswer(
   model: AssistModel,
   prompt: AssistPrompt,
@@ -84,19 +88,6 @@ export async function generateAnswer(
     }
   }
   if (finish.reason === "aborted") throw new AbortedError("the client went away before the answer was ready");
-  if (answer.trim() === "") {
-    throw new BackendError(
-      `the model gave no answer (finish: ${finish.reason})${finish.notice !== undefined ? `: ${finish.notice}` : ""}`,
-      {
-        url: model.backend.location,
-        retryable: true,
-        hint:
-          finish.reason === "length"
-            ? "the token budget ran out while the model reasoned: start the service with a larger --max-tokens or a lower --effort"
-            : "try again; if it keeps happening, check the backend with `overtone run`",
-      },
-    );
-  }
   return {
     answer: answer.trim(),
     reasoning,
@@ -105,6 +96,22 @@ export async function generateAnswer(
     ...(finish.usage !== undefined ? { usage: finish.usage } : {}),
     elapsedMs: performance.now() - started,
   };
+}
+
+/** The error for a turn that never answered, after `tries` generations: why, and what to do about it. */
+export function noAnswerError(generation: Generation, location: string, tries: number): BackendError {
+  const notice = generation.notice !== undefined ? `: ${generation.notice}` : "";
+  return new BackendError(
+    `the model gave no answer (finish: ${generation.finishReason}${tries > 1 ? `, ${tries} tries` : ""})${notice}`,
+    {
+      url: location,
+      retryable: true,
+      hint:
+        generation.finishReason === "length"
+          ? "the token budget ran out while the model reasoned: start the service with a larger --max-tokens or a lower --effort"
+          : "try again; if it keeps happening, check the backend with `overtone run`",
+    },
+  );
 }
 
 /**

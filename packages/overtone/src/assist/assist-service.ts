@@ -7,6 +7,7 @@
  * `{executed: false, reason}`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { basename } from "node:path";
 import { InputError, isOvertoneError } from "@overtone/errors";
 import type { Backend } from "../backends/contract.js";
 import { brainstormInput, diagnoseInput, executeInput, judgeInput } from "./assist-input.js";
@@ -17,8 +18,8 @@ import { type SafeExecuteOptions, safeExecute } from "./safe-execute.js";
 
 export interface AssistOptions {
   backend: Backend;
-  /** The model's name as /api/status shows it. */
-  modelName: string;
+  /** The model's name as /api/status shows it (default: the server's model name, or the model file's name). */
+  modelName?: string;
   /** How to generate: model name for a server, effort, budget, sampling, route (assist-model.ts). */
   generation?: Omit<AssistModel, "backend">;
   execute?: SafeExecuteOptions;
@@ -66,7 +67,7 @@ export function createAssist(options: AssistOptions): AssistService {
   const routes: Record<string, Record<string, Handler>> = {
     "/api/status": {
       GET: async () => ({
-        model: options.modelName,
+        model: options.modelName ?? options.generation?.model ?? basename(options.backend.location, ".gguf"),
         backend: options.backend.kind,
         location: options.backend.location,
         ready: options.ready?.() ?? true,

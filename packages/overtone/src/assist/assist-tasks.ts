@@ -6,7 +6,13 @@
  */
 import { BackendError } from "@overtone/errors";
 import type { BrainstormInput, DiagnoseInput, JudgeInput } from "./assist-input.js";
-import { type AssistModel, type AssistPrompt, type Generation, generateAnswer } from "./assist-model.js";
+import {
+  type AssistModel,
+  type AssistPrompt,
+  type Generation,
+  generateAnswer,
+  noAnswerError,
+} from "./assist-model.js";
 import {
   brainstormPrompt,
   DEFAULT_CRITERIA,
@@ -26,6 +32,14 @@ export interface TaskContext {
   observe?: (task: AssistTask, generation: Generation) => void;
 }
 
+/**
+ * Tries for one answer. A turn that ended after its reasoning without an answer (finish `stop`, llama.cpp#15789)
+ * or with a malformed tool call instead of one (`tool-calls`, though no tools were offered) usually answers when
+ * asked again with another seed — both seen with the toy behind a real llama-server; one cut by the token budget
+ * (`length`) would be cut again, and a failed one (`error`) says why itself.
+ */
+export const ANSWER_TRIES = 3;
+
 async function ask(
   context: TaskContext,
   task: AssistTask,
@@ -33,11 +47,18 @@ async function ask(
   seedOffset = 0,
 ): Promise<Generation> {
   const seed = context.model.seed;
-  // A retry with the same seed would give the same answer again.
-  const model = seed === undefined ? context.model : { ...context.model, seed: seed + seedOffset };
-  const generation = await context.queue(() => generateAnswer(model, prompt, context.signal));
-  context.observe?.(task, generation);
-  return generation;
+  for (let tries = 1; ; tries++) {
+    // A retry with the same seed would give the same turn again.
+    const offset = seedOffset + (tries - 1) * 100;
+    const model = seed === undefined ? context.model : { ...context.model, seed: seed + offset };
+    const generation = await context.queue(() => generateAnswer(model, prompt, context.signal));
+    context.observe?.(task, generation);
+    if (generation.answer !== "") return generation;
+    const retryable = generation.finishReason === "stop" || generation.finishReason === "tool-calls";
+    if (!retryable || tries >= ANSWER_TRIES) {
+      throw noAnswerError(generation, context.model.backend.location, tries);
+    }
+  }
 }
 
 export async function diagnose(context: TaskContext, input: DiagnoseInput) {

@@ -9,7 +9,7 @@ import { basename } from "node:path";
 import { InputError } from "@overtone/errors";
 import type { Command } from "commander";
 import { createAssist } from "../assist/assist-service.js";
-import type { Route } from "../backends/contract.js";
+import type { Backend, Route } from "../backends/contract.js";
 import { addBackendOptions, type BackendFlags, backendSetup, loadNow, openBackend } from "./backend-flags.js";
 import { positiveInt } from "./flag-values.js";
 import { choice } from "./io.js";
@@ -62,7 +62,7 @@ async function assistServe(flags: AssistServeFlags): Promise<void> {
   const log = (entry: Record<string, unknown>) => process.stderr.write(`${JSON.stringify(entry)}\n`);
   const assist = createAssist({
     backend,
-    modelName: publicName(setup.model),
+    modelName: setup.model !== undefined ? publicName(setup.model) : await serverModel(backend),
     generation: {
       effort: setup.effort,
       route,
@@ -129,7 +129,13 @@ function unitInterval(flag: string, value: string): number {
   return p;
 }
 
-function publicName(model: string | undefined): string {
-  if (model === undefined) return "default";
+function publicName(model: string): string {
   return model.endsWith(".gguf") ? basename(model, ".gguf") : model;
+}
+
+/** A server's model when --model named none: the first it lists (the one it serves by default), for status. */
+async function serverModel(backend: Backend): Promise<string> {
+  const models = await backend.listModels().catch(() => []);
+  const id = models[0]?.id;
+  return id === undefined ? "the server's default" : publicName(basename(id));
 }
