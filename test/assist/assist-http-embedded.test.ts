@@ -114,6 +114,8 @@ describe("assist over HTTP with the embedded toy model", () => {
     for (const step of json.steps as unknown[]) expect(typeof step === "string" && step !== "").toBe(true);
     expect(typeof json.answer).toBe("string");
     expect(typeof json.parsedOk).toBe("boolean");
+    expect(Array.isArray(json.commands)).toBe(true);
+    expect(Array.isArray(json.risky)).toBe(true);
   });
 
   for (const n of [3, 5]) {

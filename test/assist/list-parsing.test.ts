@@ -5,6 +5,7 @@
  * order a numbered list names the ideas, and what it left out is filled in and flagged.
  */
 import { describe, expect, it } from "vitest";
+import { suggestedCommands } from "../../packages/overtone/src/assist/assist-tasks.js";
 import { parseList, parseRanking } from "../../packages/overtone/src/assist/list-parsing.js";
 
 describe("parseList", () => {
@@ -63,5 +64,28 @@ describe("parseRanking", () => {
       parsedOk: false,
       reasons: "no idea which is best",
     });
+  });
+});
+
+describe("suggestedCommands", () => {
+  it("lists the allowlisted commands in backticks, each runnable or refused with the reason", () => {
+    const steps = parseList(
+      [
+        "1. Check the link: `ip addr show dev wlan0` and `iw dev wlan0 link`.",
+        "2. Look at the resolver: `cat /etc/resolv.conf`, then `ip addr show dev wlan0` again.",
+        "3. RISK: bring it up with `ip link set wlan0 up` (changes the link).",
+        "4. RISK: `sudo systemctl restart NetworkManager` restarts the network; `wlan0` is the interface.",
+      ].join("\n"),
+    ).items;
+    expect(suggestedCommands(steps)).toEqual([
+      { command: "ip addr show dev wlan0", runnable: true, reason: expect.stringMatching(/^allowed: ip /) },
+      { command: "iw dev wlan0 link", runnable: true, reason: expect.stringMatching(/^allowed: iw /) },
+      { command: "cat /etc/resolv.conf", runnable: true, reason: expect.stringMatching(/^allowed: cat /) },
+      {
+        command: "ip link set wlan0 up",
+        runnable: false,
+        reason: expect.stringContaining("refused: ip link may be followed by show"),
+      },
+    ]);
   });
 });

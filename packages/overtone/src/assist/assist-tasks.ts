@@ -20,7 +20,9 @@ import {
   judgePrompt,
   problemCategory,
 } from "./assist-prompts.js";
+import { ALLOWLIST } from "./command-allowlist.js";
 import { parseList, parseRanking } from "./list-parsing.js";
+import { checkCommand } from "./safe-execute.js";
 
 export type AssistTask = "diagnose" | "brainstorm" | "judge";
 
@@ -69,9 +71,35 @@ export async function diagnose(context: TaskContext, input: DiagnoseInput) {
     problem: input.problem,
     category,
     steps: list.items,
+    commands: suggestedCommands(list.items),
+    risky: list.items.filter((step) => /^(?:\*\*)?RISK\b/i.test(step)),
     parsedOk: list.style === "numbered" || list.style === "bulleted" || list.style === "json",
     answer: generation.answer,
   };
+}
+
+/**
+ * The commands the steps suggest (in backticks) that name an allowlisted command, each with whether
+ * `/api/execute` would run it as written and, if not, why: a client can offer the runnable ones with one click,
+ * and a ladder can count the unsafe suggestions (report 004's risk flags).
+ */
+export function suggestedCommands(
+  steps: readonly string[],
+): { command: string; runnable: boolean; reason: string }[] {
+  const spans = steps.flatMap((step) =>
+    [...step.matchAll(/`([^`\n]+)`/g)].map((m) => (m[1] as string).trim()),
+  );
+  const named = [...new Set(spans)].filter((span) =>
+    Object.hasOwn(ALLOWLIST, span.split(/\s+/)[0] as string),
+  );
+  return named.map((command) => {
+    const checked = checkCommand(command);
+    return {
+      command,
+      runnable: checked.ok,
+      reason: checked.ok ? `allowed: ${checked.argv[0]} ${checked.description}` : checked.reason,
+    };
+  });
 }
 
 /**

@@ -39,35 +39,53 @@ export interface SafeExecuteOptions {
   binDirs?: readonly string[];
 }
 
-/** Runs `command` if the allowlist allows it; never throws for a refused or failing command. */
-export async function safeExecute(command: string, options: SafeExecuteOptions = {}): Promise<ExecuteResult> {
+/** What the tokenizer and the allowlist make of a command, without running it. */
+export type CommandCheck =
+  | { ok: true; argv: string[]; description: string }
+  | { ok: false; reason: string; argv?: string[] };
+
+/** Whether `command` would be run, and if not why (the `reason` starts with `refused:`). */
+export function checkCommand(command: string): CommandCheck {
   const tokens = tokenizeCommand(command);
-  if (!tokens.ok) return refused(`refused: ${tokens.reason}`);
-  const [name, ...args] = tokens.argv as [string, ...string[]];
+  if (!tokens.ok) return { ok: false, reason: `refused: ${tokens.reason}` };
+  const argv = tokens.argv;
+  const [name, ...args] = argv as [string, ...string[]];
   if (name.includes("/")) {
-    return refused(
-      `refused: "${name}" is a path; name an allowed command instead (a path could be any binary)`,
-      tokens.argv,
-    );
+    return {
+      ok: false,
+      argv,
+      reason: `refused: "${name}" is a path; name an allowed command instead (a path could be any binary)`,
+    };
   }
   const allowed = Object.hasOwn(ALLOWLIST, name) ? ALLOWLIST[name] : undefined;
   if (allowed === undefined) {
-    return refused(
-      `refused: "${name}" is not on the allowlist of read-only diagnostic commands (${Object.keys(ALLOWLIST).join(", ")})`,
-      tokens.argv,
-    );
+    const names = Object.keys(ALLOWLIST).join(", ");
+    return {
+      ok: false,
+      argv,
+      reason: `refused: "${name}" is not on the allowlist of read-only diagnostic commands (${names})`,
+    };
   }
   const problem = allowed.check(args);
-  if (problem !== undefined) return refused(`refused: ${problem}; usage: ${allowed.usage}`, tokens.argv);
+  if (problem !== undefined)
+    return { ok: false, argv, reason: `refused: ${problem}; usage: ${allowed.usage}` };
+  return { ok: true, argv, description: allowed.description };
+}
+
+/** Runs `command` if the allowlist allows it; never throws for a refused or failing command. */
+export async function safeExecute(command: string, options: SafeExecuteOptions = {}): Promise<ExecuteResult> {
+  const checked = checkCommand(command);
+  if (!checked.ok) return refused(checked.reason, checked.argv);
+  const name = checked.argv[0] as string;
   const dirs = options.binDirs ?? SYSTEM_BIN_DIRS;
   const binary = await findBinary(name, dirs);
   if (binary === undefined) {
     return refused(
       `not run: ${name} is allowed but not installed here (looked in ${dirs.join(", ")})`,
-      tokens.argv,
+      checked.argv,
     );
   }
-  return run(binary, tokens.argv, allowed.description, {
+  return run(binary, checked.argv, checked.description, {
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     cap: options.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES,
     path: dirs.join(":"),
