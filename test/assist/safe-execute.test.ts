@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALLOWLIST, READABLE_FILES } from "../../packages/overtone/src/assist/command-allowlist.js";
+import { tokenizeCommand } from "../../packages/overtone/src/assist/command-tokenizer.js";
 import { SYSTEM_BIN_DIRS, safeExecute } from "../../packages/overtone/src/assist/safe-execute.js";
 import { DANGEROUS, HARMLESS } from "./dangerous-commands.js";
 
@@ -152,6 +153,19 @@ describe("safe execute runs harmless commands", () => {
       "PATH",
     ]);
     expect(result.stdout).not.toContain("must-not-leak");
+  });
+});
+
+describe("the tokenizer", () => {
+  it.each([
+    [`nslookup "example.com"  '1.1.1.1'`, ["nslookup", "example.com", "1.1.1.1"]],
+    ["uname\t-a", ["uname", "-a"]],
+    [`"ip" addr`, ["ip", "addr"]],
+    [`ip ad"dr"`, ["ip", "addr"]],
+    [`cat "it's"`, ["cat", "it's"]],
+    [`ping -c 1 'a b'`, ["ping", "-c", "1", "a b"]],
+  ])("splits %j into words as a shell would, quotes only grouping", (command, argv) => {
+    expect(tokenizeCommand(command)).toEqual({ ok: true, argv });
   });
 });
 
