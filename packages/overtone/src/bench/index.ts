@@ -17,4 +17,11 @@ export {
 export type { ComparisonRow, GroupStats, Metric, ReportData, ReportOptions, Spread } from "./report-data.js";
 export { METRICS } from "./report-data.js";
 export { type ReportWarning, reportWarnings, type WarningKind } from "./report-warnings.js";
-export { bootstrapInterval, type Interval, type QuantileSummary, quantile, summarize } from "./statistics.js";
+export {
+  bootstrapEstimates,
+  bootstrapInterval,
+  type Interval,
+  type QuantileSummary,
+  quantile,
+  summarize,
+} from "./statistics.js";

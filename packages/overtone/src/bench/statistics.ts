@@ -70,6 +70,17 @@ export function bootstrapInterval(
   resamples: number,
   seed: number,
 ): Interval {
+  const estimates = bootstrapEstimates(sorted, q, resamples, seed).sort();
+  return { low: quantile(estimates, 0.025), high: quantile(estimates, 0.975) };
+}
+
+/** The q-quantile of each of `resamples` bootstrap resamples of ascending `sorted`, drawn as the header explains. */
+export function bootstrapEstimates(
+  sorted: ArrayLike<number>,
+  q: number,
+  resamples: number,
+  seed: number,
+): Float64Array {
   const n = sorted.length;
   const random = uniforms(seed);
   const estimates = new Float64Array(resamples);
@@ -86,8 +97,7 @@ export function bootstrapInterval(
     }
     estimates[r] = value;
   }
-  estimates.sort();
-  return { low: quantile(estimates, 0.025), high: quantile(estimates, 0.975) };
+  return estimates;
 }
 
 /** mulberry32 as uniforms in (0, 1): small, fast and seedable. */
