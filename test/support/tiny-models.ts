@@ -13,7 +13,12 @@ import { createHash } from "node:crypto";
 import { mkdir, open, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { makeTinyGptOss, resolveTinyGptOssOptions, type TinyGptOssOptions } from "@overtone/makers";
+import {
+  makeTinyGptOss,
+  makeTinyLlama,
+  resolveTinyGptOssOptions,
+  type TinyGptOssOptions,
+} from "@overtone/makers";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const TEST_MODEL_DIR = join(ROOT, ".cache", "test-models");
@@ -89,7 +94,7 @@ async function pruneStale(version: string): Promise<void> {
   }
 }
 
-async function makeOnce(path: string, options: TinyGptOssOptions, version: string): Promise<void> {
+async function makeOnce(path: string, make: () => Promise<unknown>, version: string): Promise<void> {
   const lock = `${path}.lock`;
   for (;;) {
     if (await exists(path)) return;
@@ -102,7 +107,7 @@ async function makeOnce(path: string, options: TinyGptOssOptions, version: strin
         // Another process may have finished between our check and taking the lock.
         if (!(await exists(path))) {
           await pruneStale(version);
-          await makeTinyGptOss({ ...options, out: path });
+          await make();
         }
         return;
       } finally {
@@ -130,11 +135,26 @@ export function tinyModelPath(options: TinyGptOssOptions = {}): Promise<string> 
       await mkdir(TEST_MODEL_DIR, { recursive: true });
       const version = await tinyModelCodeVersion();
       const path = join(TEST_MODEL_DIR, `tiny-${version}-${key}.gguf`);
-      await makeOnce(path, options, version);
+      await makeOnce(path, () => makeTinyGptOss({ ...options, out: path }), version);
       return path;
     })();
     made.catch(() => inProcess.delete(key));
     inProcess.set(key, made);
   }
   return made;
+}
+
+let tinyLlama: Promise<string> | undefined;
+
+/** Path of the tiny Llama-architecture model (ChatML, random weights: makers' makeTinyLlama), made on first use. */
+export function tinyLlamaModelPath(): Promise<string> {
+  tinyLlama ??= (async () => {
+    await mkdir(TEST_MODEL_DIR, { recursive: true });
+    const version = await tinyModelCodeVersion();
+    const path = join(TEST_MODEL_DIR, `tiny-${version}-llama.gguf`);
+    await makeOnce(path, () => makeTinyLlama({ out: path }), version);
+    return path;
+  })();
+  tinyLlama.catch(() => (tinyLlama = undefined));
+  return tinyLlama;
 }

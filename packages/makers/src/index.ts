@@ -23,6 +23,7 @@ export {
   makeTinyGptOss,
   tinyTemplateText,
 } from "./make-tiny-gpt-oss.js";
+export { type MakeTinyLlamaResult, makeTinyLlama, type TinyLlamaOptions } from "./make-tiny-llama.js";
 export { hashName, SeededRandom } from "./seeded-random.js";
 export {
   DENSE_TYPES,
