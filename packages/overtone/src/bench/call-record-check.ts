@@ -86,8 +86,8 @@ const SHAPE: Shape = {
       itl: {
         nullable: true,
         fields: {
-          count: req(count),
-          mean_ms: req(nonNegative),
+          count: opt(count),
+          mean_ms: opt(nonNegative),
           p50_ms: req(nonNegative),
           p90_ms: req(nonNegative),
           max_ms: req(nonNegative),

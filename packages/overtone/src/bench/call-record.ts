@@ -42,8 +42,9 @@ export interface MeasuredPair {
 
 /** Gaps between streamed chunks after the first, ms (vLLM's ITL); null when fewer than two chunks arrived. */
 export interface InterTokenLatency {
-  count: number;
-  mean_ms: number;
+  /** Gaps measured; null when the writer kept only the percentiles. */
+  count: number | null;
+  mean_ms: number | null;
   p50_ms: number;
   p90_ms: number;
   max_ms: number;
