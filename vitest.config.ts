@@ -38,6 +38,7 @@ const FULL_ONLY = [
   // GGUF bundles run in headless Chromium (Debian's chromium package; .ci/run installs it).
   "test/packages/pack-install.test.ts",
   "test/packages/browser-bundle.test.ts",
+  "test/bench/report-html.test.ts",
 ];
 
 /**
