@@ -43,16 +43,18 @@ export function ratingScreen(state: RatingPassState, size: ScreenSize): string[]
 
   const room = Math.max(MIN_TEXT_LINES, size.rows - FRAME_LINES);
   const reasoning = call.output.analysis;
-  const answerRoom = state.showReasoning && reasoning ? Math.ceil(room / 2) : room;
+  const shown = state.showReasoning && reasoning ? wrap(clean(reasoning), width) : [];
+  // Shown reasoning takes what it needs, up to half the room; the answer keeps the rest.
+  const reasoningRoom = Math.min(shown.length, Math.floor(room / 2));
   lines.push("── answer ──");
-  lines.push(...cut(wrap(answerText(call), width), answerRoom, "answer"));
+  lines.push(...cut(wrap(answerText(call), width), room - reasoningRoom, "answer"));
   if (reasoning === null || reasoning === "") {
     lines.push("── no reasoning ──");
   } else if (!state.showReasoning) {
     lines.push(`── reasoning: ${Array.from(reasoning).length} characters, hidden (r shows it) ──`);
   } else {
     lines.push("── reasoning (r hides it) ──");
-    lines.push(...cut(wrap(clean(reasoning), width), room - answerRoom, "reasoning"));
+    lines.push(...cut(shown, reasoningRoom, "reasoning"));
   }
   lines.push("");
   if (state.message !== null) add(state.message);
