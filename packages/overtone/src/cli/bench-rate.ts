@@ -20,7 +20,7 @@ import {
   type RatingPassState,
   startRatingPass,
 } from "../bench/rating-pass.js";
-import { parseRatings, ratingLineText } from "../bench/ratings.js";
+import { parseRatings, type RatingLine, ratingLineText } from "../bench/ratings.js";
 import { ratingScreen } from "./bench-rate-screen.js";
 import { errorReport } from "./error-report.js";
 
@@ -124,20 +124,27 @@ function ratePass(start: RatingPassState, ratingsFile: string): Promise<RatingPa
       else reject(error);
     };
     const onKey = (text: string | undefined, key: KeyInfo | undefined) => {
-      const step = passStep(state, passKey(text, key), new Date().toISOString());
+      // An error here would otherwise end the process with the terminal still raw and on the alternate screen.
       try {
-        for (const line of step.append) {
+        const step = passStep(state, passKey(text, key), new Date().toISOString());
+        append(step.append);
+        state = step.state;
+        if (state.mode === "done") finish();
+        else draw();
+      } catch (error) {
+        finish(error);
+      }
+    };
+    const append = (lines: readonly RatingLine[]) => {
+      try {
+        for (const line of lines) {
           writeSync(fd, ratingLineText(line));
           fsyncSync(fd);
         }
       } catch (error) {
         // The rating did not reach the disk: stop rather than show it as given.
-        finish(fileSystemError(error, ratingsFile, "write", { where: "overtone bench rate" }));
-        return;
+        throw fileSystemError(error, ratingsFile, "write", { where: "overtone bench rate" });
       }
-      state = step.state;
-      if (state.mode === "done") finish();
-      else draw();
     };
     emitKeypressEvents(stdin);
     stdin.setRawMode(true);
