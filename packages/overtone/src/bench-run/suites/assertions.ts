@@ -123,7 +123,7 @@ export async function compileAssertion(
       if (grader === undefined) {
         throw at.fail(
           "needs a grader model",
-          "pass one: loadUserSuite(file, { grader: { backend } }), or `--grader` on the command line",
+          "a model-graded check needs the caller to give a grader backend: loadUserSuite(file, { grader: { backend } })",
         );
       }
       return {
