@@ -24,5 +24,5 @@ export {
   type MakeToyGptOssResult,
   makeToyGptOss,
 } from "./train/make-toy-gpt-oss.js";
-export { TOY_RECIPE_DEFAULTS } from "./train/toy-config.js";
+export { DATA_AGENT_RECIPE, TOY_RECIPE_DEFAULTS } from "./train/toy-config.js";
 export { type TrainedToy, type TrainProgress, type TrainToyOptions, trainToy } from "./train/train-toy.js";

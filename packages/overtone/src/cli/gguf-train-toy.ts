@@ -6,6 +6,7 @@
 import { availableParallelism } from "node:os";
 import { InputError } from "@overtone/errors";
 import {
+  DATA_AGENT_RECIPE,
   type MakeToyGptOssResult,
   makeToyGptOss,
   TOY_RECIPE_DEFAULTS,
@@ -26,6 +27,7 @@ interface TrainToyFlags {
   checkpoint?: string;
   checkpointEvery: string;
   threads?: string;
+  dataAgent?: boolean;
   json?: boolean;
 }
 
@@ -102,15 +104,21 @@ export function registerGgufTrainToy(gguf: Command): void {
     .option("--checkpoint <file>", "checkpoint to resume from and write (default: <out>.checkpoint)")
     .option("--checkpoint-every <n>", "steps between checkpoints", "100")
     .option("--threads <n>", "gradient threads, 1 or 2 (never changes the result; default: 2 on 2+ cores)")
+    .option(
+      "--data-agent",
+      "issue 15's retrain: the data agent's job and tool specs written by others in the corpus (docs/toy-model.md)",
+    )
     .option("--json", "print the result as JSON")
     .action(async (flags: TrainToyFlags) => {
       const template = choice("--template", flags.template, TEMPLATES);
       const seed = integerFlag("--seed", flags.seed, [0, 0xffffffff]);
-      const recipe: { steps?: number; trainExamples?: number } = {};
-      if (flags.steps !== undefined) recipe.steps = integerFlag("--steps", flags.steps, [1, 10_000_000]);
-      if (flags.examples !== undefined) {
-        recipe.trainExamples = integerFlag("--examples", flags.examples, [1, 10_000_000]);
-      }
+      const recipe = {
+        ...(flags.dataAgent === true ? DATA_AGENT_RECIPE : {}),
+        ...(flags.steps !== undefined ? { steps: integerFlag("--steps", flags.steps, [1, 10_000_000]) } : {}),
+        ...(flags.examples !== undefined
+          ? { trainExamples: integerFlag("--examples", flags.examples, [1, 10_000_000]) }
+          : {}),
+      };
       const checkpointEvery = integerFlag("--checkpoint-every", flags.checkpointEvery, [1, 10_000_000]);
       const threads =
         flags.threads === undefined

@@ -4,7 +4,7 @@
  * analysis and a final answer that uses the result. Also what an evaluator should expect of that turn.
  */
 
-import type { JsonValue, Message } from "@overtone/harmony";
+import type { JsonValue, Message, ToolDescription } from "@overtone/harmony";
 import { message, toolResult } from "@overtone/harmony";
 import type { ExamplePlan } from "./example-plan.js";
 import type { Analysis, Effort, ToolTask } from "./task.js";
@@ -15,7 +15,8 @@ import {
   noToolFinal,
   resultAnalysis,
 } from "./tool-reasoning.js";
-import type { ToolResult } from "./tool-spec.js";
+import { renamedArguments } from "./tool-restyle.js";
+import type { JsonObject, ToolResult } from "./tool-spec.js";
 
 /** Messages the model writes (`generated`) or is given (a tool's result) within its turn. */
 export interface TurnSegment {
@@ -66,14 +67,20 @@ function answerTurn(
   };
 }
 
-function callTurn(task: ToolTask, effort: Effort, result: ToolResult): AssistantTurn {
+function callTurn(
+  task: ToolTask,
+  effort: Effort,
+  result: ToolResult,
+  declared: ToolDescription,
+  args: JsonObject,
+): AssistantTurn {
   const name = task.spec.tool.name;
-  const first = callAnalysis(task)[effort];
+  const first = callAnalysis(task, declared, args)[effort];
   return {
     segments: [
       {
         generated: true,
-        messages: [analysisMessage(first), toolCallMessage(name, JSON.stringify(task.arguments))],
+        messages: [analysisMessage(first), toolCallMessage(name, JSON.stringify(args))],
       },
       { generated: false, messages: [toolResult(`functions.${name}`, result.text)] },
       {
@@ -84,7 +91,7 @@ function callTurn(task: ToolTask, effort: Effort, result: ToolResult): Assistant
     expected: {
       kind: "tool",
       tool: name,
-      arguments: task.arguments,
+      arguments: args,
       result: result.text,
       resultMentions: result.mention,
     },
@@ -95,7 +102,12 @@ function callTurn(task: ToolTask, effort: Effort, result: ToolResult): Assistant
 export function assistantTurn(plan: ExamplePlan): AssistantTurn {
   const { task, effort } = plan;
   if (task.kind === "answer") return answerTurn(task.analysis, effort, task.final, task.answerContains);
-  if (plan.tools.some((t) => t.name === task.spec.tool.name))
-    return callTurn(task, effort, task.spec.result(task.arguments, plan.date));
+  const declared = plan.tools.find((t) => t.name === task.spec.tool.name);
+  if (declared !== undefined) {
+    // The call uses the parameter names the developer message declares (tool-restyle.ts); the tool's result
+    // does not depend on them.
+    const args = plan.names !== undefined ? renamedArguments(task.arguments, plan.names) : task.arguments;
+    return callTurn(task, effort, task.spec.result(task.arguments, plan.date), declared, args);
+  }
   return answerTurn(noToolAnalysis(task, plan.tools), effort, noToolFinal(task), NO_TOOL_ANSWER_CONTAINS);
 }

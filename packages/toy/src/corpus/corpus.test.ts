@@ -13,6 +13,7 @@ import {
   type CorpusExample,
   corpusExample,
   corpusVocabulary,
+  DATA_AGENT_MIX,
   generateCorpus,
   HARMONY_SPECIAL_TOKENS,
   heldOutCases,
@@ -200,5 +201,29 @@ describe("the `overtone run --model toy --tools weather.json` demo", () => {
       "assistant",
     );
     expect(prompt.filter((id) => !trained.has(id))).toEqual([]);
+  });
+});
+
+describe("the data-agent mix (issue 15's retrain)", () => {
+  it("puts the data agent's job in every sixth example, within the recipe's length, the general mix unchanged", () => {
+    const mixed = generateCorpus({ seed: SEED, count: 1_200, split: "train", mix: DATA_AGENT_MIX });
+    const data = mixed.filter((e) => e.category === "data");
+    expect(data.length).toBe(200);
+    expect(mixed.every((e, i) => (e.category === "data") === (i % 6 === 5))).toBe(true);
+    expect(Math.max(...data.map((e) => e.tokens.length))).toBeLessThanOrEqual(1_024);
+    for (const e of data) expect(e.expected).toMatchObject({ kind: "tool", tool: "query" });
+    const of = (effort: string) =>
+      median(data.filter((e) => e.effort === effort).map((e) => e.analysisTokens));
+    expect(of("medium")).toBeGreaterThanOrEqual(1.5 * of("low"));
+    expect(of("high")).toBeGreaterThanOrEqual(1.5 * of("medium"));
+    // Without restyling the general examples are the shipped corpus's, in order.
+    const plain = generateCorpus({
+      seed: SEED,
+      count: 1_200,
+      split: "train",
+      mix: { dataEvery: 6, restyledShare: 0 },
+    });
+    const general = plain.filter((e) => e.category !== "data");
+    expect(general.map((e) => e.fill)).toEqual(train.slice(0, general.length).map((e) => e.fill));
   });
 });

@@ -8,6 +8,7 @@ import type { Conversation } from "@overtone/harmony";
 import { conversation, encodeOrdinary, FORMAT_TOKENS } from "@overtone/harmony";
 import { hashName, SeededRandom } from "@overtone/makers";
 import { assistantTurn, type Expected } from "./assistant-turn.js";
+import { dataAgentPrompt, dataAgentSegments, drawDataAgentPlan } from "./data-agent-example.js";
 import { drawPlan, promptMessages } from "./example-plan.js";
 import { exampleTokens } from "./example-tokens.js";
 import type { Category, Effort, Split } from "./task.js";
@@ -59,9 +60,78 @@ export function splitRandom(seed: number, split: Split): SeededRandom {
   return new SeededRandom(seed, hashName(`toy-corpus:${split}`));
 }
 
-/** One example from `rng`, its fill drawn from `split`. */
-export function corpusExample(rng: SeededRandom, split: Split): DetailedExample {
-  const plan = drawPlan(rng, split);
+/**
+ * What a corpus mixes in besides the general mix: every `dataEvery`-th example is the data agent's job (0: none),
+ * and `restyledShare` of the training split's tool declarations are written the way others write them
+ * (tool-restyle.ts; 0: none). SHIPPED_MIX is what the shipped toy was trained on; DATA_AGENT_MIX is issue 15's
+ * retrain, measured but not shipped yet (docs/toy-model.md, "The data agent and others' tool specs").
+ */
+export interface CorpusMix {
+  dataEvery: number;
+  restyledShare: number;
+}
+
+export const SHIPPED_MIX: Readonly<CorpusMix> = Object.freeze({ dataEvery: 0, restyledShare: 0 });
+export const DATA_AGENT_MIX: Readonly<CorpusMix> = Object.freeze({ dataEvery: 6, restyledShare: 0.35 });
+
+/** The random stream of a split's data-agent examples. */
+export function dataSplitRandom(seed: number, split: Split): SeededRandom {
+  return new SeededRandom(seed, hashName(`toy-corpus-data:${split}`));
+}
+
+/** One data-agent example (data-agent-example.ts) from `rng`, its table shape drawn from `split`. */
+export function dataExample(
+  rng: SeededRandom,
+  split: Split,
+  cover: Map<string, number> = new Map(),
+): DetailedExample {
+  const plan = drawDataAgentPlan(rng, split, cover);
+  const prompt = dataAgentPrompt(plan);
+  const segments = dataAgentSegments(plan);
+  const { tokens, lossMask, runs } = exampleTokens(prompt, segments);
+  const analysis = plan.question.analysis[plan.effort];
+  return {
+    tokens,
+    lossMask,
+    promptLength: runs[0]?.start ?? tokens.length,
+    effort: plan.effort,
+    category: "data",
+    fill: plan.fill,
+    expected: {
+      kind: "tool",
+      tool: "query",
+      arguments: { sql: plan.question.sql },
+      result: plan.question.result,
+      resultMentions: plan.question.final,
+    },
+    analysisTokens: encodeOrdinary(analysis).length,
+    decisionIndex: -1,
+    conversation: conversation([...prompt, ...segments.flatMap((s) => s.messages)]),
+    runs,
+  };
+}
+
+/** The examples of a split in order: the general mix, with every `mix.dataEvery`-th a data-agent example. */
+export function* corpusExamples(
+  seed: number,
+  split: Split,
+  count: number,
+  mix: Readonly<CorpusMix> = SHIPPED_MIX,
+): Generator<DetailedExample> {
+  const rng = splitRandom(seed, split);
+  const dataRng = dataSplitRandom(seed, split);
+  const cover = new Map<string, number>();
+  const every = mix.dataEvery;
+  for (let i = 0; i < count; i++) {
+    yield every > 0 && i % every === every - 1
+      ? dataExample(dataRng, split, cover)
+      : corpusExample(rng, split, mix.restyledShare);
+  }
+}
+
+/** One example of the general mix from `rng`, its fill drawn from `split`. */
+export function corpusExample(rng: SeededRandom, split: Split, restyledShare = 0): DetailedExample {
+  const plan = drawPlan(rng, split, restyledShare);
   const prompt = promptMessages(plan);
   const turn = assistantTurn(plan);
   const { tokens, lossMask, runs } = exampleTokens(prompt, turn.segments);
@@ -84,17 +154,20 @@ export interface CorpusOptions {
   seed: number;
   count: number;
   split: Split;
+  /** Default SHIPPED_MIX. */
+  mix?: Readonly<CorpusMix>;
 }
 
 /** `count` examples of `split`; the same seed gives the same ids, and a smaller count a prefix. */
-export function generateCorpus({ seed, count, split }: CorpusOptions): CorpusExample[] {
+export function generateCorpus({ seed, count, split, mix }: CorpusOptions): CorpusExample[] {
   checkCount(count, "generateCorpus count");
-  const rng = splitRandom(seed, split);
-  return Array.from({ length: count }, () => {
+  const out: CorpusExample[] = [];
+  for (const example of corpusExamples(seed, split, count, mix)) {
     // Keeping every conversation would multiply a large corpus's memory; the trainer needs only the ids.
-    const { conversation: _conversation, runs: _runs, ...lean } = corpusExample(rng, split);
-    return lean;
-  });
+    const { conversation: _conversation, runs: _runs, ...lean } = example;
+    out.push(lean);
+  }
+  return out;
 }
 
 /**
@@ -125,6 +198,8 @@ export interface VocabularyOptions {
   trainCount?: number;
   /** Held-out examples to scan, prompts and expected turns alike (default 1 000). */
   heldOutCount?: number;
+  /** Default SHIPPED_MIX. */
+  mix?: Readonly<CorpusMix>;
 }
 
 /** Sorted ids of every token the corpus uses (train ∪ held-out ∪ Harmony's special tokens). */
@@ -132,13 +207,14 @@ export function corpusVocabulary({
   seed,
   trainCount = 20_000,
   heldOutCount = 1_000,
+  mix,
 }: VocabularyOptions): Uint32Array {
   const used = new Set<number>(HARMONY_SPECIAL_TOKENS);
   for (const split of ["train", "heldout"] as const) {
     const count = split === "train" ? trainCount : heldOutCount;
     checkCount(count, `corpusVocabulary ${split} count`);
-    const rng = splitRandom(seed, split);
-    for (let i = 0; i < count; i++) for (const id of corpusExample(rng, split).tokens) used.add(id);
+    for (const example of corpusExamples(seed, split, count, mix))
+      for (const id of example.tokens) used.add(id);
   }
   return Uint32Array.from([...used].sort((a, b) => a - b));
 }

@@ -40,4 +40,26 @@ describe("promptMessages", () => {
     );
     expect(weather.size).toBe(3);
   });
+
+  it("restyles training declarations as others write them when asked (tool-restyle.ts), never held-out ones", () => {
+    const random = new SeededRandom(22);
+    const drawn = Array.from({ length: 2_000 }, (_, i) =>
+      drawPlan(random, i % 2 === 0 ? "train" : "heldout", 0.35),
+    );
+    const weather = (split: string) =>
+      drawn
+        .filter((_, i) => (i % 2 === 0 ? "train" : "heldout") === split)
+        .flatMap((p) => p.tools.filter((t) => t.name === "get_weather"));
+    expect(new Set(weather("train").map((t) => t.description)).size).toBeGreaterThan(5);
+    const names = new Set(weather("train").flatMap((t) => (t.parameters as { required: string[] }).required));
+    expect([...names]).toEqual(expect.arrayContaining(["location", "city"]));
+    expect(new Set(weather("heldout").map((t) => t.description)).size).toBe(3);
+    // A renamed fitting tool declares the names its call will use.
+    for (const plan of drawn) {
+      if (plan.names === undefined) continue;
+      const declared = plan.tools.find((t) => t.name === plan.task.fill.split("|")[0]);
+      const required = (declared?.parameters as { required?: string[] } | undefined)?.required ?? [];
+      expect(Object.values(plan.names).filter((n) => required.includes(n)).length).toBe(required.length);
+    }
+  });
 });

@@ -20,6 +20,7 @@ import { drawConversion } from "./conversion-tasks.js";
 import { chance, pick, pickWeighted, sample } from "./random-choice.js";
 import { drawString } from "./string-tasks.js";
 import {
+  type AnswerCategory,
   type AnswerTask,
   type Category,
   drawInSplit,
@@ -30,6 +31,7 @@ import {
 } from "./task.js";
 import { TOOL_SPECS } from "./tool-pool.js";
 import { drawToolTask } from "./tool-reasoning.js";
+import { trainRestyle, usesRestyle } from "./tool-restyle.js";
 import type { ToolSpec } from "./tool-spec.js";
 import { DEVELOPER_INSTRUCTIONS } from "./word-pools.js";
 
@@ -39,12 +41,14 @@ export interface ExamplePlan {
   date: string | undefined;
   instructions: string | undefined;
   tools: ToolDescription[];
+  /** The fitting tool's declared parameter names when its declaration renamed them (tool-restyle.ts). */
+  names?: Readonly<Record<string, string>>;
   history: AnswerTask | undefined;
   task: Task;
 }
 
 /** How often each kind of question comes up; tool questions are the most, since they have the most to learn. */
-const CATEGORY_WEIGHTS: readonly (readonly [Category, number])[] = [
+const CATEGORY_WEIGHTS: readonly (readonly [Exclude<Category, "data">, number])[] = [
   ["tool", 45],
   ["arithmetic", 14],
   ["conversion", 12],
@@ -52,14 +56,14 @@ const CATEGORY_WEIGHTS: readonly (readonly [Category, number])[] = [
   ["string", 16],
 ];
 
-const ANSWER_DRAWS: Readonly<Record<Exclude<Category, "tool">, (rng: SeededRandom) => AnswerTask>> = {
+const ANSWER_DRAWS: Readonly<Record<AnswerCategory, (rng: SeededRandom) => AnswerTask>> = {
   arithmetic: drawArithmetic,
   conversion: drawConversion,
   capital: drawCapital,
   string: drawString,
 };
 
-function drawAnswerTask(rng: SeededRandom, split: Split, category?: Exclude<Category, "tool">): AnswerTask {
+function drawAnswerTask(rng: SeededRandom, split: Split, category?: AnswerCategory): AnswerTask {
   const chosen = category ?? pick(rng, ["arithmetic", "conversion", "capital", "string"] as const);
   return drawInSplit(rng, split, ANSWER_DRAWS[chosen]);
 }
@@ -67,7 +71,7 @@ function drawAnswerTask(rng: SeededRandom, split: Split, category?: Exclude<Cate
 const FIRST_DAY = Date.UTC(2024, 6, 1);
 const DAYS = 1280; // to the end of 2027: covers the dates `overtone run` stamps in today's prompts
 
-const DATES: readonly string[] = Array.from({ length: DAYS }, (_, day) =>
+export const DATES: readonly string[] = Array.from({ length: DAYS }, (_, day) =>
   new Date(FIRST_DAY + day * 86_400_000).toISOString().slice(0, 10),
 );
 
@@ -95,26 +99,41 @@ function declaration(rng: SeededRandom, spec: ToolSpec): ToolDescription {
   return pick(rng, spec.variants);
 }
 
-function drawTools(rng: SeededRandom, task: Task): ToolDescription[] {
+function drawTools(
+  rng: SeededRandom,
+  task: Task,
+  split: Split,
+  restyledShare: number,
+): { tools: ToolDescription[]; names?: Readonly<Record<string, string>> } {
   const fitting = task.kind === "tool" && chance(rng, FITTING_TOOL_LISTED) ? task.spec : undefined;
   const others = TOOL_SPECS.filter((s) => task.kind !== "tool" || s !== task.spec);
   const count = pickWeighted(rng, fitting !== undefined ? OTHER_TOOLS_WITH_FIT : OTHER_TOOLS_WITHOUT_FIT);
   const chosen = sample(rng, others, count);
   if (fitting !== undefined) chosen.push(fitting);
+  let names: Readonly<Record<string, string>> | undefined;
   // Shuffled, so the fitting tool may be anywhere in the list.
-  return sample(rng, chosen, chosen.length).map((spec) => declaration(rng, spec));
+  const tools = sample(rng, chosen, chosen.length).map((spec) => {
+    // No draw at all when restyling is off: the shipped corpus stays exactly what it was.
+    if (restyledShare === 0 || !usesRestyle(split) || !chance(rng, restyledShare))
+      return declaration(rng, spec);
+    const restyled = trainRestyle(rng, spec);
+    if (spec === fitting) names = restyled.names;
+    return restyled.tool;
+  });
+  return names !== undefined ? { tools, names } : { tools };
 }
 
-export function drawPlan(rng: SeededRandom, split: Split): ExamplePlan {
+/** `restyledShare`: tool declarations restyled as others write them (tool-restyle.ts), training split only. */
+export function drawPlan(rng: SeededRandom, split: Split, restyledShare = 0): ExamplePlan {
   const effort = pick(rng, EFFORTS);
   const date = chance(rng, 0.9) ? pick(rng, DATES) : undefined;
   const category = pickWeighted(rng, CATEGORY_WEIGHTS);
   const task: Task =
     category === "tool" ? drawInSplit(rng, split, drawToolTask) : drawAnswerTask(rng, split, category);
-  const tools = drawTools(rng, task);
+  const { tools, names } = drawTools(rng, task, split, restyledShare);
   const instructions = chance(rng, 0.5) ? pick(rng, DEVELOPER_INSTRUCTIONS) : undefined;
   const history = chance(rng, 0.2) ? drawAnswerTask(rng, split) : undefined;
-  return { effort, date, instructions, tools, history, task };
+  return { effort, date, instructions, tools, ...(names !== undefined ? { names } : {}), history, task };
 }
 
 const REASONING: Readonly<Record<Effort, ReasoningEffort>> = { low: "Low", medium: "Medium", high: "High" };

@@ -9,14 +9,18 @@ export {
 } from "./assistant-turn.js";
 export {
   type CorpusExample,
+  type CorpusMix,
   type CorpusOptions,
   corpusExample,
+  corpusExamples,
   corpusVocabulary,
+  DATA_AGENT_MIX,
   type DetailedExample,
   generateCorpus,
   HARMONY_SPECIAL_TOKENS,
   type HeldOutCase,
   heldOutCases,
+  SHIPPED_MIX,
   type VocabularyOptions,
 } from "./corpus.js";
 export { type CorpusStats, corpusStats, median } from "./corpus-stats.js";

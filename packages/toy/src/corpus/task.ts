@@ -14,12 +14,22 @@ export const EFFORTS: readonly Effort[] = ["low", "medium", "high"];
 /** Reasoning at each effort: about one sentence at low, three at medium, six at high. */
 export type Analysis = Readonly<Record<Effort, string>>;
 
-export type Category = "tool" | "arithmetic" | "conversion" | "capital" | "string";
-export const CATEGORIES: readonly Category[] = ["tool", "arithmetic", "conversion", "capital", "string"];
+/** "data": the data agent's job (data-agent-example.ts), interleaved with the others by generateCorpus. */
+export type Category = "tool" | "arithmetic" | "conversion" | "capital" | "string" | "data";
+export const CATEGORIES: readonly Category[] = [
+  "tool",
+  "arithmetic",
+  "conversion",
+  "capital",
+  "string",
+  "data",
+];
+/** The categories of a plain answer (no tool, no data). */
+export type AnswerCategory = Exclude<Category, "tool" | "data">;
 
 export interface AnswerTask {
   kind: "answer";
-  category: Exclude<Category, "tool">;
+  category: AnswerCategory;
   fill: string;
   question: string;
   analysis: Analysis;

@@ -15,7 +15,7 @@ import type { SeededRandom } from "@overtone/makers";
 import { pick } from "./random-choice.js";
 import type { Analysis, ToolTask } from "./task.js";
 import { TOOL_SPECS } from "./tool-pool.js";
-import { argumentsText, requiredText, type ToolResult } from "./tool-spec.js";
+import { argumentsText, type JsonObject, requiredText, type ToolResult } from "./tool-spec.js";
 
 export function drawToolTask(rng: SeededRandom): ToolTask {
   const spec = pick(rng, TOOL_SPECS);
@@ -26,17 +26,21 @@ const USE = "use";
 const NO = "no";
 
 /** Reasoning before calling the fitting tool, which the developer message lists. */
-export function callAnalysis(task: ToolTask): Analysis {
+export function callAnalysis(
+  task: ToolTask,
+  declared: ToolDescription = task.spec.tool,
+  callArguments: JsonObject = task.arguments,
+): Analysis {
   const name = task.spec.tool.name;
   const use = `For ${task.spec.topic} ${USE} ${name}`;
-  const args = argumentsText(task.arguments);
+  const args = argumentsText(callArguments);
   const restate = `The user wants ${task.need}.`;
   return {
     low: `${use}. Call it with ${args}.`,
     medium: `${restate} ${use}; it can look this up. Call it with ${args}.`,
     high:
       `${restate} I cannot know this without a tool, and I should not guess. ${use}, which is in my tool list. ` +
-      `It needs ${requiredText(task.spec.tool)}. ${task.spec.argumentNote(task.arguments)} So call ${name} with ${args}.`,
+      `It needs ${requiredText(declared)}. ${task.spec.argumentNote(task.arguments)} So call ${name} with ${args}.`,
   };
 }
 

@@ -7,6 +7,7 @@
 import { rm } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { generateCorpus } from "../corpus/index.js";
+import { corpusMix } from "./corpus-training-set.js";
 import { exportToyGguf, type ToyTemplate } from "./export-gguf.js";
 import { type HeldOutLoss, heldOutLoss } from "./held-out-loss.js";
 import { ToyForward } from "./toy-forward.js";
@@ -69,8 +70,9 @@ export async function makeToyGptOss(options: MakeToyGptOssOptions): Promise<Make
   }
   const known = (e: { tokens: Uint32Array }) => e.tokens.every((id) => trained.vocabulary.row(id) >= 0);
   const seed = trained.config.seed;
-  const train = generateCorpus({ seed, count: MARGIN_EXAMPLES, split: "train" }).filter(known);
-  const held = generateCorpus({ seed, count: HELD_OUT_EXAMPLES, split: "heldout" }).filter(known);
+  const mix = corpusMix(trained.config);
+  const train = generateCorpus({ seed, count: MARGIN_EXAMPLES, split: "train", mix }).filter(known);
+  const held = generateCorpus({ seed, count: HELD_OUT_EXAMPLES, split: "heldout", mix }).filter(known);
   const longest = [...train, ...held].reduce((n, e) => Math.max(n, e.tokens.length), 1);
   const forward = new ToyForward(trained, longest);
   const margin = train.length > 0 ? measureVocabularyMargin(forward, train) : undefined;

@@ -42,6 +42,13 @@ export interface ToyRecipe {
    * calls tools the developer message does not list).
    */
   decisionWeight: number;
+  /**
+   * Every n-th training conversation is the data agent's job (corpus.ts CorpusMix); absent or 0: none, the shipped
+   * model's corpus. Issue 15's retrain: 6, with maxSequenceLength 1024 for the agent's long prompt.
+   */
+  dataEvery?: number;
+  /** Share of training tool declarations written as others write them (tool-restyle.ts); absent: none. */
+  restyledShare?: number;
 }
 
 export interface ToyConfig {
@@ -74,6 +81,20 @@ export const TOY_RECIPE_DEFAULTS: Readonly<ToyRecipe> = Object.freeze({
   trainExamples: 20000,
   maxSequenceLength: 512,
   decisionWeight: 10,
+});
+
+/**
+ * Issue 15's retrain (`overtone gguf train-toy --data-agent`): the data agent's job in one conversation in six and
+ * 35 % of tool declarations restyled as others write them (corpus.ts DATA_AGENT_MIX), the agent's long prompt
+ * within the sequence limit, and as many general conversations and steps per general conversation as the default.
+ * Measured, not shipped yet: docs/toy-model.md.
+ */
+export const DATA_AGENT_RECIPE: Readonly<Partial<ToyRecipe>> = Object.freeze({
+  dataEvery: 6,
+  restyledShare: 0.35,
+  maxSequenceLength: 1024,
+  trainExamples: 24000,
+  steps: 2900,
 });
 
 export interface ToyConfigInput {
@@ -134,6 +155,8 @@ export function resolveToyConfig(input: ToyConfigInput = {}): ToyConfig {
   checkInteger("recipe.trainExamples", recipe.trainExamples, 1, 10_000_000);
   checkInteger("recipe.maxSequenceLength", recipe.maxSequenceLength, 2, 1 << 16);
   checkInteger("recipe.decisionWeight", recipe.decisionWeight, 1, 255);
+  if (recipe.dataEvery !== undefined) checkInteger("recipe.dataEvery", recipe.dataEvery, 0, 1_000_000);
+  if (recipe.restyledShare !== undefined) checkReal("recipe.restyledShare", recipe.restyledShare, 0, 1);
   checkReal("recipe.learningRate", recipe.learningRate, 0, 1);
   checkReal("recipe.finalLearningRateRatio", recipe.finalLearningRateRatio, 0, 1);
   checkReal("recipe.weightDecay", recipe.weightDecay, 0, 1);
