@@ -1,0 +1,103 @@
+/**
+ * One ladder call: the case's request built with the rung's sampling, measured (measure-call.ts), judged by the
+ * case's check and turned into its record. A backend that throws, or a check that does, is recorded as a failed
+ * call like any other: nothing one call does may end the run.
+ */
+import type { Part } from "@overtone/harmony";
+import type { Backend, GenerateRequest } from "../backends/contract.js";
+import type { CallRecord } from "../bench/call-record.js";
+import type { Ladder, LadderModel } from "./ladder-file.js";
+import { type MeasuredCall, measureCall } from "./measure-call.js";
+import { type CallSlot, type GapTally, type RungContext, recordOfCall } from "./record-of-call.js";
+import { rungSampling } from "./rung-backend.js";
+import type { CaseVerdict } from "./suite.js";
+
+export async function oneCall(
+  backend: Backend,
+  context: RungContext,
+  slot: CallSlot,
+  ladder: Ladder,
+  model: LadderModel,
+  coldLoadMs: number | null,
+): Promise<CallRecord> {
+  const { benchCase } = slot;
+  const sampling = rungSampling(model, ladder.maxTokens);
+  const request: GenerateRequest = {
+    conversation: benchCase.conversation,
+    ...sampling,
+    ...(benchCase.maxTokens !== undefined ? { maxTokens: benchCase.maxTokens } : {}),
+    ...(benchCase.effort !== undefined && model.harmony && model.params.effort === undefined
+      ? { effort: benchCase.effort }
+      : {}),
+  };
+  const gaps: GapTally = { count: 0, meanMs: 0 };
+  const startedAt = new Date();
+  const measured = await measureCall(tapGaps(backend, gaps), request).catch(failedCall);
+  const output = {
+    answer: measured.texts.answer,
+    reasoning: measured.texts.reasoning,
+    toolCalls: measured.texts.toolCalls,
+    finishReason: measured.finishReason,
+  };
+  const verdict: CaseVerdict = await benchCase.check(output).catch((error: unknown) => ({
+    success: false,
+    parsedOk: null,
+    ideaCount: null,
+    riskFlags: [],
+    errors: [{ kind: "check", message: `the case's check failed: ${(error as Error).message}` }],
+  }));
+  return recordOfCall(context, slot, { measured, verdict, startedAt, coldLoadMs, gaps });
+}
+
+const TEXT_DELTAS = new Set(["analysis-delta", "final-delta", "commentary-delta", "tool-call-delta"]);
+
+/**
+ * The backend with its text parts' arrival times tallied into `gaps` (count and mean of the inter-token gaps,
+ * which the record has and measureCall's spread does not); the parts pass through untouched, as measureCall
+ * reads them, so both see the same moments.
+ */
+function tapGaps(backend: Backend, gaps: GapTally): Backend {
+  async function* stream(request: GenerateRequest): AsyncGenerator<Part> {
+    let first: number | null = null;
+    let last = 0;
+    let texts = 0;
+    for await (const part of backend.stream(request)) {
+      if (TEXT_DELTAS.has(part.type) && "delta" in part && part.delta !== "") {
+        last = performance.now();
+        first ??= last;
+        texts += 1;
+      }
+      yield part;
+    }
+    gaps.count = Math.max(0, texts - 1);
+    gaps.meanMs = gaps.count === 0 || first === null ? 0 : (last - first) / gaps.count;
+  }
+  return { ...backend, stream } as Backend;
+}
+
+/** A backend that threw instead of ending its stream with an error part: recorded like any failed call. */
+function failedCall(error: unknown): MeasuredCall {
+  return {
+    texts: { reasoning: "", answer: "", toolCalls: [] },
+    finishReason: "error",
+    notice: (error as Error).message ?? String(error),
+    usage: null,
+    client: {
+      ttftMs: null,
+      firstTextMs: null,
+      ttfatMs: null,
+      e2eMs: 0,
+      itlMs: null,
+      tpotMs: null,
+      decodeTokensPerSecond: null,
+      prefillTokensPerSecond: null,
+    },
+    server: {
+      promptMs: null,
+      generationMs: null,
+      loadMs: null,
+      prefillTokensPerSecond: null,
+      decodeTokensPerSecond: null,
+    },
+  };
+}

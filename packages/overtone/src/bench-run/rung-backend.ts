@@ -1,0 +1,123 @@
+/**
+ * Opens the backend of one ladder rung and loads its model, timing the load apart from any call (reference A6.4:
+ * load time is "cold start", never part of a TTFT). The embedded model is loaded here and closed after its rung,
+ * so one model is in memory at a time; a server rung is probed (its model list) so an unreachable server or a
+ * model Ollama has not pulled is found before the first call and recorded as a load failure, not N call errors.
+ */
+import { stat } from "node:fs/promises";
+import { ConfigError } from "@overtone/errors";
+import type { Backend, GenerateRequest } from "../backends/contract.js";
+import { createBackend } from "../backends/create-backend.js";
+import type { BackendKind } from "../bench/call-record.js";
+import type { LadderBackend, LadderModel } from "./ladder-file.js";
+
+/** The usual address of each server make, when the ladder gives none. */
+const DEFAULT_URLS: Partial<Record<LadderBackend, string>> = {
+  "llama-server": "http://127.0.0.1:8080/v1",
+  vllm: "http://127.0.0.1:8000/v1",
+  lmstudio: "http://127.0.0.1:1234/v1",
+  ollama: "http://127.0.0.1:11434",
+};
+
+/** The record's `backend_kind` for each ladder backend (the record spells LM Studio `lm-studio`). */
+const RECORD_KINDS: Record<LadderBackend, BackendKind> = {
+  embedded: "embedded",
+  "llama-server": "llama-server",
+  ollama: "ollama",
+  vllm: "vllm",
+  lmstudio: "lm-studio",
+  "openai-compatible": "openai-compatible",
+  gateway: "gateway",
+};
+
+export interface OpenRung {
+  backend: Backend;
+  recordKind: BackendKind;
+  /** Where calls go: the server URL, or `embedded`. */
+  endpoint: string;
+  /** Time to load the model (embedded) or to answer the probe (servers), ms. */
+  loadMs: number;
+  /** The model file, for the env block and the record (embedded only). */
+  modelFile: string | null;
+  modelSizeBytes: number | null;
+}
+
+/** Opens and loads the rung's model; throws (with the reason) when it cannot, after releasing what it opened. */
+export async function openRung(rung: LadderModel, concurrency: number): Promise<OpenRung> {
+  const started = performance.now();
+  const backend = await createRungBackend(rung, concurrency);
+  try {
+    if ("ready" in backend && typeof backend.ready === "function") await backend.ready();
+    else await probeServer(backend, rung);
+    const loadMs = performance.now() - started;
+    const modelFile = rung.backend === "embedded" ? backend.location : null;
+    const size =
+      modelFile === null
+        ? null
+        : await stat(modelFile).then(
+            (s) => s.size,
+            () => null,
+          );
+    const endpoint = rung.backend === "embedded" ? "embedded" : backend.location;
+    return {
+      backend,
+      recordKind: RECORD_KINDS[rung.backend],
+      endpoint,
+      loadMs,
+      modelFile,
+      modelSizeBytes: size,
+    };
+  } catch (error) {
+    await backend.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function createRungBackend(rung: LadderModel, concurrency: number): Promise<Backend> {
+  if (rung.backend === "embedded") {
+    return createBackend({ kind: "embedded", model: rung.model as string, parallel: concurrency });
+  }
+  const baseURL = rung.url ?? (DEFAULT_URLS[rung.backend] as string);
+  const model = rung.model !== undefined ? { model: rung.model } : {};
+  if (rung.backend === "ollama") return createBackend({ kind: "ollama", baseURL, ...model });
+  const flavor = rung.backend === "llama-server" || rung.backend === "vllm" || rung.backend === "lmstudio";
+  return createBackend({
+    kind: "openai-compatible",
+    baseURL,
+    ...model,
+    ...(flavor ? { flavor: rung.backend as "llama-server" | "vllm" | "lmstudio" } : {}),
+  });
+}
+
+/** The server answers its model list, and (Ollama, which serves only what was pulled) has the model. */
+async function probeServer(backend: Backend, rung: LadderModel): Promise<void> {
+  const models = await backend.listModels(AbortSignal.timeout(30_000));
+  if (rung.backend !== "ollama" || rung.model === undefined) return;
+  const wanted = rung.model.includes(":") ? rung.model : `${rung.model}:latest`;
+  if (!models.some((m) => m.id === rung.model || m.id === wanted)) {
+    throw new ConfigError(`Ollama at ${backend.location} has no model "${rung.model}"`, {
+      where: `models: ${rung.name}`,
+      hint: `ollama pull ${rung.model} (ollama list shows what it has)`,
+    });
+  }
+}
+
+/** The request for a rung: the ladder's sampling, gpt-oss's (temperature 1, top_p 1) where a gpt-oss rung sets none. */
+export function rungSampling(
+  rung: LadderModel,
+  ladderMaxTokens: number | undefined,
+): Omit<GenerateRequest, "conversation"> {
+  const { temperature, topP, seed, effort, maxTokens, route } = rung.params;
+  const gptOss = rung.harmony;
+  const budget = maxTokens ?? ladderMaxTokens;
+  return {
+    ...(temperature !== undefined ? { temperature } : gptOss ? { temperature: 1 } : {}),
+    ...(topP !== undefined ? { topP } : gptOss ? { topP: 1 } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(effort !== undefined && gptOss ? { effort } : {}),
+    ...(budget !== undefined ? { maxTokens: budget } : {}),
+    // A model that does not speak Harmony must get the server's own chat template, never a rendered Harmony prompt.
+    ...(route !== undefined ? { route } : !gptOss && rung.backend !== "embedded" ? { route: "chat" } : {}),
+    ...(rung.model !== undefined && rung.backend !== "embedded" ? { model: rung.model } : {}),
+  };
+}
