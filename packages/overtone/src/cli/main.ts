@@ -50,6 +50,7 @@ const GROUPS: Record<string, { description: string; commands: Record<string, () 
     description: "ladder benchmarks: reports over the per-call JSONL records of bench runs",
     commands: {
       report: () => import("./bench-report.js").then((m) => m.registerBenchReport),
+      run: () => import("./bench-run.js").then((m) => m.registerBenchRun),
       rate: () => import("./bench-rate.js").then((m) => m.registerBenchRate),
     },
   },
