@@ -11,7 +11,7 @@ import type { Backend } from "../../packages/overtone/src/backends/contract.js";
 import { createEmbedded } from "../../packages/overtone/src/backends/embedded/index.js";
 import { type MeasuredCall, measureCall } from "../../packages/overtone/src/bench-run/measure-call.js";
 import type { BenchCase, BenchSuite, CaseOutput } from "../../packages/overtone/src/bench-run/suite.js";
-import { loadUserSuite } from "../../packages/overtone/src/bench-run/suites/index.js";
+import { builtInSuites, loadUserSuite } from "../../packages/overtone/src/bench-run/suites/index.js";
 import { gradeWithModel } from "../../packages/overtone/src/bench-run/suites/model-graded.js";
 import { toyModelPath } from "../support/toy-model.js";
 
@@ -55,6 +55,11 @@ describe("a user suite against the embedded toy model", () => {
       prompt: "What is the capital of France?",
       vars: { country: "France", capital: "Paris" },
     });
+    expect(suite.cases[2]?.input.messages).toEqual([
+      { role: "user", content: "What is the capital of Italy?" },
+      { role: "assistant", content: "The capital of Italy is Rome." },
+      { role: "user", content: "And of Spain?" },
+    ]);
   });
 
   it("judges the toy's real answers by the real checks", async () => {
@@ -94,6 +99,19 @@ describe("a user suite against the embedded toy model", () => {
     if (graded !== undefined)
       expect(graded.message).toMatch(/^assert\[4\] model-graded "Names Paris[^"]*"…?: .+/);
   }, 120_000);
+
+  it("sends each built-in suite's first case to the toy and judges its answer (the toy passes few)", async () => {
+    for (const builtIn of Object.values(builtInSuites())) {
+      const c = builtIn.cases[0] as BenchCase;
+      const measured = await measureCall(toy, { ...request(c), maxTokens: 512 });
+      expect([builtIn.name, measured.finishReason]).toEqual([builtIn.name, "stop"]);
+      const verdict = await c.check(outputOf(measured));
+      expect(verdict.success).toBe(verdict.errors.length === 0);
+      expect(verdict.errors.every((e) => e.kind === "assertion" && e.message !== "")).toBe(true);
+      if (builtIn.name === "brainstorm") expect(verdict.ideaCount).toBeGreaterThanOrEqual(0);
+      if (builtIn.name === "safe-command") expect(typeof verdict.parsedOk).toBe("boolean");
+    }
+  }, 300_000);
 });
 
 function isJson(text: string): boolean {

@@ -145,10 +145,10 @@ async function userCase(
       }),
     );
   }
+  // Recorded as the call's input with the vars filled in: what the model was actually asked.
+  const texts = messages.map((m) => ({ role: m.author.role, content: textOf(m) }));
   const input = {
-    ...(fields.prompt !== undefined
-      ? { prompt: fill(String(fields.prompt), at) }
-      : { messages: fields.messages }),
+    ...(fields.prompt !== undefined ? { prompt: texts[0]?.content } : { messages: texts }),
     vars,
   };
   const conversationOf: Conversation = conversation([...shared.head, ...messages]);
@@ -178,6 +178,10 @@ async function userCase(
       return verdict(failures, { parsedOk });
     },
   };
+}
+
+function textOf(m: Message): string {
+  return m.content.map((part) => ("text" in part && typeof part.text === "string" ? part.text : "")).join("");
 }
 
 function varsOf(value: unknown, at: SuiteFilePath): Record<string, string | number | boolean> {
