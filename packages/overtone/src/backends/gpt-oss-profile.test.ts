@@ -8,13 +8,13 @@ import {
   systemMessage,
 } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
+import { explainEmptyAnswer } from "./checked-parts.js";
 import {
   chooseRoute,
   classifyContentStart,
   confirmsStrippedHarmony,
   conversationForRendering,
   effortFields,
-  explainEmptyAnswer,
   openAISampling,
   reasoningOf,
   requestedEffort,

@@ -2,24 +2,20 @@
  * The gpt-oss profile: everything a backend must do differently because the model is gpt-oss, in one place
  * (reference/backends.md §5 and §8). Backends ask it how to sample, how to say the reasoning effort on their
  * wire, where the reasoning comes back, which route to take (the server's chat API or a raw prompt Overtone
- * renders), which tools the conversation offers, and how to explain an empty answer. Nothing here does I/O.
+ * renders), which tools the conversation offers. Nothing here does I/O; how a backend's parts are checked on their way out
+ * (repairs, the tool-call check, the empty-answer notice) is checked-parts.ts.
  */
 import { HarmonyParseError } from "@overtone/errors";
 import {
   type Conversation,
-  type FinishReason,
   type Message,
-  type Part,
   type ReasoningEffort,
   type ToolDescription,
   withTurnOptions,
 } from "@overtone/harmony";
 import { GPT_OSS_VOCAB_SIZE } from "@overtone/makers";
 import type { Effort, GenerateRequest, Route } from "./contract.js";
-import { type PartStep, throughSteps } from "./part-steps.js";
 import { withResponseFormat } from "./response-formats.js";
-import { toolCallCheck } from "./tool-call-check.js";
-import { toolRepairs } from "./tool-repairs.js";
 
 /** The wire dialects whose gpt-oss quirks differ. `openai` is an OpenAI-compatible server of unknown make. */
 export type GptOssFlavor = "vllm" | "llama-server" | "lmstudio" | "ollama" | "ollama-openai" | "openai";
@@ -207,36 +203,6 @@ export function confirmsStrippedHarmony(text: string): boolean {
 }
 
 /** What the stream produced, for explaining an empty answer. */
-export interface AnswerSummary {
-  reason: FinishReason;
-  sawReasoning: boolean;
-  sawAnswer: boolean;
-  /** Output tokens the server reported, when it did. */
-  outputTokens?: number;
-  maxTokens?: number;
-}
-
-/**
- * Why a turn without an answer (no final text, no tool call) came out empty, or undefined when it did not.
- * gpt-oss's most reported "empty answer" is a budget spent on reasoning (backends.md §1.7 and §8.4).
- */
-export function explainEmptyAnswer(summary: AnswerSummary): string | undefined {
-  if (summary.sawAnswer || summary.reason === "aborted" || summary.reason === "error") return undefined;
-  const budget = summary.maxTokens !== undefined ? ` (maxTokens ${summary.maxTokens})` : "";
-  if (summary.reason === "length") {
-    return summary.sawReasoning
-      ? `truncated by the token budget${budget} while the model was still reasoning: no answer yet; raise maxTokens or lower the effort`
-      : `truncated by the token budget${budget} before any answer; raise maxTokens`;
-  }
-  if (summary.sawReasoning) {
-    return "the model ended its turn after reasoning, without an answer or tool call (llama.cpp#15789); retrying usually helps";
-  }
-  if ((summary.outputTokens ?? 0) > 0) {
-    return `the server generated ${summary.outputTokens} tokens but returned no text: its chat template or reasoning parser does not handle gpt-oss's Harmony format; use a Harmony template or the raw route`;
-  }
-  return "the server returned an empty answer";
-}
-
 /**
  * True for the parser's complaint that the output ended inside a message header. When the server says it
  * stopped at the token budget, that is a truncation like any other (`length`), not malformed output: gpt-oss
@@ -246,66 +212,6 @@ export function isHeaderCutOff(error: unknown): boolean {
   return (
     error instanceof HarmonyParseError && error.state === "Header" && /Unexpected EOS/.test(error.message)
   );
-}
-
-/**
- * Pass parts through and add `notice` to the finish part when the turn has no answer (see explainEmptyAnswer).
- * `details` is read when the stream ends, so a backend can fill in what it learnt on the way (the finish
- * part's own usage gives `outputTokens` when details do not).
- */
-export function withEmptyAnswerNotice(
-  parts: AsyncIterable<Part>,
-  details: () => { outputTokens?: number; maxTokens?: number } = () => ({}),
-): AsyncGenerator<Part, void, undefined> {
-  return throughSteps(parts, [emptyAnswerNotice(details)]);
-}
-
-/** The notice as a step of a backend's stream (part-steps.ts). */
-function emptyAnswerNotice(details: () => { outputTokens?: number; maxTokens?: number }): PartStep {
-  let sawReasoning = false;
-  let sawAnswer = false;
-  return {
-    push(part, out) {
-      if (part.type === "analysis-delta") sawReasoning = true;
-      else if (
-        part.type === "final-delta" ||
-        part.type === "commentary-delta" ||
-        part.type === "tool-call-start"
-      ) {
-        sawAnswer = true;
-      } else if (part.type === "finish" && part.notice === undefined) {
-        const outputTokens = part.usage?.outputTokens;
-        const notice = explainEmptyAnswer({
-          reason: part.reason,
-          sawReasoning,
-          sawAnswer,
-          ...(outputTokens !== undefined ? { outputTokens } : {}),
-          ...details(),
-        });
-        out.push(notice === undefined ? part : { ...part, notice });
-        return;
-      }
-      out.push(part);
-    },
-  };
-}
-
-/**
- * A backend's parts as its callers get them: tool calls repaired against the request's function tools
- * (tool-repairs.ts: names, arguments, calls leaked into the answer), then checked (tool-call-check.ts: calls
- * naming no tool or a tool not offered), then an empty answer explained (withEmptyAnswerNotice, with the
- * request's maxTokens) — in this order, so a repaired call counts as an answer. Every backend's `stream` ends
- * in this one place; `onThrow` turns what `parts` throws into its last part (throughSteps).
- */
-export function checkedParts(
-  parts: AsyncIterable<Part>,
-  request: GenerateRequest,
-  onThrow?: (error: unknown) => Part,
-): AsyncGenerator<Part, void, undefined> {
-  const tools = functionTools(request);
-  const details = () => (request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {});
-  const steps = [toolRepairs(tools), toolCallCheck(tools), emptyAnswerNotice(details)];
-  return throughSteps(parts, steps, onThrow);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { type Part, partsFromText, type ToolDescription } from "@overtone/harmony";
 import { describe, expect, it } from "vitest";
-import { withEmptyAnswerNotice } from "./gpt-oss-profile.js";
+import { withEmptyAnswerNotice } from "./checked-parts.js";
 import { withToolCallCheck } from "./tool-call-check.js";
 
 const WEATHER: ToolDescription = {

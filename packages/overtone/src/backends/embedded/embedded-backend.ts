@@ -15,8 +15,9 @@ import { basename } from "node:path";
 import { InputError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
 import { type EngineModel, finalFormatProblem, type GpuChoice, loadModel } from "../../engine/index.js";
+import { checkedParts } from "../checked-parts.js";
 import type { Backend, BackendCapabilities, GenerateRequest, ModelInfo } from "../contract.js";
-import { checkedParts, conversationForRendering } from "../gpt-oss-profile.js";
+import { conversationForRendering } from "../gpt-oss-profile.js";
 
 export interface EmbeddedBackendOptions {
   /** Path of a gpt-oss GGUF, or a model already loaded with the engine's `loadModel` (then the caller owns it). */

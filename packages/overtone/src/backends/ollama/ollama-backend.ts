@@ -14,13 +14,9 @@ import { BackendError, ConfigError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
 import { DEFAULT_TIMEOUT_MS, type HttpRequestOptions, httpJson } from "../../net/http.js";
 import { upstreamRequest } from "../../net/http-stream.js";
+import { checkedParts } from "../checked-parts.js";
 import type { Backend, GenerateRequest, HttpBackendOptions, ModelInfo } from "../contract.js";
-import {
-  checkedParts,
-  chooseOllamaRoute,
-  ollamaTemplateBroken,
-  ollamaTemplateNotice,
-} from "../gpt-oss-profile.js";
+import { chooseOllamaRoute, ollamaTemplateBroken, ollamaTemplateNotice } from "../gpt-oss-profile.js";
 import { abortable } from "../openai-compatible/abortable.js";
 import { chatRequestBody } from "./chat-request.js";
 import { chatParts } from "./chat-stream.js";

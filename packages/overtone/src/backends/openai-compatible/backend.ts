@@ -8,6 +8,7 @@ import { BackendError, ConfigError } from "@overtone/errors";
 import type { Part } from "@overtone/harmony";
 import { bodyHeadline, httpJson, toBackendError } from "../../net/http.js";
 import { type UpstreamResponse, upstreamRequest } from "../../net/http-stream.js";
+import { checkedParts } from "../checked-parts.js";
 import type {
   Backend,
   BackendCapabilities,
@@ -15,7 +16,7 @@ import type {
   HttpBackendOptions,
   ModelInfo,
 } from "../contract.js";
-import { checkedParts, chooseRoute, type GptOssFlavor } from "../gpt-oss-profile.js";
+import { chooseRoute, type GptOssFlavor } from "../gpt-oss-profile.js";
 import { chatJsonParts, chatStreamParts, type PartsContext } from "./chat-parts.js";
 import { chatCompletionBody } from "./chat-request.js";
 import { flavorFromModels, hasHarmonyVocabulary, modelsFromAnswer } from "./models.js";
