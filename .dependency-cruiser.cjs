@@ -173,6 +173,18 @@ module.exports = {
       `${SRC}bench-run/`,
     ),
     layer(
+      "doctor-layer",
+      "doctor/ (`overtone doctor`'s probes) may import backends/, engine/, net/, the gateway's config types and the packages below; not cli/, the other features or the package entries.",
+      `${SRC}doctor/`,
+      [`${SRC}(cli|agent|assist|bench|bench-run|data|data-agent)/`, `${SRC}gateway/(?!config\\.ts$)`, `${SRC}[^/]+\\.ts$`],
+    ),
+    layer(
+      "doctor-only-from-cli",
+      "Only cli/ imports doctor/: the layers it diagnoses must not reach up to it.",
+      `${SRC}(?!cli/|doctor/)`,
+      `${SRC}doctor/`,
+    ),
+    layer(
       "net-imports-only-errors",
       "net/ is the bottom of Overtone: it may import @overtone/errors only.",
       `${SRC}net/`,
