@@ -61,6 +61,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   proofread: () => import("./proofread.js").then((m) => m.registerProofread),
   models: () => import("./models.js").then((m) => m.registerModels),
   serve: () => import("./serve.js").then((m) => m.registerServe),
+  doctor: () => import("./doctor.js").then((m) => m.registerDoctor),
 };
 
 /**
