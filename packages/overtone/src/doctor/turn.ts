@@ -5,6 +5,7 @@
  * Servers are driven through their chat API (`route: "chat"`), the route every ordinary client takes: the doctor
  * checks what they get, not what Overtone's raw route would rescue.
  */
+import { BackendError } from "@overtone/errors";
 import {
   type CollectedToolCall,
   type Conversation,
@@ -60,6 +61,9 @@ export async function generateTurn(context: ProbeContext, request: TurnRequest):
     { throwOnError: false },
   );
   const finish = collected.finish;
+  // Nothing came back but an error (the server went away, the model is not there): the probe could not run.
+  const nothing = collected.analysis === "" && collected.final === "" && collected.toolCalls.length === 0;
+  if (collected.error !== undefined && nothing && !answeredWithStatus(collected.error)) throw collected.error;
   return {
     analysis: collected.analysis,
     final: collected.final,
@@ -99,4 +103,9 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** True for an HTTP error status the server answered with (a 500 on a bad tool call is evidence, not absence). */
+export function answeredWithStatus(error: unknown): boolean {
+  return error instanceof BackendError && error.status !== undefined && error.status >= 500;
 }

@@ -1,5 +1,5 @@
 /**
- * `reachable`: the backend answers, its version, and the model is there — with its size, quantisation and
+ * `reachable`: the backend answers, its version (llama-server's build), and the model is there — with its size, quantisation and
  * context length. It also fills in the target for the probes after it: the server's make (`/v1/models`), the
  * model when none was named (the first gpt-oss one), the GGUF file llama-server loaded (`/props` model_path),
  * and the raw `/props` or `/api/show` answers the template, sampling and context probes read.
@@ -60,10 +60,8 @@ export const reachableProbe: Probe = {
 /** The server's version, and the make and raw facts the later probes read (none for the embedded engine). */
 async function serverFacts(context: ProbeContext): Promise<string | undefined> {
   const { target, signal } = context;
-  if (target.kind === "ollama") {
-    const { version } = await serverJson<{ version?: string }>(target, "/api/version", { signal });
-    return version === undefined ? undefined : `Ollama ${version}`;
-  }
+  // Ollama's version (`/api/version`) is not asked: no recording of its answer exists to test against, and
+  // `/api/tags` already proves the server is up.
   if (target.kind !== "openai-compatible") return undefined;
   target.flavor ??= flavorFromModels(await serverJson(target, "/v1/models", { signal }));
   if (target.flavor !== "llama-server") return undefined;
