@@ -100,6 +100,7 @@ describe("parseLadder", () => {
       `${FILE}: suites[0].path is not a known key`,
     ],
     [["exp_id: [e1"], `${FILE}: not valid YAML`],
+    [[...minimal, "grader: { backend: ollama }"], `${FILE}: grader.model is missing`],
   ])("refuses %j naming the key", (lines, message) => {
     expect(refusal(lines)).toContain(message);
   });

@@ -11,6 +11,7 @@
  * concurrency: 1                # requests in flight; 1 = a single user (reference A6.7)
  * max_tokens: 1024
  * suites: [diagnose, {file: my-suite.yaml}]
+ * grader: { backend: ollama, model: "gpt-oss:20b" }   # for my-suite.yaml's model-graded assertions
  * models:
  *   - { name: toy, backend: embedded, model: toy }
  *   - { name: llama3.2-3b, backend: ollama, model: "llama3.2:3b", harmony: false, params: { temperature: 0.2 } }
@@ -70,6 +71,8 @@ export interface Ladder {
   maxTokens?: number;
   suites: SuiteRef[];
   models: LadderModel[];
+  /** The model that grades user suites' `model-graded` assertions (the same keys as a model; name optional). */
+  grader?: LadderModel;
 }
 
 const TOP_KEYS = [
@@ -81,6 +84,7 @@ const TOP_KEYS = [
   "max_tokens",
   "suites",
   "models",
+  "grader",
 ];
 const MODEL_KEYS = ["name", "backend", "model", "url", "params", "harmony"];
 const PARAM_KEYS = ["temperature", "top_p", "seed", "effort", "max_tokens", "route"];
@@ -124,7 +128,13 @@ export function parseLadder(text: string, file: string): Ladder {
     ...(top.max_tokens !== undefined ? { maxTokens: at("max_tokens").integer(top.max_tokens, 1) } : {}),
     suites,
     models,
+    ...(top.grader !== undefined ? { grader: grader(top.grader, at("grader")) } : {}),
   };
+}
+
+function grader(value: unknown, at: KeyPath): LadderModel {
+  const entry = at.object(value, MODEL_KEYS);
+  return ladderModel({ name: "grader", ...entry }, at);
 }
 
 function ladderModel(value: unknown, at: KeyPath): LadderModel {

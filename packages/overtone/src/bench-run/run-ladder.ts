@@ -6,15 +6,17 @@
  * recorded (one failed record per case, `errors: [{kind: "load"}]`) and skipped; nothing a model does ends the
  * run. Resuming skips the calls whose ids the file already holds; a resumed rung is loaded and warmed up again.
  */
+import type { Backend } from "../backends/contract.js";
 import type { CallRecord } from "../bench/call-record.js";
 import { openCallsFile } from "./calls-file.js";
 import { oneCall } from "./ladder-call.js";
 import type { Ladder, LadderModel } from "./ladder-file.js";
 import { type CallSlot, type RungContext, recordOfLoadFailure } from "./record-of-call.js";
 import { machineEnv, rungEnv } from "./run-env.js";
-import { type OpenRung, openRung, rungSampling } from "./rung-backend.js";
+import { createRungBackend, type OpenRung, openRung, releaseRung, rungSampling } from "./rung-backend.js";
 import type { BenchSuite } from "./suite.js";
 import { lookUpSuites } from "./suite-lookup.js";
+import type { GraderOptions } from "./suites/index.js";
 
 export interface LadderProgress {
   event: "model-start" | "call" | "model-done" | "model-failed";
@@ -58,7 +60,33 @@ interface Rung {
 }
 
 export async function runLadder(ladder: Ladder, options: RunLadderOptions): Promise<LadderSummary> {
-  const suites = options.suites ?? (await lookUpSuites(ladder.suites, ladder.file));
+  // The grader loads on its first grading and stays for the run: user suites' checks may call it on any rung.
+  const grader = ladder.grader && (await createRungBackend(ladder.grader, 1));
+  try {
+    const suites =
+      options.suites ?? (await lookUpSuites(ladder.suites, ladder.file, grader && graderOf(ladder, grader)));
+    return await runSuites(ladder, suites, options);
+  } finally {
+    await grader?.close().catch(() => undefined);
+  }
+}
+
+function graderOf(ladder: Ladder, backend: Backend): GraderOptions {
+  const { model, params } = ladder.grader as LadderModel;
+  return {
+    backend,
+    ...(model !== undefined && ladder.grader?.backend !== "embedded" ? { model } : {}),
+    ...(params.maxTokens !== undefined ? { maxTokens: params.maxTokens } : {}),
+    ...(params.effort !== undefined ? { effort: params.effort } : {}),
+    ...(params.seed !== undefined ? { seed: params.seed } : {}),
+  };
+}
+
+async function runSuites(
+  ladder: Ladder,
+  suites: readonly BenchSuite[],
+  options: RunLadderOptions,
+): Promise<LadderSummary> {
   const file = openCallsFile(options.outDir, options.resume === true);
   const runId = `${ladder.expId}@${ladder.device}`;
   const rungs = ladder.models.map((model) => plan(ladder, runId, model, suites, file.done, file.earlier));
@@ -123,7 +151,7 @@ export async function runLadder(ladder: Ladder, options: RunLadderOptions): Prom
         for (const slot of rung.warmups) await call(slot);
         await inParallel(rung.pending, ladder.concurrency, call);
       } finally {
-        await open.backend.close().catch(() => undefined);
+        await releaseRung(open, rung.model);
       }
       progress("model-done");
     }

@@ -6,6 +6,7 @@
  */
 import { stat } from "node:fs/promises";
 import { ConfigError } from "@overtone/errors";
+import { conversation, message } from "@overtone/harmony";
 import type { Backend, GenerateRequest } from "../backends/contract.js";
 import { createBackend } from "../backends/create-backend.js";
 import type { BackendKind } from "../bench/call-record.js";
@@ -73,7 +74,7 @@ export async function openRung(rung: LadderModel, concurrency: number): Promise<
   }
 }
 
-async function createRungBackend(rung: LadderModel, concurrency: number): Promise<Backend> {
+export async function createRungBackend(rung: LadderModel, concurrency: number): Promise<Backend> {
   if (rung.backend === "embedded") {
     return createBackend({ kind: "embedded", model: rung.model as string, parallel: concurrency });
   }
@@ -87,6 +88,29 @@ async function createRungBackend(rung: LadderModel, concurrency: number): Promis
     ...model,
     ...(flavor ? { flavor: rung.backend as "llama-server" | "vllm" | "lmstudio" } : {}),
   });
+}
+
+/**
+ * Closes the rung's backend, and asks Ollama to unload its model (a one-token request with `keep_alive: 0`):
+ * Ollama keeps a model resident for minutes after its last request, so the next rung would otherwise be measured
+ * beside it in memory (promptfoo's serial runs have that flaw, reference A1). llama-server and vLLM serve the
+ * model they were started with: nothing to unload from here. Failures are ignored: the rung is already recorded.
+ */
+export async function releaseRung(open: OpenRung, rung: LadderModel): Promise<void> {
+  await open.backend.close().catch(() => undefined);
+  if (rung.backend !== "ollama" || rung.model === undefined) return;
+  const baseURL = rung.url ?? (DEFAULT_URLS.ollama as string);
+  const unloader = await createBackend({ kind: "ollama", baseURL, model: rung.model, keepAlive: 0 });
+  try {
+    const request = { conversation: conversation([message("user", "ok")]), maxTokens: 1 };
+    for await (const _part of unloader.stream({ ...request, signal: AbortSignal.timeout(60_000) })) {
+      // drained: the request's end is what unloads the model
+    }
+  } catch {
+    // best effort
+  } finally {
+    await unloader.close().catch(() => undefined);
+  }
 }
 
 /** The server answers its model list, and (Ollama, which serves only what was pulled) has the model. */
