@@ -94,6 +94,29 @@ describe("overtone bench run", () => {
     expect(report.stdout).toMatch(/^toy\s+smoke\s+test-box\s+6\s/m);
   }, 600_000);
 
+  it("on a terminal redraws one progress line with a bar and an ETA", async () => {
+    const short = join(dir, "short.yaml");
+    writeFileSync(short, readFileSync(ladder, "utf8").replace("repetitions: 3", "repetitions: 1"));
+    // script(1) gives the CLI a pseudo-terminal for stdin, stdout and stderr; its output is the terminal's.
+    const command = `${process.execPath} --import tsx packages/overtone/src/cli/main.ts bench run ${short} --out ${join(dir, "tty")}`;
+    const result = await new Promise<Result>((resolve) => {
+      const child = spawn("script", ["-qec", command, "/dev/null"], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.on("close", (code) => resolve({ code, stdout, stderr: "" }));
+    });
+    expect(result.code).toBe(0);
+    const redraw = "\r\u001b[2K"; // carriage return, then erase the line
+    expect(result.stdout).toContain(`${redraw}[........................] 0/3 · model 1/1 toy`);
+    expect(result.stdout).toContain(`${redraw}[########################] 3/3 · model 1/1 toy`);
+    expect(result.stdout).toMatch(/ · ETA \d+s/);
+    expect(result.stdout).not.toMatch(/toy: done/); // the per-model lines are for logs only
+    expect(result.stdout).toMatch(/3 calls recorded, \d failed/);
+  }, 300_000);
+
   it("refuses a bad ladder file with the key path, exit 1", async () => {
     const bad = join(dir, "bad.yaml");
     writeFileSync(bad, readFileSync(ladder, "utf8").replace("repetitions: 3", "repetitions: three"));

@@ -125,3 +125,38 @@ describe("runLadder on the embedded engine", () => {
     expect(again).toMatchObject({ calls: 0, resumed: 12 });
   }, 120_000);
 });
+
+describe("runLadder with concurrency 2", () => {
+  it("keeps two requests in flight on the embedded engine (batched), each call recorded once", async () => {
+    const file = join(dir, "parallel.yaml");
+    writeFileSync(
+      file,
+      [
+        "exp_id: parallel",
+        "repetitions: 2",
+        "warmup: 0",
+        "concurrency: 2",
+        "max_tokens: 24",
+        "suites: [smoke]",
+        "models:",
+        `  - { name: toy, backend: embedded, model: ${await toyModelPath()} }`,
+        "",
+      ].join("\n"),
+    );
+    const runDir = join(dir, "parallel");
+    await runLadder(parseLadder(readFileSync(file, "utf8"), file), { outDir: runDir });
+    const lines = readFileSync(join(runDir, "calls.jsonl"), "utf8").trimEnd().split("\n");
+    const calls = lines.map((line, i) => parseCallRecord(line, "calls.jsonl", i + 1));
+    expect(calls.map((r) => `${r.case_id}/${r.repetition}`).sort()).toEqual([
+      "hello/1",
+      "hello/2",
+      "sum/1",
+      "sum/2",
+    ]);
+    // The first two started together: the second began before the first had finished.
+    const spans = calls.map((r) => ({ start: Date.parse(r.ts), end: Date.parse(r.ts) + r.latency_ms }));
+    spans.sort((a, b) => a.start - b.start);
+    // (By 10 ms: ts has whole milliseconds, so back-to-back calls can seem to overlap by less than one.)
+    expect(spans[1]?.start).toBeLessThan((spans[0]?.end as number) - 10);
+  }, 300_000);
+});

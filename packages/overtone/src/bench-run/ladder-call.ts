@@ -18,7 +18,8 @@ export async function oneCall(
   slot: CallSlot,
   ladder: Ladder,
   model: LadderModel,
-  coldLoadMs: number | null,
+  /** Set on the first call after the model was opened: the load time measured here, null for a server's. */
+  afterLoad: { loadMs: number | null } | null,
 ): Promise<CallRecord> {
   const { benchCase } = slot;
   const sampling = rungSampling(model, ladder.maxTokens);
@@ -46,6 +47,10 @@ export async function oneCall(
     riskFlags: [],
     errors: [{ kind: "check", message: `the case's check failed: ${(error as Error).message}` }],
   }));
+  // A server that loads on the first request (Ollama) reports how long it took; that is this call's cold load.
+  const serverLoad =
+    measured.server.loadMs !== null && measured.server.loadMs > 0 ? measured.server.loadMs : null;
+  const coldLoadMs = afterLoad === null ? null : (afterLoad.loadMs ?? serverLoad);
   return recordOfCall(context, slot, { measured, verdict, startedAt, coldLoadMs, gaps });
 }
 

@@ -142,11 +142,11 @@ async function runSuites(
       }
       try {
         const context = rungContext(ladder, runId, rung.model, open, rungEnv(machine, rung.model, open));
-        let coldLoadMs: number | null = open.loadMs;
+        let first = true;
         const call = async (slot: CallSlot) => {
-          const cold = coldLoadMs;
-          coldLoadMs = null; // only the first call after the load carries it
-          write(await oneCall(open.backend, context, slot, ladder, rung.model, cold));
+          const afterLoad = first ? { loadMs: open.loadMs } : null;
+          first = false; // only the first call after the load carries it
+          write(await oneCall(open.backend, context, slot, ladder, rung.model, afterLoad));
         };
         for (const slot of rung.warmups) await call(slot);
         await inParallel(rung.pending, ladder.concurrency, call);

@@ -36,8 +36,11 @@ export interface OpenRung {
   recordKind: BackendKind;
   /** Where calls go: the server URL, or `embedded`. */
   endpoint: string;
-  /** Time to load the model (embedded) or to answer the probe (servers), ms. */
-  loadMs: number;
+  /**
+   * Time to load the model into this process (embedded), ms; null for a server, which loads on its own schedule
+   * (Ollama on the first request, reporting it as the call's server load time; llama-server before it listens).
+   */
+  loadMs: number | null;
   /** The model file, for the env block and the record (embedded only). */
   modelFile: string | null;
   modelSizeBytes: number | null;
@@ -45,12 +48,15 @@ export interface OpenRung {
 
 /** Opens and loads the rung's model; throws (with the reason) when it cannot, after releasing what it opened. */
 export async function openRung(rung: LadderModel, concurrency: number): Promise<OpenRung> {
-  const started = performance.now();
+  // Finding the file (or downloading it) is not loading: the clock starts after createBackend resolved it.
   const backend = await createRungBackend(rung, concurrency);
   try {
-    if ("ready" in backend && typeof backend.ready === "function") await backend.ready();
-    else await probeServer(backend, rung);
-    const loadMs = performance.now() - started;
+    const started = performance.now();
+    let loadMs: number | null = null;
+    if ("ready" in backend && typeof backend.ready === "function") {
+      await backend.ready();
+      loadMs = performance.now() - started;
+    } else await probeServer(backend, rung);
     const modelFile = rung.backend === "embedded" ? backend.location : null;
     const size =
       modelFile === null
