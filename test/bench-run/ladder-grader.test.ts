@@ -2,7 +2,7 @@
  * A user suite with a `model-graded` assertion in a ladder (bench-run/suite-lookup.ts): graded by the ladder's
  * `grader:` model, here the tiny gpt-oss (random weights, so its grade is never a PASS or FAIL and every such
  * check fails saying so — proof the grader was asked); without a grader the ladder is refused before any model
- * loads, naming the suite file.
+ * loads, naming the suite file; so is a suite name that is not a built-in one.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -75,5 +75,18 @@ describe("a ladder's grader", () => {
       hint: expect.stringMatching(/^add a grader to the ladder file/),
     });
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("an unknown built-in suite name is refused with the ladder key, listing the names there are", async () => {
+    const file = await ladderFile([]);
+    const text = readFileSync(file, "utf8").replace(
+      "suites: [{ file: graded.yaml }]",
+      "suites: [smoke, diagnoze]",
+    );
+    const refused = runLadder(parseLadder(text, file), { outDir: join(dir, "never") });
+    await expect(refused).rejects.toThrow(`${file}: suites[1] names no built-in suite: "diagnoze"`);
+    await expect(refused).rejects.toMatchObject({
+      hint: expect.stringMatching(/smoke, diagnose, brainstorm/),
+    });
   });
 });
