@@ -44,6 +44,8 @@ export interface CheckResult {
 
 export interface Check extends CheckResult {
   id: ProbeId;
+  /** From a behavioural probe (see Probe.behavioural): its `inconclusive` is a problem for the verdict. */
+  behavioural?: boolean;
   /** Milliseconds the probe took (absent for probes skipped without running). */
   ms?: number;
 }
@@ -80,12 +82,15 @@ export function backendDown(check: Check | undefined): boolean {
 
 /**
  * The verdict: could not run when the backend was never reached; problems when any probe failed or warned (a
- * missing model is a problem found: the server answered); healthy otherwise. An inconclusive probe is not a
- * problem found, but it is not a pass either: the report says why for each.
+ * missing model is a problem found: the server answered), or when the model's behaviour could not be judged (a
+ * model with random or broken weights is not a healthy set-up); healthy otherwise. A static probe that is
+ * inconclusive (a server that does not show its template) is no problem found: the report says why.
  */
 export function verdictOf(checks: readonly Check[]): Verdict {
   if (backendDown(checks.find((c) => c.id === "reachable"))) return "could-not-run";
-  return checks.some((c) => c.status === "fail" || c.status === "warn") ? "problems" : "healthy";
+  const problem = (c: Check) =>
+    c.status === "fail" || c.status === "warn" || (c.status === "inconclusive" && c.behavioural === true);
+  return checks.some(problem) ? "problems" : "healthy";
 }
 
 /** Exit status of `overtone doctor`: 0 healthy, 1 problems found, 2 the doctor could not run. */

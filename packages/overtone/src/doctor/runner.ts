@@ -95,11 +95,17 @@ async function runOne(
   const started = performance.now();
   try {
     const result = await withSlot((context) => probe.run(context));
-    return { id: probe.id, ...result, ms: Math.round(performance.now() - started) };
+    return {
+      id: probe.id,
+      ...result,
+      behavioural: probe.behavioural,
+      ms: Math.round(performance.now() - started),
+    };
   } catch (error) {
     // A backend that went down mid-way, a model unloaded, an endpoint missing: this probe says so, the rest go on.
     return {
       id: probe.id,
+      behavioural: probe.behavioural,
       status: "inconclusive",
       summary: `could not run: ${errorMessage(error)}`,
       evidence: { error: errorMessage(error) },

@@ -11,8 +11,8 @@ import type { Check, CheckResult, Fix, Probe, ProbeContext } from "../probe.js";
 import { askConversation, questionAt } from "../probe-prompts.js";
 import { generateTurn, type Turn, turnEvidence } from "../turn.js";
 
-/** Repairs that mean the server returned Harmony unparsed. */
-const UNPARSED = new Set(["stripped-special-tokens", "markup-in-content", "headerless-message"]);
+/** Repairs that mean a chat API returned Harmony unparsed (not those of Overtone's own parser on odd output). */
+const UNPARSED = new Set(["stripped-special-tokens", "markup-in-content"]);
 
 export const channelsProbe: Probe = {
   id: "channels",
@@ -30,7 +30,8 @@ export const channelsProbe: Probe = {
       turns,
       asked.map((q) => q.answer),
     );
-    const leaks = turns.flatMap((t) => {
+    // The embedded engine renders and parses Harmony itself: no server template can leak anything there.
+    const leaks = (context.target.kind === "embedded" ? [] : turns).flatMap((t) => {
       const leak = harmonyLeak(t.final) ?? t.repairs.find((r) => UNPARSED.has(r));
       return leak === undefined ? [] : [leak];
     });
