@@ -6,11 +6,14 @@
  * run (the backend gone mid-way, the model missing, nothing listening). Probes run one at a time here, so the
  * replay server's per-path queues answer in a known order.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createOllama } from "../../packages/overtone/src/backends/index.js";
-import { type Check, type ProbeId, runDoctor } from "../../packages/overtone/src/doctor/index.js";
+import { applyFixes, type Check, type ProbeId, runDoctor } from "../../packages/overtone/src/doctor/index.js";
+import { parseGatewayConfig } from "../../packages/overtone/src/gateway/config.js";
 import { recorded, replay } from "../replay/replay-kit.js";
 import { type ReplayRoute, startReplayServer } from "../replay/replay-server.js";
+import { tempDir } from "../support/gguf-samples.js";
 
 const MODEL = "gpt-oss:120b";
 const TAGS = () =>
@@ -186,6 +189,33 @@ describe("probes that cannot run", () => {
     for (const id of ["channels", "sampling"]) {
       expect(byId[id]?.status).toBe("inconclusive");
       expect(byId[id]?.summary).toMatch(/^could not run: /);
+    }
+  });
+});
+
+describe("--fix on a replayed Ollama with a ChatML template", () => {
+  it("writes the Modelfile and the serve config into --out, each with its command; the config is one overtone serve reads", async () => {
+    const { report } = await doctorOn(
+      ["template", "tools"],
+      [TAGS(), SHOW_CHATML(), CHAT("009-ollama-api-chat-500-toolcall-parse.txt")],
+    );
+    const out = tempDir("overtone-doctor-ollama-");
+    try {
+      const applied = await applyFixes(report.checks, report.resolved, out.dir);
+      expect(applied.map((f) => f.kind).sort()).toEqual(["ollama-modelfile", "serve-config"]);
+      expect(readdirSync(out.dir).sort()).toEqual(["Modelfile", "serve.yaml"]); // no temporary file left behind
+      const modelfile = applied.find((f) => f.kind === "ollama-modelfile");
+      expect(modelfile?.command).toBe(`cd ${out.dir} && ollama create gpt-oss-harmony -f Modelfile`);
+      expect(readFileSync(out.path("Modelfile"), "utf8")).toMatch(/^PARAMETER temperature 1$/m);
+      const serve = applied.find((f) => f.kind === "serve-config");
+      expect(serve?.command).toBe(`overtone serve --config ${out.dir}/serve.yaml`);
+      const config = parseGatewayConfig(readFileSync(out.path("serve.yaml"), "utf8"), "serve.yaml");
+      expect(config.models[0]).toMatchObject({
+        name: MODEL,
+        upstreams: [{ backend: "ollama", url: report.resolved.root, model: MODEL }],
+      });
+    } finally {
+      out.remove();
     }
   });
 });
