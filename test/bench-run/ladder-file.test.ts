@@ -34,6 +34,7 @@ describe("parseLadder", () => {
       repetitions: 5,
       warmup: 1,
       concurrency: 1,
+      callTimeoutMs: 600_000,
     });
     expect(ladder.maxTokens).toBeUndefined();
     expect(ladder.suites).toEqual([{ name: "smoke" }, { file: "/ladders/suites/mine.yaml" }]);
@@ -101,6 +102,10 @@ describe("parseLadder", () => {
     ],
     [["exp_id: [e1"], `${FILE}: not valid YAML`],
     [[...minimal, "grader: { backend: ollama }"], `${FILE}: grader.model is missing`],
+    [
+      [...minimal, "call_timeout_s: 0"],
+      `${FILE}: call_timeout_s must be a number from 0.001 to 86400, not 0`,
+    ],
   ])("refuses %j naming the key", (lines, message) => {
     expect(refusal(lines)).toContain(message);
   });

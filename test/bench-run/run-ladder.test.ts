@@ -160,3 +160,35 @@ describe("runLadder with concurrency 2", () => {
     expect(spans[1]?.start).toBeLessThan((spans[0]?.end as number) - 10);
   }, 300_000);
 });
+
+describe("runLadder with a call timeout", () => {
+  it("cuts a call that runs past call_timeout_s and records it as timed out", async () => {
+    const file = join(dir, "timeout.yaml");
+    writeFileSync(
+      file,
+      [
+        "exp_id: timeout",
+        "repetitions: 1",
+        "warmup: 0",
+        "call_timeout_s: 0.005", // 5 ms: less than the toy's prompt evaluation takes here
+        "max_tokens: 2000",
+        "suites: [smoke]",
+        "models:",
+        `  - { name: toy, backend: embedded, model: ${await toyModelPath()} }`,
+        "",
+      ].join("\n"),
+    );
+    const runDir = join(dir, "timeout");
+    const summary = await runLadder(parseLadder(readFileSync(file, "utf8"), file), { outDir: runDir });
+    expect(summary).toMatchObject({ calls: 2, failures: 2 });
+    const lines = readFileSync(join(runDir, "calls.jsonl"), "utf8").trimEnd().split("\n");
+    for (const [i, line] of lines.entries()) {
+      const record = parseCallRecord(line, "calls.jsonl", i + 1);
+      expect(record).toMatchObject({ success: false, finish_reason: "aborted" });
+      expect(record.errors[0]).toEqual({
+        kind: "timeout",
+        message: "the call ran past call_timeout_s (0.005 s) and was cut",
+      });
+    }
+  }, 300_000);
+});

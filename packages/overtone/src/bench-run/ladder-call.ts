@@ -23,8 +23,10 @@ export async function oneCall(
 ): Promise<CallRecord> {
   const { benchCase } = slot;
   const sampling = rungSampling(model, ladder.maxTokens);
+  const timeout = AbortSignal.timeout(ladder.callTimeoutMs);
   const request: GenerateRequest = {
     conversation: benchCase.conversation,
+    signal: timeout,
     ...sampling,
     ...(benchCase.maxTokens !== undefined ? { maxTokens: benchCase.maxTokens } : {}),
     ...(benchCase.effort !== undefined && model.harmony && model.params.effort === undefined
@@ -51,7 +53,10 @@ export async function oneCall(
   const serverLoad =
     measured.server.loadMs !== null && measured.server.loadMs > 0 ? measured.server.loadMs : null;
   const coldLoadMs = afterLoad === null ? null : (afterLoad.loadMs ?? serverLoad);
-  return recordOfCall(context, slot, { measured, verdict, startedAt, coldLoadMs, gaps });
+  const record = recordOfCall(context, slot, { measured, verdict, startedAt, coldLoadMs, gaps });
+  if (!timeout.aborted) return record;
+  const message = `the call ran past call_timeout_s (${ladder.callTimeoutMs / 1000} s) and was cut`;
+  return { ...record, success: false, errors: [{ kind: "timeout", message }, ...record.errors] };
 }
 
 const TEXT_DELTAS = new Set(["analysis-delta", "final-delta", "commentary-delta", "tool-call-delta"]);

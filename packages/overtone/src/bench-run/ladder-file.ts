@@ -10,6 +10,7 @@
  * warmup: 1                     # untimed-by-intent calls per model, recorded with warmup: true
  * concurrency: 1                # requests in flight; 1 = a single user (reference A6.7)
  * max_tokens: 1024
+ * call_timeout_s: 600          # a call still running after this is cut and recorded (finish: aborted)
  * suites: [diagnose, {file: my-suite.yaml}]
  * grader: { backend: ollama, model: "gpt-oss:20b" }   # for my-suite.yaml's model-graded assertions
  * models:
@@ -69,6 +70,8 @@ export interface Ladder {
   warmup: number;
   concurrency: number;
   maxTokens?: number;
+  /** A call still running after this long is cut and recorded as timed out, so a hung server cannot stall the run. */
+  callTimeoutMs: number;
   suites: SuiteRef[];
   models: LadderModel[];
   /** The model that grades user suites' `model-graded` assertions (the same keys as a model; name optional). */
@@ -82,6 +85,7 @@ const TOP_KEYS = [
   "warmup",
   "concurrency",
   "max_tokens",
+  "call_timeout_s",
   "suites",
   "models",
   "grader",
@@ -126,6 +130,11 @@ export function parseLadder(text: string, file: string): Ladder {
     warmup: top.warmup === undefined ? 1 : at("warmup").integer(top.warmup, 0),
     concurrency: top.concurrency === undefined ? 1 : at("concurrency").integer(top.concurrency, 1),
     ...(top.max_tokens !== undefined ? { maxTokens: at("max_tokens").integer(top.max_tokens, 1) } : {}),
+    callTimeoutMs:
+      1000 *
+      (top.call_timeout_s === undefined
+        ? 600
+        : at("call_timeout_s").number(top.call_timeout_s, 0.001, 86_400)),
     suites,
     models,
     ...(top.grader !== undefined ? { grader: grader(top.grader, at("grader")) } : {}),
