@@ -71,6 +71,7 @@ describe("runLadder on the embedded engine", () => {
     expect(new Set(records.map((r) => r.call_id)).size).toBe(records.length);
     expect(records[0]?.env).toMatchObject({ host: expect.any(String), cores: expect.any(Number) });
     expect(String(records[0]?.env?.engine)).toMatch(/^node-llama-cpp \d/);
+    expect(records[0]?.env).toMatchObject({ threads: expect.any(Number), context_size: expect.any(Number) });
   });
 
   it("gives gpt-oss its sampling unless the ladder sets it", () => {

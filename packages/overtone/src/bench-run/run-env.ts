@@ -37,6 +37,7 @@ export function rungEnv(machine: MachineEnv, rung: LadderModel, open: OpenRung |
     url: rung.url ?? null,
     model_file: open?.modelFile ?? rung.model ?? null,
     model_size_bytes: open?.modelSizeBytes ?? null,
+    ...open?.engineSettings,
   };
 }
 

@@ -9,6 +9,7 @@ import { ConfigError } from "@overtone/errors";
 import { conversation, message } from "@overtone/harmony";
 import type { Backend, GenerateRequest } from "../backends/contract.js";
 import { createBackend } from "../backends/create-backend.js";
+import type { EmbeddedBackend } from "../backends/embedded/index.js";
 import type { BackendKind } from "../bench/call-record.js";
 import type { LadderBackend, LadderModel } from "./ladder-file.js";
 
@@ -44,6 +45,8 @@ export interface OpenRung {
   /** The model file, for the env block and the record (embedded only). */
   modelFile: string | null;
   modelSizeBytes: number | null;
+  /** How the embedded engine runs it (llama-bench's n_threads, context, GPU fields); empty for a server. */
+  engineSettings: Record<string, unknown>;
 }
 
 /** Opens and loads the rung's model; throws (with the reason) when it cannot, after releasing what it opened. */
@@ -53,9 +56,12 @@ export async function openRung(rung: LadderModel, concurrency: number): Promise<
   try {
     const started = performance.now();
     let loadMs: number | null = null;
+    let engineSettings: Record<string, unknown> = {};
     if ("ready" in backend && typeof backend.ready === "function") {
-      await backend.ready();
+      const { info } = await (backend as EmbeddedBackend).ready();
       loadMs = performance.now() - started;
+      const { threads, contextSize, parallel, gpu } = info;
+      engineSettings = { threads, context_size: contextSize, parallel, gpu: gpu === false ? "none" : gpu };
     } else await probeServer(backend, rung);
     const modelFile = rung.backend === "embedded" ? backend.location : null;
     const size =
@@ -73,6 +79,7 @@ export async function openRung(rung: LadderModel, concurrency: number): Promise<
       loadMs,
       modelFile,
       modelSizeBytes: size,
+      engineSettings,
     };
   } catch (error) {
     await backend.close().catch(() => undefined);
