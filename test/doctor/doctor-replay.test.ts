@@ -8,9 +8,10 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createOllama } from "../../packages/overtone/src/backends/index.js";
+import { createOllama, createOpenAICompatible } from "../../packages/overtone/src/backends/index.js";
 import { applyFixes, type Check, type ProbeId, runDoctor } from "../../packages/overtone/src/doctor/index.js";
 import { parseGatewayConfig } from "../../packages/overtone/src/gateway/config.js";
+import { LLAMA_SWAP } from "../replay/llama-swap.js";
 import { recorded, replay } from "../replay/replay-kit.js";
 import { type ReplayRoute, startReplayServer } from "../replay/replay-server.js";
 import { tempDir } from "../support/gguf-samples.js";
@@ -217,5 +218,30 @@ describe("--fix on a replayed Ollama with a ChatML template", () => {
     } finally {
       out.remove();
     }
+  });
+});
+
+describe("seed failures on an OpenAI-compatible replay", () => {
+  it("tool calls never formatted (Harmony left in content): tools fails naming the text, not the recovered call", async () => {
+    const server = await replay(
+      // llama-swap's model list (llama-swap.ts), asked by the doctor and by the backend; no /props behind it.
+      ...LLAMA_SWAP.filter((r) => r.path === "/v1/models"),
+      ...LLAMA_SWAP.filter((r) => r.path === "/v1/models"),
+      recorded("133-llamaserver-derived-v1-chat-stream-toolcall-in-content.txt", 0, {
+        path: "/v1/chat/completions",
+      }),
+    );
+    const report = await runDoctor({
+      target: { kind: "openai-compatible", root: server.url },
+      backend: createOpenAICompatible({ baseURL: server.url }),
+      only: ["tools"],
+      tries: 1,
+      concurrency: 1,
+    });
+    const tools = report.checks.find((c) => c.id === "tools") as Check;
+    expect(tools.status).toBe("fail");
+    expect(tools.summary).toMatch(
+      /returned the call as text in the answer.*Overtone recovered it: markup-in-content/,
+    );
   });
 });

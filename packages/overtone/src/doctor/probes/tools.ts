@@ -91,9 +91,17 @@ export const toolsProbe: Probe = {
   },
 };
 
+/** Repairs that mean the call came back as text (unparsed Harmony, or JSON in the answer). */
+const RECOVERED_CALL = new Set(["markup-in-content", "stripped-special-tokens", "call-leaked-into-final"]);
+
 /** What is wrong with a turn that should have called get_weather for `city`, or undefined. */
 function callProblem(turn: Turn, city: string): string | undefined {
   if (turn.error !== undefined) return `the server failed on the turn: ${turn.error}`;
+  // Overtone recovered a call the server left as text: every other client gets text, not a tool call.
+  const recovered = turn.repairs.filter((r) => RECOVERED_CALL.has(r));
+  if (recovered.length > 0 && turn.toolCalls.length > 0) {
+    return `the server returned the call as text in the answer, not as a tool call (Overtone recovered it: ${recovered.join(", ")})`;
+  }
   const call = turn.toolCalls[0];
   if (call === undefined) {
     return /get_weather|to=functions|"location"/.test(turn.final)
