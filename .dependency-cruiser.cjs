@@ -176,7 +176,11 @@ module.exports = {
       "doctor-layer",
       "doctor/ (`overtone doctor`'s probes) may import backends/, engine/, net/, the gateway's config types and the packages below; not cli/, the other features or the package entries.",
       `${SRC}doctor/`,
-      [`${SRC}(cli|agent|assist|bench|bench-run|data|data-agent)/`, `${SRC}gateway/(?!config\\.ts$)`, `${SRC}[^/]+\\.ts$`],
+      [
+        `${SRC}(cli|agent|assist|bench|bench-run|data|data-agent)/`,
+        `${SRC}gateway/(?!config\\.ts$)`,
+        `${SRC}[^/]+\\.ts$`,
+      ],
     ),
     layer(
       "doctor-only-from-cli",

@@ -15,13 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmbedded } from "../../packages/overtone/src/backends/index.js";
 import { disposeEngineLlama } from "../../packages/overtone/src/engine/index.js";
 import { toyModelPath } from "../support/toy-model.js";
-import {
-  ASK_WEATHER,
-  GET_WEATHER,
-  type RunningGateway,
-  startGateway,
-  WEATHER_TOOL,
-} from "./gateway-harness.js";
+import { ASK_WEATHER, type RunningGateway, startGateway, WEATHER_TOOL } from "./gateway-harness.js";
 
 let running: RunningGateway;
 let backend: ReturnType<typeof createEmbedded>;

@@ -19,7 +19,6 @@ import {
 import { toyModelPath } from "../support/toy-model.js";
 import {
   ASK_WEATHER,
-  GET_WEATHER,
   type RunningGateway,
   startGateway,
   WEATHER_TOOL,
