@@ -4,10 +4,11 @@
  * probe's failure never stops the others: what a probe throws becomes its check — `inconclusive` with "could not
  * run: …" — and when the backend cannot be reached at all, every probe that needs it is `skipped` saying so.
  */
-import { errorMessage } from "./error-text.js";
+
 import type { Check, CheckResult, Probe, ProbeContext, ProbeId, Verdict } from "./probe.js";
 import { backendDown, verdictOf } from "./probe.js";
 import type { DoctorTarget } from "./target.js";
+import { errorMessage } from "./target.js";
 
 export interface RunOptions {
   /** `--quick`: probes that sample many generations are skipped. */

@@ -5,7 +5,7 @@
  * `reachable` fills in what it learns (the server's make, the model when none was named, the GGUF path
  * llama-server reports), so later probes read one place.
  */
-import { BackendError } from "@overtone/errors";
+import { BackendError, isOvertoneError } from "@overtone/errors";
 import type { BackendKind } from "../backends/create-backend.js";
 import type { GptOssFlavor } from "../backends/gpt-oss-profile.js";
 import { httpJson } from "../net/http.js";
@@ -59,4 +59,12 @@ export function describeTarget(target: DoctorTarget): string {
   const where = target.root !== undefined ? ` at ${target.root}` : "";
   const model = target.model !== undefined ? ` (${target.model})` : "";
   return `${make}${where}${model}`;
+}
+
+/** An error in one line for a check's summary: the message, and the hint of a typed Overtone error. */
+export function errorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const hint = isOvertoneError(error) ? error.hint : undefined;
+  const first = error.message.split("\n")[0] ?? error.message;
+  return hint === undefined ? first : `${first} (${hint})`;
 }

@@ -14,8 +14,8 @@ import {
   type ToolDescription,
 } from "@overtone/harmony";
 import type { Effort, ResponseFormat } from "../backends/contract.js";
-import { errorMessage } from "./error-text.js";
 import type { ProbeContext } from "./probe.js";
+import { errorMessage } from "./target.js";
 
 export interface Turn {
   analysis: string;

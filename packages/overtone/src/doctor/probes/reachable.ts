@@ -7,9 +7,8 @@
 import { stat } from "node:fs/promises";
 import type { ModelInfo } from "../../backends/contract.js";
 import { flavorFromModels } from "../../backends/openai-compatible/models.js";
-import { errorMessage } from "../error-text.js";
 import type { CheckResult, Probe, ProbeContext } from "../probe.js";
-import { describeTarget, serverJson } from "../target.js";
+import { describeTarget, errorMessage, serverJson } from "../target.js";
 
 export const reachableProbe: Probe = {
   id: "reachable",
