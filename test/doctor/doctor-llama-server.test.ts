@@ -20,10 +20,12 @@ import {
   rerunFixed,
   runDoctor,
 } from "../../packages/overtone/src/doctor/index.js";
+import { runCliAsync } from "../cli/run-cli.js";
 import { tempDir } from "../support/gguf-samples.js";
 import {
   LLAMA_SERVER_BUILD_TIMEOUT_MS,
   type LlamaServerHandle,
+  llamaServerBinary,
   startLlamaServer,
 } from "../support/llama-server.js";
 import { tinyModelPath } from "../support/tiny-models.js";
@@ -165,5 +167,39 @@ describe("the tiny model (random weights) on llama-server", () => {
       }
     },
     LLAMA_SERVER_BUILD_TIMEOUT_MS + 300_000,
+  );
+});
+
+describe("overtone doctor --llama-server (the doctor starts the server itself)", () => {
+  it(
+    "--fix on the ChatML toy: the server started on the repaired copy, before → after printed",
+    async () => {
+      const chatml = await toyChatmlModelPath();
+      const temp = tempDir("overtone-doctor-cli-");
+      try {
+        const args = [
+          "doctor",
+          "--llama-server",
+          await llamaServerBinary(),
+          "--gguf",
+          chatml,
+          "--fix",
+          "--out",
+          temp.dir,
+        ];
+        const result = await runCliAsync(args);
+        console.log(result.stdout);
+        expect(result.stdout).toMatch(/FAIL {2}template {10}llama-server's template is chatml/);
+        expect(result.stdout).toMatch(/wrote .*-chatml-harmony\.gguf/);
+        for (const id of ["template", "channels", "effort"]) {
+          expect(result.stdout).toMatch(new RegExp(`^ {2}${id} +fail → pass `, "m"));
+        }
+        expect(result.stdout).toMatch(/^ {2}tools +fail → (pass|warn) /m);
+        expect(result.status).toBe(1);
+      } finally {
+        temp.remove();
+      }
+    },
+    LLAMA_SERVER_BUILD_TIMEOUT_MS + 600_000,
   );
 });

@@ -25,6 +25,7 @@ import {
   runDoctor,
   verdictLine,
 } from "../doctor/index.js";
+import { startLlamaServer } from "../doctor/llama-server-process.js";
 import { positiveInt } from "./flag-values.js";
 import { choice, writeOut } from "./io.js";
 
@@ -40,6 +41,7 @@ interface DoctorFlags {
   verbose?: boolean;
   tries?: string;
   only?: string;
+  llamaServer?: string;
 }
 
 const BACKEND_FLAGS = ["embedded", "ollama", "openai", "openai-compatible"] as const;
@@ -65,6 +67,10 @@ export function registerDoctor(program: Command): void {
     .option("--verbose", "show each probe's evidence")
     .option("--tries <n>", "generations per behavioural probe (default 3; 1 with --quick)")
     .option("--only <ids>", `comma-separated probes to run: ${PROBE_IDS.join(", ")}`)
+    .option(
+      "--llama-server <binary>",
+      "start this llama-server on --gguf and diagnose it (with --fix: again on the repaired copy, before → after)",
+    )
     .action(async (flags: DoctorFlags) => {
       process.exitCode = await doctor(flags);
     });
@@ -72,7 +78,19 @@ export function registerDoctor(program: Command): void {
 
 async function doctor(flags: DoctorFlags): Promise<number> {
   const flag = choice("--backend", flags.backend, BACKEND_FLAGS);
-  const kind: BackendKind = flag === "openai" ? "openai-compatible" : flag;
+  const kind: BackendKind = flags.llamaServer !== undefined || flag === "openai" ? "openai-compatible" : flag;
+  if (
+    flags.llamaServer !== undefined &&
+    (flags.gguf === undefined || flags.url !== undefined || flag === "ollama")
+  ) {
+    throw new InputError(
+      "--llama-server starts llama-server on --gguf itself: it needs --gguf, and no --url",
+      {
+        where: "--llama-server",
+        hint: "e.g. --llama-server ./llama-server --gguf ./gpt-oss-20b.gguf",
+      },
+    );
+  }
   if (flags.fix === true && flags.out === undefined) {
     throw new InputError("--fix needs --out: the doctor writes fixes into a folder, never in place", {
       where: "--out",
@@ -94,7 +112,7 @@ async function doctor(flags: DoctorFlags): Promise<number> {
   try {
     run = await runDoctor({ ...options, ...opened, ...(only !== undefined ? { only } : {}) });
   } finally {
-    await opened.backend.close();
+    await opened.close();
   }
   const seconds = (performance.now() - started) / 1000;
   let applied: AppliedFix[] = [];
@@ -102,12 +120,13 @@ async function doctor(flags: DoctorFlags): Promise<number> {
   if (flags.fix === true && flags.out !== undefined) {
     applied = await applyFixes(run.checks, run.resolved, flags.out);
     const fixedGguf = applied.find((f) => f.kind === "gguf-harmony-template")?.files[0];
-    // The embedded engine can load the repaired copy at once; a server is restarted by its owner (the command).
-    if (fixedGguf !== undefined && kind === "embedded") {
+    // The embedded engine loads the repaired copy, a llama-server the doctor started is started on it; a server
+    // someone else runs is restarted by its owner (the fix's command says how).
+    if (fixedGguf !== undefined && (kind === "embedded" || flags.llamaServer !== undefined)) {
       after = await rerunFixed(
         run,
         fixedGguf,
-        (gguf) => open("embedded", { ...flags, model: gguf, gguf }),
+        (gguf) => open(kind, { ...flags, model: gguf, gguf }),
         options,
       );
     }
@@ -157,6 +176,18 @@ function probeList(text: string): ProbeId[] {
  * is not an error of the command: the report says so (`reachable` fails, the rest are skipped) and exits 2.
  */
 async function open(kind: BackendKind, flags: DoctorFlags) {
+  if (flags.llamaServer !== undefined && flags.gguf !== undefined) {
+    const server = await startLlamaServer(flags.llamaServer, flags.gguf);
+    const backend = await createBackend({ kind: "openai-compatible", baseURL: server.root });
+    return {
+      target: { kind, root: server.root, gguf: flags.gguf },
+      backend,
+      close: async () => {
+        await backend.close();
+        await server.stop();
+      },
+    };
+  }
   const root =
     kind === "ollama"
       ? (flags.url ?? DEFAULT_URLS.ollama).replace(/\/+$/, "")
