@@ -6,7 +6,7 @@
  * The report's extra work: checking every line (call-record-check.ts), the explicit schema and the ratings join,
  * bootstrap intervals for 5 metrics × 2 quantiles per group, the text; and, separately, the HTML with its charts.
  * Goal: ≤ 2 s for the report. The machine is shared (2 cores), so rounds interleave and medians are compared.
- * The harness-overhead half of bench:bench comes with the ladder runner.
+ * The harness-overhead half of bench:bench is bench-harness.bench.ts (run after this one).
  */
 import { writeFileSync } from "node:fs";
 import { DuckDBInstance } from "@duckdb/node-api";
