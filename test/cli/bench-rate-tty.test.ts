@@ -6,67 +6,28 @@
  * pass is still running, undo, quit's tally, a second pass resuming at the unrated call, the refusal without a
  * terminal (exit 2), and `bench report` showing the mean rating afterwards.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { closeTmuxSessions, startInTmux } from "../support/tmux-session.js";
 
-const TMUX = "/usr/bin/tmux";
 const BIN = fileURLToPath(new URL("../../packages/overtone/bin/overtone.js", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("../fixtures/bench-rate/calls.jsonl", import.meta.url));
 const COLUMNS = 100;
 const work = mkdtempSync(join(tmpdir(), "overtone-bench-rate-"));
 const run = join(work, "run");
-const sockets: string[] = [];
-
 afterAll(() => {
-  for (const socket of sockets) {
-    const path = tmux(socket, "display-message", "-p", "#{socket_path}").trim();
-    tmux(socket, "kill-server");
-    if (path !== "") rmSync(path, { force: true });
-  }
+  closeTmuxSessions();
   rmSync(work, { recursive: true, force: true });
 });
 
-function tmux(socket: string, ...args: string[]): string {
-  try {
-    return execFileSync(TMUX, ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" });
-  } catch (error) {
-    if (args[0] === "kill-server" || args[0] === "display-message") return "";
-    throw error;
-  }
-}
-
-const quote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
-
-/** `overtone bench rate ARGS…` in a fresh tmux server; on exit the pane shows `[exit N]` and stays. */
-function startRate(args: string[]) {
-  const socket = `overtone-rate-${process.pid}-${sockets.length}`;
-  sockets.push(socket);
-  const command = [quote(process.execPath), quote(BIN), "bench", "rate", ...args.map(quote)].join(" ");
-  const size = ["-x", String(COLUMNS), "-y", "30"];
-  tmux(socket, "new-session", "-d", ...size, "-s", "rate", `${command}; echo "[exit $?]"; sleep 600`);
-  const screen = () => tmux(socket, "capture-pane", "-p", "-t", "rate");
-  return {
-    screen,
-    /** Keys by tmux name (`4`, `Enter`, `BSpace`); `literal` types text as it is. */
-    keys: (...names: string[]) => tmux(socket, "send-keys", "-t", "rate", ...names),
-    literal: (text: string) => tmux(socket, "send-keys", "-t", "rate", "-l", text),
-    /** Polls the screen until `test` holds (generous: the machine is shared; nothing here is timed). */
-    waitFor: async (test: (screen: string) => boolean, what: string, timeoutMs = 60_000) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const text = screen();
-        if (test(text)) return text;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
-  };
-}
+/** `overtone bench rate ARGS…` in a real terminal (100×30). */
+const startRate = (args: string[]) =>
+  startInTmux([process.execPath, BIN, "bench", "rate", ...args], COLUMNS, 30);
 
 /** The fixture's final answer of a call. */
 function answerOf(callId: string): string {
