@@ -17,7 +17,7 @@ interface JsonReport {
 describe("overtone doctor (embedded, tiny model)", () => {
   it("--json: { target, checks, verdict }; template passes; behavioural probes inconclusive, never pass", async () => {
     const tiny = await tinyModelPath();
-    const result = runCli(["doctor", "--gguf", tiny, "--json", "--tries", "1"]);
+    const result = await runCliAsync(["doctor", "--gguf", tiny, "--json", "--tries", "1"]);
     expect(result.stderr).toBe("");
     const report = JSON.parse(result.stdout) as JsonReport;
     expect(Object.keys(report)).toEqual(expect.arrayContaining(["target", "checks", "verdict"]));
