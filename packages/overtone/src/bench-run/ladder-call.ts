@@ -6,6 +6,7 @@
 import type { Part } from "@overtone/harmony";
 import type { Backend, GenerateRequest } from "../backends/contract.js";
 import type { CallRecord } from "../bench/call-record.js";
+import { assistCaseBackend } from "./assist-rung.js";
 import type { Ladder, LadderModel } from "./ladder-file.js";
 import { type MeasuredCall, measureCall } from "./measure-call.js";
 import { type CallSlot, type GapTally, type RungContext, recordOfCall } from "./record-of-call.js";
@@ -35,7 +36,10 @@ export async function oneCall(
   };
   const gaps: GapTally = { count: 0, meanMs: 0 };
   const startedAt = new Date();
-  const measured = await measureCall(tapGaps(backend, gaps), request).catch(failedCall);
+  // An assist rung answers a case through the suite's route with the case's own input (assist-rung.ts).
+  const target =
+    model.backend === "assist" ? assistCaseBackend(backend.location, slot.suite, benchCase) : backend;
+  const measured = await measureCall(tapGaps(target, gaps), request).catch(failedCall);
   const output = {
     answer: measured.texts.answer,
     reasoning: measured.texts.reasoning,

@@ -34,6 +34,7 @@ export const LADDER_BACKENDS = [
   "lmstudio",
   "openai-compatible",
   "gateway",
+  "assist",
 ] as const;
 export type LadderBackend = (typeof LADDER_BACKENDS)[number];
 

@@ -11,6 +11,7 @@ import type { Backend, GenerateRequest } from "../backends/contract.js";
 import { createBackend } from "../backends/create-backend.js";
 import type { EmbeddedBackend } from "../backends/embedded/index.js";
 import type { BackendKind } from "../bench/call-record.js";
+import { assistRungBackend } from "./assist-rung.js";
 import type { LadderBackend, LadderModel } from "./ladder-file.js";
 
 /** The usual address of each server make, when the ladder gives none. */
@@ -19,6 +20,7 @@ const DEFAULT_URLS: Partial<Record<LadderBackend, string>> = {
   vllm: "http://127.0.0.1:8000/v1",
   lmstudio: "http://127.0.0.1:1234/v1",
   ollama: "http://127.0.0.1:11434",
+  assist: "http://127.0.0.1:8080",
 };
 
 /** The record's `backend_kind` for each ladder backend (the record spells LM Studio `lm-studio`). */
@@ -30,6 +32,7 @@ const RECORD_KINDS: Record<LadderBackend, BackendKind> = {
   lmstudio: "lm-studio",
   "openai-compatible": "openai-compatible",
   gateway: "gateway",
+  assist: "assist",
 };
 
 export interface OpenRung {
@@ -92,6 +95,7 @@ export async function createRungBackend(rung: LadderModel, concurrency: number):
     return createBackend({ kind: "embedded", model: rung.model as string, parallel: concurrency });
   }
   const baseURL = rung.url ?? (DEFAULT_URLS[rung.backend] as string);
+  if (rung.backend === "assist") return assistRungBackend(baseURL);
   const model = rung.model !== undefined ? { model: rung.model } : {};
   if (rung.backend === "ollama") return createBackend({ kind: "ollama", baseURL, ...model });
   const flavor = rung.backend === "llama-server" || rung.backend === "vllm" || rung.backend === "lmstudio";
