@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/doctor.bench.ts`: the wall time of `overtone doctor` on a healthy embedded toy (issue 17's goal:
+ * `npm run bench:doctor`: the wall time of `overtone doctor` on a healthy embedded toy (issue 17's goal:
  * < 60 s at default effort on 2 cores), at `--quick` and at default, against a named baseline in the same run:
  * the same default probes run one at a time (concurrency 1). A third variant gives the engine 3 sequences
  * (`parallel: 3`), so concurrent probes are batched into one decode instead of queueing for the one sequence the
