@@ -115,16 +115,23 @@ export function gptOssMetadata(
   ];
   if (o.expertsType === "mxfp4") entries.push(["general.quantization_version", u32(QUANTIZATION_VERSION)]);
   entries.push(
-    ["tokenizer.ggml.model", ggufValue.str("gpt2")],
-    ["tokenizer.ggml.pre", ggufValue.str("gpt-4o")],
-    ["tokenizer.ggml.tokens", ggufValue.array("str", vocab.tokens)],
-    // Spelled out: ggufValue.array's typing rejects numeric item types (it narrows them to never).
-    ["tokenizer.ggml.token_type", { type: "arr", itemType: "i32", value: vocab.tokenTypes }],
-    ["tokenizer.ggml.merges", ggufValue.array("str", vocab.merges)],
+    ...vocabularyEntries(vocab),
     ["tokenizer.ggml.bos_token_id", u32(GPT_OSS_BOS_ID)],
     ["tokenizer.ggml.eos_token_id", u32(GPT_OSS_EOS_ID)],
     ["tokenizer.ggml.padding_token_id", u32(GPT_OSS_PAD_ID)],
   );
   if (chatTemplate !== undefined) entries.push(["tokenizer.chat_template", ggufValue.str(chatTemplate)]);
   return new Map(entries);
+}
+
+/** The o200k vocabulary as llama.cpp's `gpt2`-style BPE tokenizer keys (tokens, types, merges). */
+export function vocabularyEntries(vocab: GptOssVocab): [string, GgufValue][] {
+  return [
+    ["tokenizer.ggml.model", ggufValue.str("gpt2")],
+    ["tokenizer.ggml.pre", ggufValue.str("gpt-4o")],
+    ["tokenizer.ggml.tokens", ggufValue.array("str", vocab.tokens)],
+    // Spelled out: ggufValue.array's typing rejects numeric item types (it narrows them to never).
+    ["tokenizer.ggml.token_type", { type: "arr", itemType: "i32", value: vocab.tokenTypes }],
+    ["tokenizer.ggml.merges", ggufValue.array("str", vocab.merges)],
+  ];
 }

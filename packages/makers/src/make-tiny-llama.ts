@@ -9,7 +9,7 @@
 import { performance } from "node:perf_hooks";
 import { GGML_TYPE, type GgmlType, type GgufValue, ggufValue } from "@overtone/gguf";
 import { loadChatmlTemplate, writeGguf } from "@overtone/gguf/node";
-import { sizeLabel } from "./gpt-oss-metadata.js";
+import { sizeLabel, vocabularyEntries } from "./gpt-oss-metadata.js";
 import { parameterCount, type TinyTensorSpec } from "./gpt-oss-tensors.js";
 import { GPT_OSS_BOS_ID, GPT_OSS_PAD_ID, GPT_OSS_VOCAB_SIZE, loadGptOssVocab } from "./gpt-oss-vocab.js";
 import { tensorStream } from "./tensor-stream.js";
@@ -88,11 +88,7 @@ export async function makeTinyLlama(options: TinyLlamaOptions): Promise<MakeTiny
     [arch("rope.dimension_count"), u32(o.embd / o.heads)],
     [arch("attention.layer_norm_rms_epsilon"), f32(1e-5)],
     ["general.file_type", u32(MOSTLY_F16)],
-    ["tokenizer.ggml.model", ggufValue.str("gpt2")],
-    ["tokenizer.ggml.pre", ggufValue.str("gpt-4o")],
-    ["tokenizer.ggml.tokens", ggufValue.array("str", vocab.tokens)],
-    ["tokenizer.ggml.token_type", { type: "arr", itemType: "i32", value: vocab.tokenTypes }],
-    ["tokenizer.ggml.merges", ggufValue.array("str", vocab.merges)],
+    ...vocabularyEntries(vocab),
     ["tokenizer.ggml.bos_token_id", u32(GPT_OSS_BOS_ID)],
     ["tokenizer.ggml.eos_token_id", u32(LLAMA_EOS_ID)],
     ["tokenizer.ggml.add_bos_token", ggufValue.bool(false)],
