@@ -117,4 +117,35 @@ describe("integerFlag", () => {
       expect(() => integerFlag("--n", bad, [0, 10])).toThrow(InputError);
     }
   });
+
+  it("--arch llama writes the tiny Llama-architecture model (ChatML), and refuses gpt-oss-only flags by name", async () => {
+    const out = join(dir, "llama.gguf");
+    const printed = await run([
+      "--arch",
+      "llama",
+      "--out",
+      out,
+      "--layers",
+      "3",
+      "--kv-heads",
+      "1",
+      "--json",
+    ]);
+    expect(JSON.parse(printed)).toMatchObject({ path: out, arch: "llama" });
+    {
+      await using f = await openGguf(out);
+      const get = (key: string) => plainValue(f.metadata.get(key) as never);
+      expect(get("general.architecture")).toBe("llama");
+      expect(get("llama.block_count")).toBe(3);
+      expect(String(get("tokenizer.chat_template"))).toContain("<|im_start|>");
+    }
+    expect((await inputErrorOf(["--arch", "llama", "--out", out, "--experts", "4"])).where).toBe("--experts");
+    expect((await inputErrorOf(["--arch", "llama", "--out", out, "--template", "harmony2"])).where).toBe(
+      "--template",
+    );
+    expect((await inputErrorOf(["--arch", "llama", "--out", out, "--heads", "5"])).message).toMatch(
+      /divide the width/,
+    );
+    expect((await inputErrorOf(["--arch", "bert", "--out", out])).where).toBe("--arch");
+  });
 });

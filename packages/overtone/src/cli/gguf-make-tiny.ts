@@ -13,6 +13,7 @@ import {
 } from "@overtone/makers";
 import type { Command } from "commander";
 import { bytes } from "./format.js";
+import { makeTinyLlamaFromFlags } from "./gguf-make-tiny-llama.js";
 import { choice, writeOut } from "./io.js";
 
 interface MakeTinyFlags {
@@ -91,6 +92,11 @@ export function registerGgufMakeTiny(gguf: Command): void {
     )
     .requiredOption("--out <file>", "GGUF file to write (replaced atomically)")
     .option(
+      "--arch <arch>",
+      "gpt-oss, or llama (a non-Harmony model with a ChatML template, for ladders)",
+      "gpt-oss",
+    )
+    .option(
       "--experts-type <type>",
       `expert weights: ${EXPERTS_TYPES.join(" or ")}`,
       TINY_GPT_OSS_DEFAULTS.expertsType,
@@ -104,6 +110,22 @@ export function registerGgufMakeTiny(gguf: Command): void {
     command.option(spec, `${help} (default ${TINY_GPT_OSS_DEFAULTS[key]})`);
   }
   command.option("--json", "print the result as JSON").action(async (flags: MakeTinyFlags) => {
+    const arch = choice("--arch", String(flags.arch), ["gpt-oss", "llama"] as const);
+    if (arch === "llama") {
+      for (const [flag, given, fallback] of [
+        ["--experts-type", flags.expertsType, TINY_GPT_OSS_DEFAULTS.expertsType],
+        ["--template", flags.template, TINY_GPT_OSS_DEFAULTS.template],
+      ] as const) {
+        if (given !== fallback) {
+          throw new InputError(`${flag} is a gpt-oss setting; the llama model has F16 weights and ChatML`, {
+            where: flag,
+            hint: `drop ${flag} with --arch llama`,
+          });
+        }
+      }
+      await makeTinyLlamaFromFlags(flags, flags.out, flags.json === true);
+      return;
+    }
     const options: Record<string, number> = {};
     for (const [spec, key] of INTEGER_FLAGS) {
       const raw = flags[camel(flagName(spec))];
