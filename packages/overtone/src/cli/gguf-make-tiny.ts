@@ -88,7 +88,7 @@ export function registerGgufMakeTiny(gguf: Command): void {
   const command = gguf
     .command("make-tiny")
     .description(
-      "write a tiny gpt-oss GGUF (random weights, real o200k_harmony vocabulary) that llama.cpp loads in a second",
+      "write a tiny gpt-oss GGUF (or --arch llama: a Llama one) with random weights and the real o200k vocabulary",
     )
     .requiredOption("--out <file>", "GGUF file to write (replaced atomically)")
     .option(
