@@ -11,7 +11,8 @@
  * warm-up are left out; the direct side loads the model and warms it up the same way each round, and leaves
  * both out too. Rounds alternate sides; medians are compared. On a busy machine a call's own time varies far more
  * than the harness adds, so the harness's time outside each call (the gap minus the record's own latency, which
- * measureCall takes on the same clock) is printed too: the overhead, measured call by call.
+ * measureCall takes on the same clock) is printed too: the overhead, measured call by call (0.24 ms = 0.2 % of a
+ * call here, once the fsync of each line stopped being waited for: calls-file.ts).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -17,31 +17,33 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const line = (id: string) => `${JSON.stringify(sampleCall({ call_id: id }))}\n`;
 
 describe("openCallsFile", () => {
-  it("appends whole lines and knows their ids", () => {
+  it("appends whole lines (in the file as soon as append returns) and knows their ids", async () => {
     const dir = join(root, "fresh");
     const file = openCallsFile(dir, false);
     file.append(sampleCall({ call_id: "a" }));
     file.append(sampleCall({ call_id: "b" }));
-    file.close();
+    // A reader sees both lines before any fsync finished: a killed run has written what it appended.
+    expect(readFileSync(join(dir, "calls.jsonl"), "utf8")).toBe(line("a") + line("b"));
+    await file.close();
     expect(readFileSync(join(dir, "calls.jsonl"), "utf8")).toBe(line("a") + line("b"));
     expect([...file.done]).toEqual(["a", "b"]);
   });
 
-  it("on resume cuts off a torn last line and skips the ids before it", () => {
+  it("on resume cuts off a torn last line and skips the ids before it", async () => {
     const dir = join(root, "torn");
-    openCallsFile(dir, false).close();
+    await openCallsFile(dir, false).close();
     const torn = line("c").slice(0, 40);
     writeFileSync(join(dir, "calls.jsonl"), line("a") + line("b") + torn);
     const file = openCallsFile(dir, true);
     expect([...file.done]).toEqual(["a", "b"]);
     file.append(sampleCall({ call_id: "c" }));
-    file.close();
+    await file.close();
     expect(readFileSync(join(dir, "calls.jsonl"), "utf8")).toBe(line("a") + line("b") + line("c"));
   });
 
-  it("refuses a folder that holds calls unless resuming, and a broken line with its number", () => {
+  it("refuses a folder that holds calls unless resuming, and a broken line with its number", async () => {
     const dir = join(root, "held");
-    openCallsFile(dir, false).close();
+    await openCallsFile(dir, false).close();
     writeFileSync(join(dir, "calls.jsonl"), line("a"));
     expect(() => openCallsFile(dir, false)).toThrow(/calls\.jsonl already holds 1 calls/);
     writeFileSync(join(dir, "calls.jsonl"), `${line("a")}{"schema": 1}\n${line("b")}`);

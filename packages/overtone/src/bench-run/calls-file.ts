@@ -1,10 +1,21 @@
 /**
- * The run's calls.jsonl, written a record at a time as calls finish: one `write` of a whole line, then `fsync`,
- * so a crash or a kill loses at most the call in flight (its line is either all there or absent; a torn last line
- * from a dying disk is cut off on resume). Resuming reads the ids already written, checked by the bench
+ * The run's calls.jsonl, written a record at a time as calls finish: one `write` of a whole line, so a crash or a
+ * kill of the run loses at most the call in flight (its line is either all there or absent; a torn last line from
+ * a dying disk is cut off on resume). The line is in the kernel once `write` returns; `fsync`, which only a
+ * machine's crash needs, runs in the background while the next call is made (one at a time, and once more at
+ * close): waiting for it cost ~1 ms a call here, the harness's whole overhead (bench:bench). Resuming reads the ids already written, checked by the bench
  * validator, so a call is never run — or counted — twice.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fsync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  truncateSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { InputError } from "@overtone/errors";
 import { CALLS_FILE, type CallRecord } from "../bench/call-record.js";
@@ -17,7 +28,8 @@ export interface CallsFile {
   /** Records already in the file, for counting warm-ups of earlier sessions. */
   readonly earlier: readonly CallRecord[];
   append(record: CallRecord): void;
-  close(): void;
+  /** Flushes the last lines to the disk and closes the file. */
+  close(): Promise<void>;
 }
 
 /**
@@ -53,17 +65,45 @@ export function openCallsFile(outDir: string, resume: boolean): CallsFile {
     });
   }
   const done = new Set(earlier.map((record) => record.call_id));
+  const sync = backgroundSync(fd);
   return {
     path,
     done,
     earlier,
     append(record) {
       writeSync(fd, `${JSON.stringify(record)}\n`);
-      fsyncSync(fd);
       done.add(record.call_id);
+      sync.request();
     },
-    close() {
+    async close() {
+      await sync.idle();
+      fsyncSync(fd);
       closeSync(fd);
+    },
+  };
+}
+
+/** fsync in the background, one at a time; lines written while one runs are flushed by the next. */
+function backgroundSync(fd: number) {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const start = (): Promise<void> =>
+    new Promise<void>((resolve) => fsync(fd, () => resolve())).then(() => {
+      if (!again) {
+        running = undefined;
+        return;
+      }
+      again = false;
+      running = start();
+      return running;
+    });
+  return {
+    request(): void {
+      if (running === undefined) running = start();
+      else again = true;
+    },
+    idle: async (): Promise<void> => {
+      while (running !== undefined) await running;
     },
   };
 }

@@ -156,7 +156,7 @@ async function runSuites(
       progress("model-done");
     }
   } finally {
-    file.close();
+    await file.close();
   }
   return summary;
 }
