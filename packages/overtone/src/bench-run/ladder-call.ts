@@ -3,13 +3,12 @@
  * case's check and turned into its record. A backend that throws, or a check that does, is recorded as a failed
  * call like any other: nothing one call does may end the run.
  */
-import type { Part } from "@overtone/harmony";
 import type { Backend, GenerateRequest } from "../backends/contract.js";
 import type { CallRecord } from "../bench/call-record.js";
 import { assistCaseBackend } from "./assist-rung.js";
 import type { Ladder, LadderModel } from "./ladder-file.js";
 import { type MeasuredCall, measureCall } from "./measure-call.js";
-import { type CallSlot, type GapTally, type RungContext, recordOfCall } from "./record-of-call.js";
+import { type CallSlot, type RungContext, recordOfCall } from "./record-of-call.js";
 import { rungSampling } from "./rung-backend.js";
 import type { CaseVerdict } from "./suite.js";
 
@@ -34,12 +33,11 @@ export async function oneCall(
       ? { effort: benchCase.effort }
       : {}),
   };
-  const gaps: GapTally = { count: 0, meanMs: 0 };
   const startedAt = new Date();
   // An assist rung answers a case through the suite's route with the case's own input (assist-rung.ts).
   const target =
     model.backend === "assist" ? assistCaseBackend(backend.location, slot.suite, benchCase) : backend;
-  const measured = await measureCall(tapGaps(target, gaps), request).catch(failedCall);
+  const measured = await measureCall(target, request).catch(failedCall);
   const output = {
     answer: measured.texts.answer,
     reasoning: measured.texts.reasoning,
@@ -57,36 +55,10 @@ export async function oneCall(
   const serverLoad =
     measured.server.loadMs !== null && measured.server.loadMs > 0 ? measured.server.loadMs : null;
   const coldLoadMs = afterLoad === null ? null : (afterLoad.loadMs ?? serverLoad);
-  const record = recordOfCall(context, slot, { measured, verdict, startedAt, coldLoadMs, gaps });
+  const record = recordOfCall(context, slot, { measured, verdict, startedAt, coldLoadMs });
   if (!timeout.aborted) return record;
   const message = `the call ran past call_timeout_s (${ladder.callTimeoutMs / 1000} s) and was cut`;
   return { ...record, success: false, errors: [{ kind: "timeout", message }, ...record.errors] };
-}
-
-const TEXT_DELTAS = new Set(["analysis-delta", "final-delta", "commentary-delta", "tool-call-delta"]);
-
-/**
- * The backend with its text parts' arrival times tallied into `gaps` (count and mean of the inter-token gaps,
- * which the record has and measureCall's spread does not); the parts pass through untouched, as measureCall
- * reads them, so both see the same moments.
- */
-function tapGaps(backend: Backend, gaps: GapTally): Backend {
-  async function* stream(request: GenerateRequest): AsyncGenerator<Part> {
-    let first: number | null = null;
-    let last = 0;
-    let texts = 0;
-    for await (const part of backend.stream(request)) {
-      if (TEXT_DELTAS.has(part.type) && "delta" in part && part.delta !== "") {
-        last = performance.now();
-        first ??= last;
-        texts += 1;
-      }
-      yield part;
-    }
-    gaps.count = Math.max(0, texts - 1);
-    gaps.meanMs = gaps.count === 0 || first === null ? 0 : (last - first) / gaps.count;
-  }
-  return { ...backend, stream } as Backend;
 }
 
 /** A backend that threw instead of ending its stream with an error part: recorded like any failed call. */

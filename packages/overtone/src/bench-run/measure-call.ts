@@ -31,8 +31,8 @@ export interface ClientTimings {
   firstTextMs: number | null;
   ttfatMs: number | null;
   e2eMs: number;
-  /** Gaps between text-carrying parts: median, p90 and the largest. */
-  itlMs: { p50: number; p90: number; max: number } | null;
+  /** Gaps between text-carrying parts: how many, their mean, median, p90 and the largest. */
+  itlMs: { count: number; mean: number; p50: number; p90: number; max: number } | null;
   tpotMs: number | null;
   decodeTokensPerSecond: number | null;
   prefillTokensPerSecond: number | null;
@@ -134,9 +134,16 @@ function promptEvaluated(usage: Usage): number {
   return usage.inputTokens - (usage.cachedInputTokens ?? 0);
 }
 
-function spread(values: readonly number[]): { p50: number; p90: number; max: number } {
+function spread(values: readonly number[]): {
+  count: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  max: number;
+} {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) =>
     sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))] as number;
-  return { p50: at(0.5), p90: at(0.9), max: sorted[sorted.length - 1] as number };
+  const mean = sorted.reduce((sum, v) => sum + v, 0) / sorted.length;
+  return { count: sorted.length, mean, p50: at(0.5), p90: at(0.9), max: sorted[sorted.length - 1] as number };
 }

@@ -32,12 +32,6 @@ export interface CallSlot {
   warmup: boolean;
 }
 
-/** Gaps between text-carrying parts as the runner saw them (count and mean, which measureCall does not give). */
-export interface GapTally {
-  count: number;
-  meanMs: number;
-}
-
 export function recordOfCall(
   rung: RungContext,
   slot: CallSlot,
@@ -46,7 +40,6 @@ export function recordOfCall(
     verdict: CaseVerdict;
     startedAt: Date;
     coldLoadMs: number | null;
-    gaps: GapTally;
   },
 ): CallRecord {
   const { measured, verdict } = call;
@@ -74,11 +67,11 @@ export function recordOfCall(
       ttft_ms: ttft,
       ttfat_ms: ttfat,
       itl:
-        client.itlMs === null || call.gaps.count === 0
+        client.itlMs === null
           ? null
           : {
-              count: call.gaps.count,
-              mean_ms: call.gaps.meanMs,
+              count: client.itlMs.count,
+              mean_ms: client.itlMs.mean,
               p50_ms: client.itlMs.p50,
               p90_ms: client.itlMs.p90,
               max_ms: client.itlMs.max,
