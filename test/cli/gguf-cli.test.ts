@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openGguf } from "@overtone/gguf/node";
+import { chatTemplateOf } from "@overtone/gguf";
+import { loadFixedHarmonyTemplate, loadHarmonyTemplate, openGguf } from "@overtone/gguf/node";
 import { ChatMLChatWrapper, HarmonyChatWrapper, readGgufFileInfo, resolveChatWrapper } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readWithLibggml } from "../support/libggml-gguf.js";
@@ -115,6 +116,22 @@ describe("overtone gguf template", () => {
       ChatMLChatWrapper,
     );
     expect(resolveChatWrapper({ fileInfo: await readGgufFileInfo(out) })).toBeInstanceOf(HarmonyChatWrapper);
+
+    // The Harmony written is the official template with its tool round trip fixed; `official` is OpenAI's bytes.
+    const written = await openGguf(out);
+    expect(chatTemplateOf(written.metadata)).toBe(await loadFixedHarmonyTemplate());
+    await written.close();
+    const officialOut = join(dir, "official.gguf");
+    expect(runCli(["gguf", "template", chatmlModel, "--set", "official", "--out", officialOut]).status).toBe(
+      0,
+    );
+    const official = await openGguf(officialOut);
+    expect(chatTemplateOf(official.metadata)).toBe(await loadHarmonyTemplate());
+    await official.close();
+    expect(runCli(["gguf", "inspect", out]).stdout).toMatch(
+      /chat template: harmony \(the official gpt-oss template, tool round trip fixed\)/,
+    );
+    expect(runCli(["gguf", "inspect", officialOut]).stdout).toMatch(/double-encoded under llama\.cpp/);
 
     expect(await tensorHashes(out)).toEqual(await tensorHashes(chatmlModel));
     const [a, b] = [await openGguf(chatmlModel), await openGguf(out)];

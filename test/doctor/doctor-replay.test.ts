@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createOllama, createOpenAICompatible } from "../../packages/overtone/src/backends/index.js";
 import { applyFixes, type Check, type ProbeId, runDoctor } from "../../packages/overtone/src/doctor/index.js";
+import { KNOWN_QUESTION } from "../../packages/overtone/src/doctor/template-compare.js";
 import { parseGatewayConfig } from "../../packages/overtone/src/gateway/config.js";
 import { LLAMA_SWAP } from "../replay/llama-swap.js";
 import { recorded, replay } from "../replay/replay-kit.js";
@@ -25,6 +26,8 @@ const SHOW_CHATML = () =>
   recorded("100-ollama-derived-api-show-chatml-template.txt", 0, { path: "/api/show", method: "POST" });
 const CHAT = (file: string) => recorded(file, 0, { path: "/api/chat", method: "POST" });
 const GENERATE = (file: string) => recorded(file, 0, { path: "/api/generate", method: "POST" });
+/** A recorded generate reply without `context` (a hosted server's). */
+const NO_CONTEXT = "006-ollama-api-generate-nonstream-thinking.txt";
 
 async function doctorOn(only: ProbeId[], routes: ReplayRoute[], model: string | undefined = MODEL) {
   const server = await replay(...routes);
@@ -43,11 +46,13 @@ async function doctorOn(only: ProbeId[], routes: ReplayRoute[], model: string | 
 
 describe("seed failures on Ollama replays", () => {
   it("a ChatML template (report 000): template fails, the fix is a Modelfile and its ollama create line", async () => {
-    const { check, report } = await doctorOn(["template"], [TAGS(), SHOW_CHATML()]);
+    // No recording shows the prompt tokens of a ChatML-templated gpt-oss: the generate reply carries no context.
+    const { check, report } = await doctorOn(["template"], [TAGS(), SHOW_CHATML(), GENERATE(NO_CONTEXT)]);
     expect(check("reachable").status).toBe("pass");
     const template = check("template");
     expect(template.status).toBe("fail");
     expect(template.summary).toMatch(/chatml, not Harmony.*report 000/);
+    expect(template.evidence.serverRendering).toMatch(/no context in the reply/);
     expect(template.fix?.kind).toBe("ollama-modelfile");
     expect(template.fix?.command).toMatch(/^cd OUT && ollama create gpt-oss-harmony -f Modelfile$/);
     expect(template.fix?.files?.Modelfile).toMatch(/^FROM gpt-oss:20b$/m);
@@ -55,9 +60,31 @@ describe("seed failures on Ollama replays", () => {
     expect(report.verdict).toBe("problems");
   });
 
-  it("a registry model whose template Ollama does not show: template inconclusive, not a false pass", async () => {
-    const { check } = await doctorOn(["template"], [TAGS(), SHOW_HEALTHY()]);
+  it("a model whose template Ollama does not show, nor its prompt's tokens: template inconclusive, not a false pass", async () => {
+    const { check } = await doctorOn(["template"], [TAGS(), SHOW_HEALTHY(), GENERATE(NO_CONTEXT)]);
     expect(check("template").status).toBe("inconclusive");
+  });
+
+  it("Ollama 0.18's prompt tokens for the known question (recorded `context`): equal to Overtone's, template passes", async () => {
+    // The recording is gpt-oss:20b's; Ollama renders 20b and 120b with the same template.
+    const generate = recorded("013-ollama-api-generate-context-gptoss.txt", 0, {
+      path: "/api/generate",
+      method: "POST",
+      expect: (body) =>
+        (body as { prompt?: unknown }).prompt === KNOWN_QUESTION ? undefined : "not the known question",
+    });
+    const { check } = await doctorOn(["template"], [TAGS(), SHOW_HEALTHY(), generate]);
+    const template = check("template");
+    expect(template.status, template.summary).toBe("pass");
+    expect(template.summary).toMatch(
+      /Ollama renders the known conversation token for token as Overtone does/,
+    );
+    expect(template.evidence.serverRendering).toMatch(
+      /^<\|start\|>system<\|message\|>You are ChatGPT.*Current date: 2026-03-23/s,
+    );
+    expect(template.evidence.serverRendering).toMatch(
+      /<\|start\|>user<\|message\|>What is your model\?<\|end\|><\|start\|>assistant$/,
+    );
   });
 
   it("generate returns an empty response with full thinking (report 004): named as such", async () => {
@@ -198,7 +225,7 @@ describe("--fix on a replayed Ollama with a ChatML template", () => {
   it("writes the Modelfile and the serve config into --out, each with its command; the config is one overtone serve reads", async () => {
     const { report } = await doctorOn(
       ["template", "tools"],
-      [TAGS(), SHOW_CHATML(), CHAT("009-ollama-api-chat-500-toolcall-parse.txt")],
+      [TAGS(), SHOW_CHATML(), GENERATE(NO_CONTEXT), CHAT("009-ollama-api-chat-500-toolcall-parse.txt")],
     );
     const out = tempDir("overtone-doctor-ollama-");
     try {

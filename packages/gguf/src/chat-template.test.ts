@@ -4,6 +4,7 @@ import {
   CHATML_TEMPLATE_URL,
   HARMONY_TEMPLATE_URL,
   loadChatmlTemplate,
+  loadFixedHarmonyTemplate,
   loadHarmonyTemplate,
 } from "./bundled-templates.js";
 import {
@@ -23,6 +24,34 @@ const unpacked = existsSync(LLAMA_GPT_OSS);
 // test/global-setup.ts unpacks it before any test runs; missing here means that failed.
 const UNPACK = "llama.cpp source not unpacked: run `npx --no node-llama-cpp source download --skipBuild`";
 
+/** The macro gpt-oss-fixed.jinja adds: a call's arguments, when llama.cpp hands them over as an object. */
+const COMPACT_JSON_MACRO = [
+  "{#- Compact JSON (no spaces after , and :), as the model writes a call's arguments #}",
+  "{%- macro compact_json(value) -%}",
+  "    {%- if value is mapping -%}",
+  '        {{- "{" -}}',
+  "        {%- for key, item in value.items() -%}",
+  '            {{- key|tojson + ":" + compact_json(item) -}}',
+  "            {%- if not loop.last -%}",
+  '                {{- "," -}}',
+  "            {%- endif -%}",
+  "        {%- endfor -%}",
+  '        {{- "}" -}}',
+  "    {%- elif value is iterable and value is not string -%}",
+  '        {{- "[" -}}',
+  "        {%- for item in value -%}",
+  "            {{- compact_json(item) -}}",
+  "            {%- if not loop.last -%}",
+  '                {{- "," -}}',
+  "            {%- endif -%}",
+  "        {%- endfor -%}",
+  '        {{- "]" -}}',
+  "    {%- else -%}",
+  "        {{- value|tojson -}}",
+  "    {%- endif -%}",
+  "{%- endmacro -%}",
+].join("\n");
+
 describe("the bundled templates", () => {
   it("gpt-oss.jinja is byte-identical to llama.cpp's openai-gpt-oss-120b.jinja", () => {
     expect(unpacked, UNPACK).toBe(true);
@@ -38,8 +67,30 @@ describe("the bundled templates", () => {
     expect(existsSync(new URL("SOURCE.md", HARMONY_TEMPLATE_URL))).toBe(true);
   });
 
+  it("gpt-oss-fixed.jinja is the official template with SOURCE.md's edits and nothing else", async () => {
+    const official = await loadHarmonyTemplate();
+    const edits: [string, string][] = [
+      [
+        `else "json") + "<|message|>" }}\n            {{- tool_call.arguments|tojson }}`,
+        `else "<|constrain|>json") + "<|message|>" }}\n            {%- if tool_call.arguments is string %}\n                {{- tool_call.arguments }}\n            {%- else %}\n                {{- compact_json(tool_call.arguments) }}\n            {%- endif %}`,
+      ],
+      ["{#- System Message Construction =", `${COMPACT_JSON_MACRO}\n\n{#- System Message Construction =`],
+      [
+        `        {{- " to=assistant<|channel|>commentary<|message|>" + message.content|tojson + "<|end|>" }}`,
+        `        {%- if message.content is string %}\n            {{- " to=assistant<|channel|>commentary<|message|>" + message.content + "<|end|>" }}\n        {%- else %}\n            {{- " to=assistant<|channel|>commentary<|message|>" + message.content|tojson + "<|end|>" }}\n        {%- endif %}`,
+      ],
+    ];
+    let expected = official;
+    for (const [from, to] of edits) {
+      expect(expected.split(from).length, from).toBe(2); // each edit applies at exactly one place
+      expected = expected.replace(from, to);
+    }
+    expect(await loadFixedHarmonyTemplate()).toBe(expected);
+  });
+
   it("classify as what they are", async () => {
     expect(classifyChatTemplate(await loadHarmonyTemplate())).toBe("harmony");
+    expect(classifyChatTemplate(await loadFixedHarmonyTemplate())).toBe("harmony");
     expect(classifyChatTemplate(await loadChatmlTemplate())).toBe("chatml");
   });
 });

@@ -5,8 +5,10 @@
  */
 export {
   CHATML_TEMPLATE_URL,
+  FIXED_HARMONY_TEMPLATE_URL,
   HARMONY_TEMPLATE_URL,
   loadChatmlTemplate,
+  loadFixedHarmonyTemplate,
   loadHarmonyTemplate,
 } from "./bundled-templates.js";
 export { type CopyEdits, copyWithEdits, type TensorReplacement } from "./copy-with-edits.js";

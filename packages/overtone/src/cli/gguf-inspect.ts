@@ -1,6 +1,12 @@
 /** `overtone gguf inspect FILE [--json]`: what is inside a GGUF, including whether its chat template is Harmony. */
 
-import { type GgufSummary, loadHarmonyTemplate, openGguf, summarizeGguf } from "@overtone/gguf/node";
+import {
+  type GgufSummary,
+  loadFixedHarmonyTemplate,
+  loadHarmonyTemplate,
+  openGguf,
+  summarizeGguf,
+} from "@overtone/gguf/node";
 import type { Command } from "commander";
 import { bytes, table } from "./format.js";
 import { writeOut } from "./io.js";
@@ -26,18 +32,25 @@ export function registerGgufInspect(gguf: Command): void {
         const summary = summarizeGguf(gguf, await loadHarmonyTemplate(), {
           fullArrays: flags.fullArrays ?? false,
         });
-        await writeOut(flags.json ? `${JSON.stringify(summary)}\n` : render(summary));
+        await writeOut(
+          flags.json ? `${JSON.stringify(summary)}\n` : render(summary, await loadFixedHarmonyTemplate()),
+        );
       } finally {
         await gguf.close();
       }
     });
 }
 
-function render(s: GgufSummary): string {
+function render(s: GgufSummary, fixedHarmony: string): string {
   const template = s.chatTemplate;
+  const which = template.official
+    ? " (the official gpt-oss template; its tool round trip is double-encoded under llama.cpp: overtone gguf template --set harmony fixes it)"
+    : s.metadata["tokenizer.chat_template"] === fixedHarmony
+      ? " (the official gpt-oss template, tool round trip fixed)"
+      : "";
   const lines = [
     `${s.path}: GGUF v${s.version}, ${bytes(s.fileSize)}, ${Object.keys(s.metadata).length} metadata keys, ${s.tensors.length} tensors, alignment ${s.alignment}, data at byte ${s.dataOffset}`,
-    `chat template: ${template.kind}${template.official ? " (the official gpt-oss template)" : ""} — ${TEMPLATE_NOTE[template.kind]}`,
+    `chat template: ${template.kind}${which} — ${TEMPLATE_NOTE[template.kind]}`,
     "",
     "metadata:",
     table(

@@ -1,10 +1,18 @@
 /**
- * `overtone gguf template FILE`: print the chat template's class and text; with `--set harmony|chatml|@path
- * --out NEW.gguf`, write a copy with that template and every other byte of metadata and data preserved.
+ * `overtone gguf template FILE`: print the chat template's class and text; with `--set
+ * harmony|official|chatml|@path --out NEW.gguf`, write a copy with that template and every other byte of metadata
+ * and data preserved. `harmony` is the official gpt-oss template with its tool round trip fixed (the official one
+ * hands the model double-encoded JSON under llama.cpp, llama.cpp#19520); `official` is OpenAI's bytes unchanged.
  */
 import { InputError } from "@overtone/errors";
 import { CHAT_TEMPLATE_KEY, chatTemplateOf, classifyChatTemplate, ggufValue } from "@overtone/gguf";
-import { copyWithEdits, loadChatmlTemplate, loadHarmonyTemplate, openGguf } from "@overtone/gguf/node";
+import {
+  copyWithEdits,
+  loadChatmlTemplate,
+  loadFixedHarmonyTemplate,
+  loadHarmonyTemplate,
+  openGguf,
+} from "@overtone/gguf/node";
 import type { Command } from "commander";
 import { bytes } from "./format.js";
 import { readTextFile, writeOut } from "./io.js";
@@ -14,7 +22,10 @@ export function registerGgufTemplate(gguf: Command): void {
     .command("template")
     .description("show a GGUF's chat template, or write a copy with another one")
     .argument("<file>", "the GGUF file (never modified)")
-    .option("--set <template>", "harmony (the official gpt-oss template), chatml, or @path to a Jinja file")
+    .option(
+      "--set <template>",
+      "harmony (gpt-oss's template, tool round trip fixed), official (OpenAI's bytes), chatml, or @path to a Jinja file",
+    )
     .option("--out <file>", "where to write the copy (required with --set)")
     .action(async (file: string, flags: { set?: string; out?: string }) => {
       if (flags.set === undefined) {
@@ -41,11 +52,12 @@ export function registerGgufTemplate(gguf: Command): void {
 }
 
 async function templateText(choice: string): Promise<string> {
-  if (choice === "harmony") return loadHarmonyTemplate();
+  if (choice === "harmony") return loadFixedHarmonyTemplate();
+  if (choice === "official") return loadHarmonyTemplate();
   if (choice === "chatml") return loadChatmlTemplate();
   if (choice.startsWith("@")) return readTextFile(choice.slice(1), "--set");
   throw new InputError(`--set: unknown template ${JSON.stringify(choice)}`, {
     where: "--set",
-    hint: "use harmony, chatml, or @path/to/template.jinja",
+    hint: "use harmony, official, chatml, or @path/to/template.jinja",
   });
 }

@@ -1,14 +1,15 @@
 /**
  * `--fix --out DIR`: the fixes the checks proposed, written into DIR — never anything modified in place — each
  * file atomically (a temporary name beside it, then a rename), and each with the command that applies it, `OUT`
- * in the commands replaced by DIR. The GGUF fix is a copy with the official Harmony template embedded, written
- * by the GGUF toolkit (`overtone gguf template --set harmony` does the same).
+ * in the commands replaced by DIR. The GGUF fix is a copy with the gpt-oss Harmony template embedded (the official
+ * one with its tool round trip fixed), written by the GGUF toolkit (`overtone gguf template --set harmony` does
+ * the same).
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { CHAT_TEMPLATE_KEY, ggufValue } from "@overtone/gguf";
-import { copyWithEdits, loadHarmonyTemplate } from "@overtone/gguf/node";
+import { copyWithEdits, loadFixedHarmonyTemplate } from "@overtone/gguf/node";
 import { harmonyGgufName } from "./fixes.js";
 import type { Check, Fix } from "./probe.js";
 import type { DoctorTarget } from "./target.js";
@@ -45,7 +46,7 @@ export async function applyFixes(
     if (fix.kind === "gguf-harmony-template" && target.gguf !== undefined) {
       const path = join(dir, harmonyGgufName(target.gguf));
       await copyWithEdits(target.gguf, path, {
-        setMetadata: { [CHAT_TEMPLATE_KEY]: ggufValue.str(await loadHarmonyTemplate()) },
+        setMetadata: { [CHAT_TEMPLATE_KEY]: ggufValue.str(await loadFixedHarmonyTemplate()) },
       });
       files.push(path);
     }

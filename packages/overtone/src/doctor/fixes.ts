@@ -1,8 +1,8 @@
 /**
  * The fixes the probes propose, built in one place so they read the same whichever probe found the problem:
- * the GGUF with the official Harmony template (written by `--fix` through the GGUF toolkit's copy), an Ollama
- * Modelfile and its `ollama create` line, the llama-server flags that were missing, and an `overtone serve`
- * config entry that routes the model through Overtone's own Harmony rendering.
+ * the GGUF with the Harmony template (the official one, tool round trip fixed; written by `--fix` through the
+ * GGUF toolkit's copy), an Ollama Modelfile and its `ollama create` line, the llama-server flags that were
+ * missing, and an `overtone serve` config entry that routes the model through Overtone's own Harmony rendering.
  */
 import { basename } from "node:path";
 import { OLLAMA_MIN_NUM_CTX } from "../backends/gpt-oss-profile.js";
@@ -24,7 +24,7 @@ export function ggufHarmonyFix(gguf: string, serverKind: string): Fix {
         : "";
   return {
     kind: "gguf-harmony-template",
-    description: `a copy of ${basename(gguf)} with the official gpt-oss (Harmony) chat template embedded, every tensor unchanged${use}`,
+    description: `a copy of ${basename(gguf)} with the gpt-oss (Harmony) chat template embedded — the official one with its tool round trip fixed (llama.cpp#19520) — every tensor unchanged${use}`,
     command: `overtone gguf template ${gguf} --set harmony --out OUT/${name}`,
   };
 }

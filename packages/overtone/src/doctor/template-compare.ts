@@ -1,7 +1,8 @@
 /**
  * The token-by-token comparison behind the `template` probe: a known conversation rendered by the server's chat
- * template (llama-server `/apply-template`) against Overtone's exact Harmony rendering of the same conversation,
- * and the first token where they part, with a little of each side around it for the report.
+ * template (llama-server `/apply-template`; on Ollama, the token ids of the prompt it built for a plain
+ * `/api/generate`, which it returns as `context`) against Overtone's exact Harmony rendering of the same
+ * conversation, and the first token where they part, with a little of each side around it for the report.
  */
 import {
   type Conversation,
@@ -17,8 +18,11 @@ import { chatCompletionBody } from "../backends/openai-compatible/chat-request.j
 import type { ProbeContext } from "./probe.js";
 import { serverJson } from "./target.js";
 
-/** The conversation both sides render: one user question, the template's defaults for everything else. */
-export const KNOWN_QUESTION = "What is 2 + 2?";
+/**
+ * The conversation both sides render: one user question, the template's defaults for everything else. The
+ * question of a recorded Ollama exchange (test/fixtures/wire/013), so a replay answers it as Ollama did.
+ */
+export const KNOWN_QUESTION = "What is your model?";
 
 export function knownConversationMessages(): { role: string; content: string }[] {
   return [{ role: "user", content: KNOWN_QUESTION }];
@@ -48,19 +52,64 @@ export interface TemplateDifference {
 
 /** Undefined when both render to the same tokens. */
 export function firstDifference(expectedText: string, gotText: string): TemplateDifference | undefined {
-  const expected = encodeWithSpecialTokens(expectedText);
-  const got = encodeWithSpecialTokens(gotText);
+  return firstTokenDifference(encodeWithSpecialTokens(expectedText), encodeWithSpecialTokens(gotText));
+}
+
+/** The same on token ids. */
+export function firstTokenDifference(
+  expected: readonly number[],
+  got: readonly number[],
+): TemplateDifference | undefined {
   const shared = Math.min(expected.length, got.length);
   let index = 0;
   while (index < shared && expected[index] === got[index]) index++;
   if (index === expected.length && index === got.length) return undefined;
-  const around = (tokens: number[]) => decode(tokens.slice(Math.max(0, index - 4), index + 8));
+  const around = (tokens: readonly number[]) => decode(tokens.slice(Math.max(0, index - 4), index + 8));
   return {
     index,
     expected: around(expected),
     got: around(got),
     expectedTokens: expected.length,
     gotTokens: got.length,
+  };
+}
+
+/** What Ollama's rendering of the known question showed. */
+export interface OllamaRendering {
+  /** The prompt's token ids as Ollama built them (the `context` prefix as long as Overtone's rendering). */
+  prompt: number[];
+  /** Its text, special tokens written out. */
+  text: string;
+  /** The date Ollama's template wrote, which Overtone's rendering uses too. */
+  date?: string;
+  difference?: TemplateDifference;
+}
+
+/**
+ * The known question sent to Ollama's plain `/api/generate` (one token asked for): the reply's `context` starts
+ * with the token ids of the prompt Ollama's template built. Undefined when the reply carries no `context`
+ * (hosted servers, or `raw` models) — the template's class then decides alone.
+ */
+export async function ollamaRendering(context: ProbeContext): Promise<OllamaRendering | undefined> {
+  const { target, signal } = context;
+  const answer = await serverJson<{ context?: unknown }>(target, "/api/generate", {
+    body: { model: target.model, prompt: KNOWN_QUESTION, stream: false, options: { num_predict: 1 } },
+    signal,
+  });
+  const ids = answer.context;
+  if (!Array.isArray(ids) || !ids.every((id) => Number.isInteger(id))) return undefined;
+  // The template writes the server's date; the comparison is about the rendering, not the clocks.
+  const date = /Current date: (\d{4}-\d{2}-\d{2})/.exec(decode(ids.slice(0, 64)))?.[1];
+  const expected = encodeWithSpecialTokens(
+    overtoneRendering(date === undefined ? undefined : new Date(date)),
+  );
+  const prompt = ids.slice(0, expected.length) as number[];
+  const difference = firstTokenDifference(expected, prompt);
+  return {
+    prompt,
+    text: decode(prompt),
+    ...(date !== undefined ? { date } : {}),
+    ...(difference !== undefined ? { difference } : {}),
   };
 }
 

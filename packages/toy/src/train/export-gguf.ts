@@ -1,7 +1,8 @@
 /**
  * A trained toy model as a real gpt-oss GGUF that llama.cpp runs: every key and tensor of the architecture
  * (names, shapes and metadata from src/models, as the tiny-model maker writes them), the full o200k_harmony
- * vocabulary, the chosen chat template, and every tensor F32 so llama.cpp computes what the trainer computed.
+ * vocabulary, the chosen chat template (Harmony: the official one with its tool round trip fixed), and every
+ * tensor F32 so llama.cpp computes what the trainer computed.
  *
  * - The dense MLP becomes E = 4 identical experts with a zero router: every router logit is 0, any top-2 is
  *   selected, and each selected expert gets softmax weight exactly 0.5, so 0.5·y + 0.5·y = y with no rounding
@@ -10,7 +11,7 @@
  *   (c, 0, …, 0) and the output row (−M, 0, …, 0) of the bias channel (vocab-design.ts).
  */
 import { GGML_TYPE } from "@overtone/gguf";
-import { type GgufTensorInput, writeGguf } from "@overtone/gguf/node";
+import { type GgufTensorInput, loadFixedHarmonyTemplate, writeGguf } from "@overtone/gguf/node";
 import {
   GPT_OSS_VOCAB_SIZE,
   gptOssMetadata,
@@ -114,7 +115,10 @@ export async function exportToyGguf(toy: ExportableToy, options: ExportToyOption
   });
   const plan = gptOssTensorPlan(o);
   const parameters = parameterCount(plan);
-  const [vocab, template] = await Promise.all([loadGptOssVocab(), tinyTemplateText(o.template)]);
+  // Harmony here is the template whose tool round trip llama.cpp renders as Harmony does: the toy learned tool
+  // results as Harmony writes them and ignores the official template's double-encoded ones (bundled-templates.ts).
+  const templateText = o.template === "harmony" ? loadFixedHarmonyTemplate() : tinyTemplateText(o.template);
+  const [vocab, template] = await Promise.all([loadGptOssVocab(), templateText]);
   const metadata = gptOssMetadata(o, vocab, template, parameters);
   metadata.set("general.name", { type: "str", value: "Overtone Toy Gpt Oss" });
   metadata.set("general.finetune", { type: "str", value: "toy" });

@@ -38,7 +38,7 @@ export const structuredOutputProbe: Probe = {
     });
     const problem = schemaProblem(turn.final);
     // Recorded, not judged: the schema is the check; a small model may fill it with a wrong number.
-    const answerRight = turn.final.includes(q.answer);
+    const answerRight = problem === undefined && String(answerOf(turn.final)) === q.answer;
     const evidence = {
       sent: q.question,
       responseFormat: ANSWER_FORMAT,
@@ -60,6 +60,11 @@ export const structuredOutputProbe: Probe = {
     };
   },
 };
+
+/** The `answer` of a reply that validated. */
+function answerOf(text: string): unknown {
+  return (JSON.parse(text) as { answer?: unknown }).answer;
+}
 
 /** `{"answer": <integer>}` and nothing else, or what is wrong. */
 function schemaProblem(text: string): string | undefined {

@@ -2,7 +2,7 @@
  * `template`: the chat template the backend renders gpt-oss conversations with, read where the backend shows it
  * (llama-server `/props`, Ollama `/api/show`, the GGUF's metadata) and classified; on llama-server a known
  * conversation rendered by `/apply-template` is compared token by token with Overtone's own rendering, and the
- * first difference shown. The embedded engine renders Harmony itself whatever the file says: a wrong template
+ * first difference shown; on Ollama the same with the prompt tokens a plain `/api/generate` returns (`context`). The embedded engine renders Harmony itself whatever the file says: a wrong template
  * there is a warning about the file (other servers would use it), not a failure here.
  */
 import type { ModelInfo } from "../../backends/contract.js";
@@ -10,7 +10,14 @@ import { ggufHarmonyFix, ollamaModelfileFix, serverFlagsFix } from "../fixes.js"
 import { readGgufFacts } from "../gguf-facts.js";
 import type { CheckResult, Probe, ProbeContext } from "../probe.js";
 import { serverJson } from "../target.js";
-import { firstDifference, knownConversationMessages, overtoneRendering } from "../template-compare.js";
+import {
+  firstDifference,
+  KNOWN_QUESTION,
+  knownConversationMessages,
+  type OllamaRendering,
+  ollamaRendering,
+  overtoneRendering,
+} from "../template-compare.js";
 
 export const templateProbe: Probe = {
   id: "template",
@@ -54,15 +61,58 @@ async function ollamaTemplate(context: ProbeContext): Promise<CheckResult> {
   const model = context.target.facts.model as ModelInfo | undefined;
   const kind = model?.template;
   const details = model?.details ?? {};
-  const evidence = { template: kind, renderer: details.renderer, parser: details.parser };
+  let rendering: OllamaRendering | undefined;
+  let renderingError: string | undefined;
+  try {
+    // Only a model Ollama has can render anything (reachable says when it is missing).
+    if (model !== undefined) rendering = await ollamaRendering(context);
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    renderingError = error instanceof Error ? error.message : String(error);
+  }
+  const evidence = {
+    template: kind,
+    renderer: details.renderer,
+    parser: details.parser,
+    sent: { prompt: KNOWN_QUESTION, route: "/api/generate" },
+    ...(rendering !== undefined
+      ? { serverRendering: rendering.text, overtoneRendering: overtoneRendering(dateOf(rendering)) }
+      : {
+          serverRendering: renderingError ?? "no context in the reply: Ollama's rendering cannot be compared",
+        }),
+    ...(rendering?.difference !== undefined ? { firstDifference: rendering.difference } : {}),
+  };
+  if (rendering !== undefined && rendering.difference === undefined) {
+    return {
+      status: "pass",
+      summary: `${kind === undefined ? "" : `${kind} template; `}Ollama renders the known conversation token for token as Overtone does`,
+      evidence,
+    };
+  }
+  if (rendering?.difference !== undefined) {
+    const { index, expected, got } = rendering.difference;
+    const where = `first difference at token ${index}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`;
+    const result = fileVerdict(context, kind ?? "other", evidence, "Ollama's");
+    // A template shown as Harmony that still renders otherwise (an old or edited one) fails all the same.
+    const summary =
+      result.status === "pass"
+        ? `Ollama's template is Harmony but renders the known conversation differently from Harmony: ${where}`
+        : `${result.summary}; ${where}`;
+    return { ...result, status: "fail", summary, fix: result.fix ?? ollamaModelfileFix(context.target) };
+  }
   if (kind === undefined) {
     return {
       status: "inconclusive",
-      summary: "Ollama does not show this model's template (a hosted server?)",
+      summary:
+        "Ollama neither shows this model's template nor returns the tokens of its prompt (a hosted server?)",
       evidence,
     };
   }
   return fileVerdict(context, kind, evidence, "Ollama's");
+}
+
+function dateOf(rendering: OllamaRendering): Date | undefined {
+  return rendering.date === undefined ? undefined : new Date(rendering.date);
 }
 
 async function llamaServerTemplate(context: ProbeContext): Promise<CheckResult> {

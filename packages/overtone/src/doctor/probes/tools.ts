@@ -38,7 +38,8 @@ export const toolsProbe: Probe = {
         sent = withResult(asked, call, result);
         answer = await generateTurn(context, { conversation: sent, seed: 1 + i });
       }
-      const used = answer?.final.includes(String(place.temperature)) === true;
+      // The temperature as a number of its own: "18" in "180" or "2018" is not the result used.
+      const used = new RegExp(`(?<![\\d.])${place.temperature}(?![\\d])`).test(answer?.final ?? "");
       rounds.push({ city: place.city, call, problem, answer, used, sent });
     }
     const valid = rounds.filter((r) => r.problem === undefined).length;
@@ -72,11 +73,12 @@ export const toolsProbe: Probe = {
       const where =
         difference === undefined
           ? ""
-          : `; llama-server's template renders the tool round trip differently from Harmony from token ${difference.index}: ${JSON.stringify(difference.got)} where Harmony has ${JSON.stringify(difference.expected)}`;
+          : `; llama-server's template renders the tool round trip differently from Harmony from token ${difference.index}: ${JSON.stringify(difference.got)} where Harmony has ${JSON.stringify(difference.expected)}${doubleEncoded(difference.serverRendering) ? " (the tool's JSON encoded a second time: the official template's bug, llama.cpp#19520)" : ""}`;
       return {
         status: "warn",
         summary: `${valid} of ${rounds.length} calls valid, but the result was used in only ${used} of ${rounds.length} answers${where}`,
         evidence: { ...evidence, ...(difference !== undefined ? { roundTripDifference: difference } : {}) },
+        ...(difference !== undefined ? { fix: templateFix(context) } : {}),
       };
     }
     const firstProblem = rounds.find((r) => r.problem !== undefined)?.problem;
@@ -90,6 +92,11 @@ export const toolsProbe: Probe = {
     return result;
   },
 };
+
+/** A tool's JSON written as a JSON string (`"{\"location\":…`): arguments or result passed through `|tojson` twice. */
+function doubleEncoded(rendering: string): boolean {
+  return /<\|message\|>"\{\\"/.test(rendering);
+}
 
 /** Repairs that mean the call came back as text (unparsed Harmony, or JSON in the answer). */
 const RECOVERED_CALL = new Set(["markup-in-content", "stripped-special-tokens", "call-leaked-into-final"]);
