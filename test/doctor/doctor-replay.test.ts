@@ -20,6 +20,7 @@ import { tempDir } from "../support/gguf-samples.js";
 const MODEL = "gpt-oss:120b";
 const TAGS = () =>
   recorded("105-ollama-derived-api-tags-gptoss.txt", 0, { path: "/api/tags", method: "GET" });
+const VERSION = () => recorded("014-ollama-api-version.txt", 0, { path: "/api/version", method: "GET" });
 const SHOW_HEALTHY = () =>
   recorded("007-ollama-api-show-gptoss.txt", 0, { path: "/api/show", method: "POST" });
 const SHOW_CHATML = () =>
@@ -30,7 +31,7 @@ const GENERATE = (file: string) => recorded(file, 0, { path: "/api/generate", me
 const NO_CONTEXT = "006-ollama-api-generate-nonstream-thinking.txt";
 
 async function doctorOn(only: ProbeId[], routes: ReplayRoute[], model: string | undefined = MODEL) {
-  const server = await replay(...routes);
+  const server = await replay(VERSION(), ...routes);
   const backend = createOllama({ baseURL: server.url });
   const report = await runDoctor({
     target: { kind: "ollama", root: server.url, ...(model !== undefined ? { model } : {}) },
@@ -49,6 +50,7 @@ describe("seed failures on Ollama replays", () => {
     // No recording shows the prompt tokens of a ChatML-templated gpt-oss: the generate reply carries no context.
     const { check, report } = await doctorOn(["template"], [TAGS(), SHOW_CHATML(), GENERATE(NO_CONTEXT)]);
     expect(check("reachable").status).toBe("pass");
+    expect(check("reachable").summary).toMatch(/is up \(Ollama 0\.34\.4\)/);
     const template = check("template");
     expect(template.status).toBe("fail");
     expect(template.summary).toMatch(/chatml, not Harmony.*report 000/);
@@ -197,7 +199,7 @@ describe("probes that cannot run", () => {
   });
 
   it("the backend gone mid-way: the probes after it say could not run, none passes", async () => {
-    const server = await startReplayServer([TAGS(), SHOW_HEALTHY()]);
+    const server = await startReplayServer([VERSION(), TAGS(), SHOW_HEALTHY()]);
     const backend = createOllama({ baseURL: server.url });
     let closing: Promise<void> | undefined;
     const report = await runDoctor({

@@ -1,6 +1,6 @@
 /**
- * `reachable`: the backend answers, its version (llama-server's build), and the model is there — with its size, quantisation and
- * context length. It also fills in the target for the probes after it: the server's make (`/v1/models`), the
+ * `reachable`: the backend answers, its version (llama-server's build, Ollama's `/api/version`), and the model
+ * is there — with its size, quantisation and context length. It also fills in the target for the probes after it: the server's make (`/v1/models`), the
  * model when none was named (the first gpt-oss one), the GGUF file llama-server loaded (`/props` model_path),
  * and the raw `/props` or `/api/show` answers the template, sampling and context probes read.
  */
@@ -59,8 +59,7 @@ export const reachableProbe: Probe = {
 /** The server's version, and the make and raw facts the later probes read (none for the embedded engine). */
 async function serverFacts(context: ProbeContext): Promise<string | undefined> {
   const { target, signal } = context;
-  // Ollama's version (`/api/version`) is not asked: no recording of its answer exists to test against, and
-  // `/api/tags` already proves the server is up.
+  if (target.kind === "ollama") return ollamaVersion(context);
   if (target.kind !== "openai-compatible") return undefined;
   target.flavor ??= flavorFromModels(await serverJson(target, "/v1/models", { signal }));
   if (target.flavor !== "llama-server") return undefined;
@@ -78,6 +77,12 @@ async function serverFacts(context: ProbeContext): Promise<string | undefined> {
   }
   const build = props.build_info;
   return typeof build === "string" ? `llama-server ${build}` : "llama-server";
+}
+
+/** `Ollama 0.18.0` from `/api/version`; undefined when it does not say (`/api/tags` is what proves it up). */
+async function ollamaVersion({ target, signal }: ProbeContext): Promise<string | undefined> {
+  const answer = await serverJson(target, "/api/version", { signal }).catch(() => undefined);
+  return typeof answer?.version === "string" ? `Ollama ${answer.version}` : undefined;
 }
 
 function down(context: ProbeContext, error: unknown): CheckResult {
