@@ -1,8 +1,8 @@
 /**
  * The data agent's correction loop on the real sandbox (DuckDB) with replayed model output. The SQL here is
- * SCRIPTED by us — a protocol test of our loop's logic, not of a model: no recorded gpt-oss transcript that
- * writes failing SQL and corrects it was found (test/fixtures/data-agent/README.md). The one real gpt-oss
- * recording found (MindsDB's SQL agent on gpt-oss-20b) is replayed at the end.
+ * SCRIPTED by us — a protocol test of our loop's logic, not of a model. Recorded gpt-oss-120b SQL that fails and
+ * is corrected (a text-to-SQL pipeline's, test/fixtures/data-agent/README.md) is replayed in
+ * recorded-correction.test.ts; the MindsDB recording (its SQL agent on gpt-oss-20b) is replayed at the end here.
  *
  * Checked: each error kind reaches an isolated correction prompt (no memory, DuckDB's text, the kind's
  * instructions; the table/column list for catalog errors), efforts follow the task (generate high, correct
