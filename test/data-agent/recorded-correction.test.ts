@@ -142,8 +142,8 @@ describe("recorded gpt-oss-120b SQL (text2sql-eval-toolkit) through the data age
 
     expect(answer).toMatchObject({ kind: "number", value: 0.6, corrections: 2, sql: third });
     expect(stepKinds(answer.steps)).toEqual([
-      ["generate", "failed"],
-      ["correct", "failed"], // the repeated SQL fails again, and the loop goes on
+      ["generate", "catalog"],
+      ["correct", "catalog"], // the repeated SQL fails again, and the loop goes on
       ["correct", undefined],
     ]);
     const duckdbError =
@@ -154,7 +154,8 @@ describe("recorded gpt-oss-120b SQL (text2sql-eval-toolkit) through the data age
       const correction = prompt(backend, i);
       expect(correction).toContain(duckdbError);
       expect(correction).toContain(first);
-      expect(correction).toContain("DuckDB ran the query and reported the error above");
+      expect(correction).toContain("A table or column name is wrong. These are the only tables and columns:");
+      expect(correction).toContain('frpm(CDSCode VARCHAR, "Percent (%) Eligible Free (Ages 5-17)"');
       expect(correction).not.toContain("frpm and satscores."); // no memory in a correction
       expect(roles(backend, i)).toEqual(["system", "developer", "user"]);
     }

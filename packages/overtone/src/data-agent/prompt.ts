@@ -100,7 +100,7 @@ export function correctionInstructions(tables: readonly TableDescription[]): Rec
 
 /** DuckDB's binder and catalog errors: the model used a name that is not there. */
 export function isCatalogError(detail: string): boolean {
-  return /Catalog Error|Referenced column .* not found|Table with name .* does not exist|not found in FROM clause/i.test(
+  return /Catalog Error|Referenced column .* not found|Table with name .* does not exist|not found in FROM clause|does not have a column named/i.test(
     detail,
   );
 }
