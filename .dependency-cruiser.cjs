@@ -189,6 +189,18 @@ module.exports = {
       `${SRC}doctor/`,
     ),
     layer(
+      "surgery-layer",
+      "surgery/ (directions, ablation on the GGUF) may import engine/, backends/ and the packages below; not cli/, the other features or the package entries.",
+      `${SRC}surgery/`,
+      [`${SRC}(cli|agent|assist|bench|bench-run|data|data-agent|doctor|gateway)/`, `${SRC}[^/]+\\.ts$`],
+    ),
+    layer(
+      "surgery-only-from-cli",
+      "Only cli/ imports surgery/: the layers it edits models with must not reach up to it.",
+      `${SRC}(?!cli/|surgery/)`,
+      `${SRC}surgery/`,
+    ),
+    layer(
       "net-imports-only-errors",
       "net/ is the bottom of Overtone: it may import @overtone/errors only.",
       `${SRC}net/`,

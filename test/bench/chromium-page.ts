@@ -145,6 +145,7 @@ export async function visitPage(
       child.kill("SIGKILL");
       await gone;
     }
-    rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+    // Chromium's helper processes can still be writing into the profile just after the browser exits.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
   }
 }

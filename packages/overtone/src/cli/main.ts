@@ -46,6 +46,12 @@ const GROUPS: Record<string, { description: string; commands: Record<string, () 
       serve: () => import("./assist-serve.js").then((m) => m.registerAssistServe),
     },
   },
+  surgery: {
+    description: "model surgery on the GGUF itself: remove a measured direction from the residual writers",
+    commands: {
+      ablate: () => import("./surgery-ablate.js").then((m) => m.registerSurgeryAblate),
+    },
+  },
   bench: {
     description: "ladder benchmarks: reports over the per-call JSONL records of bench runs",
     commands: {

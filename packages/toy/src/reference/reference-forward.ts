@@ -14,6 +14,11 @@ import { type LayerRope, ropeTable } from "./rope-yarn.js";
 export interface ReferenceForwardOptions {
   /** Filled with what the expert blocks did (clamps hit, the closest router call); see `emptyForwardStats`. */
   stats?: ForwardStats;
+  /**
+   * Called with the residual stream (T × embd) before block 0 (layer −1: the embedding rows) and after each
+   * block l (llama.cpp's `l_out-l`), for a caller that reads the stream, such as a check of an ablation.
+   */
+  onResidual?: (layer: number, x: Float64Array) => void;
 }
 
 function checkTokens(tokens: readonly number[], vocabSize: number): void {
@@ -56,6 +61,7 @@ export function referenceFinalHidden(
   tokens.forEach((id, t) => {
     for (let i = 0; i < embd; i++) x[t * embd + i] = model.tokenEmbedding[id * embd + i] as number;
   });
+  options.onResidual?.(-1, x);
 
   const tables = new Map<string, ReturnType<typeof ropeTable>>();
   const tableFor = (layer: LayerRope) => {
@@ -77,6 +83,7 @@ export function referenceFinalHidden(
     addInto(x, attentionBlock(layer, hp, h, T, tableFor(rope), sliding ? hp.slidingWindow : undefined));
     const h2 = rmsNormRows(x, embd, layer.postAttnNorm, hp.rmsEpsilon);
     addInto(x, expertsBlock(layer, hp, h2, T, options.stats));
+    options.onResidual?.(l, x);
   });
 
   return rmsNormRows(x, embd, model.outputNorm, hp.rmsEpsilon);
