@@ -29,6 +29,7 @@ const FULL_ONLY = [
   "test/bench-run/timing-honesty.test.ts",
   "test/doctor/doctor-llama-server.test.ts",
   "test/doctor/doctor-toy-cli.test.ts",
+  "test/surgery/control-vector.test.ts",
   "test/bench-run/ladder-llama-server.test.ts",
   // The trained toy model: its behaviour evaluation (100 prompts, and llama-server), the demo at T=1.
   "test/toy/toy-behaviour.test.ts",
