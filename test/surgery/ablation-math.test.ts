@@ -66,20 +66,28 @@ describe("writer ablation (output axis)", () => {
       );
       for (let k = 0; k < W.length; k++) expect(got[k]).toBeCloseTo(expected[k] as number, 6);
       const left = write(got, r);
-      left.forEach((x, j) => expect(x).toBeCloseTo((1 - scale) * (u[j] as number), 6));
+      left.forEach((x, j) => {
+        expect(x).toBeCloseTo((1 - scale) * (u[j] as number), 6);
+      });
     }
   });
 
   it("norm-preserving: every column keeps its norm and r̂ is gone at s = 1", () => {
     const got = streamed({ direction: r, scale: 1, normPreserve: true });
     const before = columnNorms(W);
-    columnNorms(got).forEach((n, j) => expect(n).toBeCloseTo(before[j] as number, 5));
+    columnNorms(got).forEach((n, j) => {
+      expect(n).toBeCloseTo(before[j] as number, 5);
+    });
     for (const x of write(got, r)) expect(Math.abs(x)).toBeLessThan(1e-6);
     // Half a removal: the norm is kept and r̂'s share of each column shrinks.
     const half = streamed({ direction: r, scale: 0.5, normPreserve: true });
-    columnNorms(half).forEach((n, j) => expect(n).toBeCloseTo(before[j] as number, 5));
+    columnNorms(half).forEach((n, j) => {
+      expect(n).toBeCloseTo(before[j] as number, 5);
+    });
     const share = (m: Float32Array) => write(m, r).map((x, j) => Math.abs(x) / (columnNorms(m)[j] as number));
-    share(half).forEach((s, j) => expect(s).toBeLessThan(share(W)[j] as number));
+    share(half).forEach((s, j) => {
+      expect(s).toBeLessThan(share(W)[j] as number);
+    });
   });
 
   it("reports ‖r̂ᵀW‖", () => {
