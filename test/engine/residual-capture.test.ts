@@ -19,6 +19,7 @@ import {
 } from "../../packages/overtone/src/engine/residual-capture.js";
 import { loadReferenceModel, referenceFinalHidden } from "../../packages/toy/src/reference/index.js";
 import { tempDir } from "../support/gguf-samples.js";
+import { disposeTestLlama, loadTestModel, logitsAtEveryPosition } from "../support/llama.js";
 import { tinyModelPath } from "../support/tiny-models.js";
 import { toyModelPath } from "../support/toy-model.js";
 
@@ -71,6 +72,23 @@ const MODELS = [
       tinyModelPath({ expertsType: "f32", denseType: "f32", biasStd: 0.05, ff: 96, headDim: 24, seed: 7 }),
   },
   { name: "shipped toy", path: toyModelPath },
+  {
+    // Deeper, with every part of the block away from neutral and a window shorter than the sequence (as the
+    // logits parity test's models), so sliding and full-attention blocks alternate.
+    name: "4-block tiny gpt-oss with sinks, norms and biases, window 6",
+    path: () =>
+      tinyModelPath({
+        expertsType: "f32",
+        denseType: "f32",
+        biasStd: 0.5,
+        sinkStd: 1,
+        normStd: 0.2,
+        gateUpScale: 5,
+        layers: 4,
+        slidingWindow: 6,
+        seed: 11,
+      }),
+  },
 ];
 
 describe.each(MODELS)("residual capture on the $name", ({ path }) => {
@@ -122,6 +140,26 @@ describe.each(MODELS)("residual capture on the $name", ({ path }) => {
         expect(d).toBeLessThanOrEqual(1e-4);
       }
     });
+  });
+});
+
+describe("residual capture beside node-llama-cpp's engine", () => {
+  afterAll(() => disposeTestLlama());
+
+  it("gives the same stream after the engine has loaded llama.cpp in the same process", async () => {
+    const file = await MODELS[0]?.path();
+    const capture = openResidualCapture(file as string, { maxTokens: 16, threads: 2 });
+    try {
+      const before = capture.capture(TOKENS, [10]);
+      // node-llama-cpp loads the same libllama, registers its backends and logger, and evaluates in between.
+      const engine = await loadTestModel(file as string);
+      const logits = await logitsAtEveryPosition(engine, TOKENS.slice(0, 4), 201_088, { contextSize: 16 });
+      expect(Number.isFinite(logits[0])).toBe(true);
+      const after = capture.capture(TOKENS, [10]);
+      expect(after.layers).toEqual(before.layers);
+    } finally {
+      capture.close();
+    }
   });
 });
 

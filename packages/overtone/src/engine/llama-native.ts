@@ -155,7 +155,8 @@ function prebuiltDir(): string {
   const name = `@node-llama-cpp/${PREBUILT[`${process.platform}-${process.arch}`] ?? `${process.platform}-${process.arch}`}`;
   let bins: string;
   try {
-    const fromNodeLlamaCpp = createRequire(import.meta.resolve("node-llama-cpp"));
+    // createRequire, not import.meta.resolve: the latter is missing under some loaders (vitest's).
+    const fromNodeLlamaCpp = createRequire(createRequire(import.meta.url).resolve("node-llama-cpp"));
     bins = join(dirname(fromNodeLlamaCpp.resolve(name)), "..", "bins");
   } catch {
     return join("node_modules", name, "bins"); // not installed: findLibrary names the folder and the fix
