@@ -47,8 +47,9 @@ const GROUPS: Record<string, { description: string; commands: Record<string, () 
     },
   },
   surgery: {
-    description: "model surgery on the GGUF itself: remove a measured direction from the residual writers",
+    description: "model surgery on the GGUF itself: measure a direction, remove it from the residual writers",
     commands: {
+      measure: () => import("./surgery-measure.js").then((m) => m.registerSurgeryMeasure),
       ablate: () => import("./surgery-ablate.js").then((m) => m.registerSurgeryAblate),
     },
   },

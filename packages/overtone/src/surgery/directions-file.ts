@@ -26,6 +26,8 @@ export interface DirectionsFile {
   directions: Map<number, Float32Array>;
   /** `overtone.surgery.*` keys, as written (position rule, prompt-set hashes, counts, …). */
   notes: Record<string, string | number>;
+  /** `overtone.surgery.*` float arrays (per-layer means of each set, their spreads): what `analyze` reads. */
+  arrays?: Record<string, Float32Array>;
 }
 
 /** Write a directions file atomically (the GGUF writer's temporary name and rename). */
@@ -44,6 +46,9 @@ export async function writeDirections(path: string, file: DirectionsFile): Promi
   ];
   for (const [key, value] of Object.entries(file.notes)) {
     metadata.push([`${KEY}.${key}`, typeof value === "number" ? ggufValue.f64(value) : ggufValue.str(value)]);
+  }
+  for (const [key, values] of Object.entries(file.arrays ?? {})) {
+    metadata.push([`${KEY}.${key}`, ggufValue.array("f32", [...values])]);
   }
   await writeGguf(path, {
     metadata,
@@ -98,12 +103,17 @@ export async function readDirections(path: string): Promise<DirectionsFile> {
     }
     if (directions.size === 0) throw new InputError(`${path} has no direction tensors`, { where: path });
     const notes: Record<string, string | number> = {};
+    const arrays: Record<string, Float32Array> = {};
     for (const [key, value] of gguf.metadata) {
       if (!key.startsWith(`${KEY}.`)) continue;
+      if (value.type === "arr" && value.itemType === "f32") {
+        arrays[key.slice(KEY.length + 1)] = Float32Array.from(value.value as number[]);
+        continue;
+      }
       if (value.type === "str" || typeof value.value === "number")
         notes[key.slice(KEY.length + 1)] = value.value as string | number;
     }
-    return { modelHint: hint?.type === "str" ? hint.value : "", width, directions, notes };
+    return { modelHint: hint?.type === "str" ? hint.value : "", width, directions, notes, arrays };
   } finally {
     await gguf.close();
   }
