@@ -170,7 +170,8 @@ describe("lint:layers", () => {
     writeFileSync(join(copy, "test/support/zz-stub.ts"), "export const stub = 1;\n");
     appendFileSync(join(copy, "packages/gguf/src/index.ts"), 'export * from "./zz-probe-reach.js";\n');
     planted = runCheck(copy);
-  });
+    // A whole dependency-cruiser run over the copy: seconds when the machine is quiet, more when it is not.
+  }, 120_000);
 
   afterAll(() => {
     if (copy !== undefined) rmSync(copy, { recursive: true, force: true });

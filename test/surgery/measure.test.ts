@@ -8,7 +8,12 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { measure, readDirections } from "../../packages/overtone/src/surgery/index.js";
+import {
+  ablate,
+  measure,
+  parseAblateConfig,
+  readDirections,
+} from "../../packages/overtone/src/surgery/index.js";
 import { measuredPrompt, readPromptSet } from "../../packages/overtone/src/surgery/prompt-set.js";
 import { loadReferenceModel, referenceFinalHidden } from "../../packages/toy/src/reference/index.js";
 import { runCli } from "../cli/run-cli.js";
@@ -90,6 +95,17 @@ describe("surgery measure", () => {
       );
       expect(worst / scale).toBeLessThan(1e-5); // measured ~8e-7: F32 weights, F32 KV cache, no flash attention
     }
+    // Block 0's direction, which has no direction.0, is ablated from the means measure kept.
+    const edited = await ablate({
+      model,
+      directions: out,
+      out: temp.path("block0.gguf"),
+      config: parseAblateConfig("direction_layer: 0\ntargets: [attn_output]\n", "test.yaml"),
+    });
+    expect(edited.tensors.map((t) => t.name)).toEqual([
+      "blk.0.attn_output.weight",
+      "blk.1.attn_output.weight",
+    ]);
   }, 180_000);
 
   it("the CLI prints each block's norm and writes the file", async () => {

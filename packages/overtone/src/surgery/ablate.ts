@@ -145,15 +145,23 @@ function pick(directions: DirectionsFile, which: number | "composite", file: str
     }
     return sum;
   }
-  const d = directions.directions.get(which);
+  const d = directions.directions.get(which) ?? blockZero(directions, which);
   if (d === undefined) {
     const have = [...directions.directions.keys()].sort((a, b) => a - b);
     throw new InputError(`${file}: there is no direction.${which} (the file has ${have[0]}–${have.at(-1)})`, {
       where: file,
-      hint: "direction.N is the residual stream after block N; block 0's output cannot be stored (llama.cpp numbers from 1)",
+      hint: "direction.N is the residual stream after block N; block 0's is read from the means `surgery measure` keeps",
     });
   }
   return d;
+}
+
+/** Block 0's output has no `direction.0` (llama.cpp numbers from 1): measure keeps its means in the metadata. */
+function blockZero(directions: DirectionsFile, which: number): Float32Array | undefined {
+  const [a, b] = [directions.arrays?.mean_a, directions.arrays?.mean_b];
+  if (which !== 0 || a === undefined || b === undefined) return undefined;
+  const width = directions.width;
+  return Float32Array.from({ length: width }, (_, i) => (a[i] as number) - (b[i] as number));
 }
 
 function numberKey(model: GgufFile, key: string): number {
