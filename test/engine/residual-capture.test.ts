@@ -20,7 +20,7 @@ import {
 import { loadReferenceModel, referenceFinalHidden } from "../../packages/toy/src/reference/index.js";
 import { tempDir } from "../support/gguf-samples.js";
 import { disposeTestLlama, loadTestModel, logitsAtEveryPosition } from "../support/llama.js";
-import { tinyModelPath } from "../support/tiny-models.js";
+import { TINY_F32_WRITERS, tinyModelPath } from "../support/tiny-models.js";
 import { toyModelPath } from "../support/toy-model.js";
 
 const RELATIVE_TOLERANCE = 1e-4;
@@ -68,8 +68,7 @@ function relativeDifference(
 const MODELS = [
   {
     name: "tiny F32 gpt-oss",
-    path: () =>
-      tinyModelPath({ expertsType: "f32", denseType: "f32", biasStd: 0.05, ff: 96, headDim: 24, seed: 7 }),
+    path: () => tinyModelPath(TINY_F32_WRITERS),
   },
   { name: "shipped toy", path: toyModelPath },
   {
@@ -187,14 +186,7 @@ describe("residual capture errors", () => {
   });
 
   it("refuses positions outside the sequence", async () => {
-    const file = await tinyModelPath({
-      expertsType: "f32",
-      denseType: "f32",
-      biasStd: 0.05,
-      ff: 96,
-      headDim: 24,
-      seed: 7,
-    });
+    const file = await tinyModelPath(TINY_F32_WRITERS);
     const capture = openResidualCapture(file, { maxTokens: 16, threads: 2 });
     try {
       expect(() => capture.capture([200006, 1428], [2])).toThrow(/positions: 2 is not a position/);

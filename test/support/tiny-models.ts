@@ -126,6 +126,19 @@ async function makeOnce(path: string, make: () => Promise<unknown>, version: str
 
 const inProcess = new Map<string, Promise<string>>();
 
+/**
+ * A tiny gpt-oss in F32 throughout, with biases, and inputs ≠ width on every residual writer (ff 96, attention
+ * 4 × 24 = 96 against a width of 64): for checks that must see the axis an edit or a capture works on.
+ */
+export const TINY_F32_WRITERS = {
+  expertsType: "f32",
+  denseType: "f32",
+  biasStd: 0.05,
+  ff: 96,
+  headDim: 24,
+  seed: 7,
+} as const satisfies TinyGptOssOptions;
+
 /** Path of a tiny model with these options (defaults: see TINY_GPT_OSS_DEFAULTS), made on first use. */
 export function tinyModelPath(options: TinyGptOssOptions = {}): Promise<string> {
   const key = optionsKey(options);

@@ -20,17 +20,10 @@ import {
 import { loadReferenceModel, referenceFinalHidden } from "../../packages/toy/src/reference/index.js";
 import { tempDir } from "../support/gguf-samples.js";
 import { createTestContext, disposeTestLlama, loadTestModel } from "../support/llama.js";
-import { tinyLlamaModelPath, tinyModelPath } from "../support/tiny-models.js";
+import { TINY_F32_WRITERS, tinyLlamaModelPath, tinyModelPath } from "../support/tiny-models.js";
 import { EMBD, hashesOf, mxfp4Bound, seeded, sparseDirection } from "./surgery-checks.js";
 
-const F32_MODEL = {
-  expertsType: "f32",
-  denseType: "f32",
-  biasStd: 0.05,
-  ff: 96,
-  headDim: 24,
-  seed: 7,
-} as const;
+const F32_MODEL = TINY_F32_WRITERS;
 const temp = tempDir("overtone-surgery-");
 let directionsPath: string;
 let direction: Float32Array;

@@ -18,16 +18,9 @@ import { measuredPrompt, readPromptSet } from "../../packages/overtone/src/surge
 import { loadReferenceModel, referenceFinalHidden } from "../../packages/toy/src/reference/index.js";
 import { runCli } from "../cli/run-cli.js";
 import { tempDir } from "../support/gguf-samples.js";
-import { tinyModelPath } from "../support/tiny-models.js";
+import { TINY_F32_WRITERS, tinyModelPath } from "../support/tiny-models.js";
 
-const F32_MODEL = {
-  expertsType: "f32",
-  denseType: "f32",
-  biasStd: 0.05,
-  ff: 96,
-  headDim: 24,
-  seed: 7,
-} as const;
+const F32_MODEL = TINY_F32_WRITERS;
 const temp = tempDir("overtone-measure-");
 afterAll(() => temp.remove());
 
