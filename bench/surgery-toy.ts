@@ -10,7 +10,6 @@
  * is the trade-off curve. Reports the numbers, whatever they are.
  */
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { conversation, conversationToJson, decode, renderConversationForCompletion } from "@overtone/harmony";
 import { loadModel } from "../packages/overtone/src/engine/index.js";
 import { ablate, measure, parseAblateConfig } from "../packages/overtone/src/surgery/index.js";

@@ -41,7 +41,7 @@ export function captureRows(layers: number, embd: number, tokens: number, positi
       });
     },
     result() {
-      const missing = got.findIndex((g) => g === undefined);
+      const missing = got.indexOf(undefined);
       const failure =
         rows.failure ?? (missing >= 0 ? `l_out-${missing} never reached the callback` : undefined);
       if (failure !== undefined) {
