@@ -50,6 +50,7 @@ const GROUPS: Record<string, { description: string; commands: Record<string, () 
     description: "model surgery on the GGUF itself: measure a direction, remove it from the residual writers",
     commands: {
       measure: () => import("./surgery-measure.js").then((m) => m.registerSurgeryMeasure),
+      analyze: () => import("./surgery-analyze.js").then((m) => m.registerSurgeryAnalyze),
       ablate: () => import("./surgery-ablate.js").then((m) => m.registerSurgeryAblate),
     },
   },
