@@ -110,7 +110,15 @@ export function planEdits(model: GgufFile, directions: DirectionsFile, options: 
       });
     edits.push({ info, kind, ablation });
   };
+  const seen = new Set<number>();
   for (const e of entries) {
+    if (seen.has(e.layer)) {
+      throw new InputError(`${config.file}: block ${e.layer} is listed twice under ablate:`, {
+        where: config.file,
+        hint: "one entry per block (removing two directions from one block is not supported yet)",
+      });
+    }
+    seen.add(e.layer);
     if (e.layer >= blocks)
       throw new InputError(
         `${config.file}: block ${e.layer} does not exist (the model has ${blocks}: 0–${blocks - 1})`,
