@@ -7,8 +7,7 @@
  * Efforts: `--effort X` (the shared flag, when given) sets all three tasks; `--efforts generate=high,…` then
  * sets single ones. Defaults: generate high, correct medium, explain low.
  */
-import { writeFile } from "node:fs/promises";
-import { fileSystemError, InputError } from "@overtone/errors";
+import { InputError } from "@overtone/errors";
 import type { Command } from "commander";
 import { AgentMemory, type TaskEfforts, taskEfforts } from "../agent/index.js";
 import type { Backend } from "../backends/contract.js";
@@ -17,6 +16,7 @@ import { chartFormat, DataAgent, type DataAnswer, renderChart } from "../data-ag
 import { addBackendOptions, type BackendFlags, backendSetup, openBackend } from "./backend-flags.js";
 import { tableText } from "./data-query.js";
 import { positiveInt } from "./flag-values.js";
+import { writeFileAtomically } from "./io.js";
 
 export interface DataAgentFlags extends BackendFlags {
   json?: boolean;
@@ -147,9 +147,7 @@ export async function writeChart(answer: DataAnswer, path: string): Promise<void
     return;
   }
   const content = await renderChart(answer.chart, answer.result, chartFormat(path));
-  await writeFile(path, content).catch((error: unknown) => {
-    throw fileSystemError(error, path, "write", { where: "--chart-out" });
-  });
+  await writeFileAtomically(path, content, "--chart-out");
   process.stderr.write(`chart written to ${path}\n`);
 }
 

@@ -1,6 +1,6 @@
 /** Reading command input and writing command output, shared by every command. */
 import { constants } from "node:fs";
-import { access, readFile, stat } from "node:fs/promises";
+import { access, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileSystemError, InputError } from "@overtone/errors";
 
@@ -85,4 +85,20 @@ export function choice<T extends string>(flag: string, value: string, choices: r
     where: flag,
     hint: `use one of: ${choices.join(", ")}`,
   });
+}
+
+/** Writes a file the user named: a temporary name beside it, then a rename — a reader never sees half of it. */
+export async function writeFileAtomically(
+  path: string,
+  content: string | Uint8Array,
+  flag: string,
+): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, content);
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw fileSystemError(error, path, "write", { where: flag });
+  }
 }

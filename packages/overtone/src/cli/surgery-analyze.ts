@@ -4,14 +4,12 @@
  * what is true by construction, a warning when a prompt set changed since measuring, and a line plot of quality,
  * SNR, purity and separation per block rendered with vega (the data agent's chart renderer).
  */
-import { rename, unlink, writeFile } from "node:fs/promises";
-import { fileSystemError } from "@overtone/errors";
 import type { Command } from "commander";
 import type { JsonValue, QueryResult } from "../data/index.js";
 import { chartFormat, renderChart } from "../data-agent/chart.js";
 import { type Analysis, analyze } from "../surgery/analyze.js";
 import { table } from "./format.js";
-import { writeOut } from "./io.js";
+import { writeFileAtomically, writeOut } from "./io.js";
 
 interface AnalyzeFlags {
   a?: string;
@@ -37,22 +35,10 @@ export function registerSurgeryAnalyze(surgery: Command): void {
       });
       for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
       if (flags.plot !== undefined && format !== undefined) {
-        await writeFileAtomically(flags.plot, await renderChart(PLOT, plotRows(result), format));
+        await writeFileAtomically(flags.plot, await renderChart(PLOT, plotRows(result), format), "--plot");
       }
       await writeOut(flags.json ? `${JSON.stringify(result)}\n` : text(result, flags.plot));
     });
-}
-
-/** A temporary name beside the file, then a rename: a reader never sees half a plot. */
-async function writeFileAtomically(path: string, content: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, content);
-    await rename(temporary, path);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw fileSystemError(error, path, "write", { where: "--plot" });
-  }
 }
 
 const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "—" : x.toFixed(3));
