@@ -224,6 +224,10 @@ describe("what ablate refuses, before writing anything", () => {
     await expect(ablated(base, "direction_layer: 9\n", "x.gguf")).rejects.toThrow(/no direction\.9/);
     const twice = "ablate:\n  - { layer: 1, measurement: 1 }\n  - { layer: 1, measurement: 2 }\n";
     await expect(ablated(base, twice, "x.gguf")).rejects.toThrow(/block 1 is listed twice/);
+    // The test's directions file has no means: projected cannot be computed, and says so.
+    await expect(ablated(base, "direction_layer: 1\nprojected: true\n", "x.gguf")).rejects.toThrow(
+      /projected: needs set b's means/,
+    );
     expect(() => config("direction_layer: 1\ntargets: [mlp.router.weight]\n")).toThrow(/input-side target/);
     expect(() => config("scale: 1\n")).toThrow(/neither which blocks/);
     expect(() => config("direction_layer: 1\nscael: 2\n")).toThrow(/unknown key "scael"/);

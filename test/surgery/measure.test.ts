@@ -7,11 +7,13 @@
 
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
+import { openGguf } from "@overtone/gguf/node";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   ablate,
   measure,
   parseAblateConfig,
+  planEdits,
   readDirections,
 } from "../../packages/overtone/src/surgery/index.js";
 import { measuredPrompt, readPromptSet } from "../../packages/overtone/src/surgery/prompt-set.js";
@@ -99,6 +101,29 @@ describe("surgery measure", () => {
       "blk.0.attn_output.weight",
       "blk.1.attn_output.weight",
     ]);
+
+    // projected: each block's direction loses its part along set b's mean at that block.
+    const gguf = await openGguf(model);
+    const plan = (yaml: string) =>
+      planEdits(gguf, file, {
+        model,
+        directions: out,
+        out: temp.path("unused.gguf"),
+        config: parseAblateConfig(yaml, "t.yaml"),
+      });
+    const meanB = (block: number) =>
+      (file.arrays?.mean_b as Float32Array).subarray(block * 64, (block + 1) * 64);
+    const cosWithB = (d: Float32Array, block: number) =>
+      d.reduce((s, x, i) => s + x * (meanB(block)[i] as number), 0) / Math.hypot(...meanB(block));
+    try {
+      const projected = plan("direction_layer: 1\nprojected: true\ntargets: [attn_output]\n");
+      for (const [block, edit] of projected.entries())
+        expect(Math.abs(cosWithB(edit.ablation.direction, block)), `block ${block}`).toBeLessThan(1e-5);
+      const plain = plan("direction_layer: 1\ntargets: [attn_output]\n");
+      expect(Math.abs(cosWithB(plain[1]?.ablation.direction as Float32Array, 1))).toBeGreaterThan(1e-3);
+    } finally {
+      await gguf.close();
+    }
   }, 180_000);
 
   it("the CLI prints each block's norm and writes the file", async () => {

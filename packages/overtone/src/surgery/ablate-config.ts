@@ -4,6 +4,7 @@
  *   scale: 1.0                # multiplies every entry's scale
  *   direction_layer: 12       # use direction.12 for every writer (the issue's "one layer for all")
  *   norm_preserve: false      # keep each written column's norm (column, not row, normalisation)
+ *   projected: false          # remove from each block's direction its part along set b's mean at that block
  *   targets: [attn_output, attn_output.bias, ffn_down_exps, ffn_down_exps.bias, token_embd]   # the default
  *   ablate:                   # per block; absent = every block at scale 1 (needs direction_layer)
  *     - layer: 11             # block whose writers are edited
@@ -51,6 +52,8 @@ export interface AblateConfig {
   scale: number;
   directionLayer?: number;
   normPreserve: boolean;
+  /** Project each block's direction against set b's mean there first (the published tools' `--projected`). */
+  projected: boolean;
   targets: WriterTarget[];
   /** Undefined: every block, with directionLayer's direction. */
   entries?: LayerEntry[];
@@ -66,6 +69,7 @@ const TOP_KEYS = [
   "scale",
   "direction_layer",
   "norm_preserve",
+  "projected",
   "targets",
   "ablate",
 ];
@@ -225,6 +229,7 @@ export function parseAblateConfig(text: string, file: string): AblateConfig {
     scale: number(file, "scale", top.scale, -10, 10, 1),
     ...(directionLayer !== undefined ? { directionLayer } : {}),
     normPreserve: top.norm_preserve === true,
+    projected: top.projected === true,
     targets,
     ...(entries !== undefined ? { entries } : {}),
     ...(str("model") !== undefined ? { model: str("model") } : {}),

@@ -124,8 +124,10 @@ export function planEdits(model: GgufFile, directions: DirectionsFile, options: 
         `${config.file}: block ${e.layer} does not exist (the model has ${blocks}: 0–${blocks - 1})`,
         { where: config.file },
       );
+    const raw = pick(directions, e.measurement, config.file);
+    const toRemove = config.projected ? projected(raw, directions, e.layer, config.file) : raw;
     const ablation = {
-      direction: unitDirection(pick(directions, e.measurement, config.file), e.sparsity),
+      direction: unitDirection(toRemove, e.sparsity),
       scale: e.scale * config.scale,
       normPreserve: config.normPreserve,
     };
@@ -162,6 +164,35 @@ function pick(directions: DirectionsFile, which: number | "composite", file: str
     });
   }
   return d;
+}
+
+/**
+ * r − (r·b̂)b̂, b the mean of set b after block `block` (where that block's writers write): the direction keeps
+ * only what is not along the ordinary stream there (grimjim's "projected"; token_embd is not projected: no
+ * mean was measured before block 0).
+ */
+function projected(
+  direction: Float32Array,
+  directions: DirectionsFile,
+  block: number,
+  file: string,
+): Float32Array {
+  const means = directions.arrays?.mean_b;
+  if (means === undefined) {
+    throw new InputError(
+      `${file}: projected: needs set b's means, which this directions file does not have`,
+      {
+        where: file,
+        hint: "measure the directions with `overtone surgery measure` (it keeps them), or drop projected:",
+      },
+    );
+  }
+  const width = directions.width;
+  const b = means.subarray(block * width, (block + 1) * width);
+  const bb = b.reduce((sum, x) => sum + x * x, 0);
+  if (bb === 0) return direction;
+  const along = direction.reduce((sum, x, i) => sum + x * (b[i] as number), 0) / bb;
+  return direction.map((x, i) => x - along * (b[i] as number));
 }
 
 /** Block 0's output has no `direction.0` (llama.cpp numbers from 1): measure keeps its means in the metadata. */
