@@ -111,8 +111,9 @@ describe("surgery measure", () => {
         out: temp.path("unused.gguf"),
         config: parseAblateConfig(yaml, "t.yaml"),
       });
-    const meanB = (block: number) =>
-      (file.arrays?.mean_b as Float32Array).subarray(block * 64, (block + 1) * 64);
+    const means = file.arrays?.mean_b;
+    if (means === undefined) throw new Error("measure kept no means");
+    const meanB = (block: number) => means.subarray(block * 64, (block + 1) * 64);
     const cosWithB = (d: Float32Array, block: number) =>
       d.reduce((s, x, i) => s + x * (meanB(block)[i] as number), 0) / Math.hypot(...meanB(block));
     try {
