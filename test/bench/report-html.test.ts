@@ -8,11 +8,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  benchReport,
-  benchReportHtml,
-  writeFileAtomically,
-} from "../../packages/overtone/src/bench/index.js";
+import { benchReport, benchReportHtml } from "../../packages/overtone/src/bench/index.js";
+import { writeFileAtomically } from "../../packages/overtone/src/cli/io.js";
 import { visitPage } from "./chromium-page.js";
 import { colourStats, decodePng } from "./png-pixels.js";
 import { jsonl, ladderCalls, runsDir } from "./sample-calls.js";
@@ -38,7 +35,7 @@ beforeAll(async () => {
   for (const [i, call] of calls.entries()) call.human.rating = (i % 5) + 1;
   const run = dirs.run("run", jsonl(calls));
   page = join(dirs.root, "report.html");
-  await writeFileAtomically(page, await benchReportHtml(await benchReport([run])));
+  await writeFileAtomically(page, await benchReportHtml(await benchReport([run])), "the test page");
 });
 afterAll(() => dirs.remove());
 

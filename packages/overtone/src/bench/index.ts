@@ -12,7 +12,6 @@ export {
   benchReportHtml,
   benchReportJson,
   benchReportText,
-  writeFileAtomically,
 } from "./report.js";
 export type { ComparisonRow, GroupStats, Metric, ReportData, ReportOptions, Spread } from "./report-data.js";
 export { METRICS } from "./report-data.js";

@@ -3,9 +3,6 @@
  * comparison and the warnings, and give back what the CLI prints or writes (text, JSON, HTML). The HTML is only
  * drawn when asked for, since it loads vega.
  */
-import { randomBytes } from "node:crypto";
-import { rename, unlink, writeFile } from "node:fs/promises";
-import { fileSystemError } from "@overtone/errors";
 import { checkRunFiles, loadRunFiles, resolveRunFiles } from "./load-calls.js";
 import { reportCharts } from "./report-charts.js";
 import { type ReportData, type ReportOptions, reportData } from "./report-data.js";
@@ -67,16 +64,4 @@ export function benchReportJson(report: BenchReport): string {
 /** The self-contained HTML page, charts drawn now. */
 export async function benchReportHtml(report: BenchReport): Promise<string> {
   return reportHtml(report.data, report.warnings, await reportCharts(report.data));
-}
-
-/** Writes through a temporary name and a rename: a reader (or a crash) never meets half a report. */
-export async function writeFileAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    await writeFile(temp, text);
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw fileSystemError(error, path, "write");
-  }
 }

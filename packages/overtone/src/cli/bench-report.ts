@@ -5,15 +5,9 @@
  */
 import { InputError } from "@overtone/errors";
 import type { Command } from "commander";
-import {
-  benchReport,
-  benchReportHtml,
-  benchReportJson,
-  benchReportText,
-  writeFileAtomically,
-} from "../bench/index.js";
+import { benchReport, benchReportHtml, benchReportJson, benchReportText } from "../bench/index.js";
 import { positiveInt } from "./flag-values.js";
-import { checkWritable, writeOut } from "./io.js";
+import { checkWritable, writeFileAtomically, writeOut } from "./io.js";
 
 interface ReportFlags {
   html?: string;
@@ -53,7 +47,8 @@ export function registerBenchReport(bench: Command): void {
         seed: nonNegativeInt("--seed", flags.seed),
         resamples: positiveInt("--resamples", flags.resamples),
       });
-      if (flags.html !== undefined) await writeFileAtomically(flags.html, await benchReportHtml(report));
+      if (flags.html !== undefined)
+        await writeFileAtomically(flags.html, await benchReportHtml(report), "--html");
       await writeOut(flags.json ? benchReportJson(report) : benchReportText(report));
       if (flags.html !== undefined && !flags.json) process.stderr.write(`wrote ${flags.html}\n`);
     });

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 /** Reading command input and writing command output, shared by every command. */
 import { constants } from "node:fs";
 import { access, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
@@ -93,7 +94,7 @@ export async function writeFileAtomically(
   content: string | Uint8Array,
   flag: string,
 ): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
+  const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     await writeFile(temporary, content);
     await rename(temporary, path);
