@@ -201,6 +201,12 @@ module.exports = {
       `${SRC}surgery/`,
     ),
     layer(
+      "yaml-imports-only-errors",
+      "yaml/ (the config files' YAML parsing) sits under every reader of a config file: it may import @overtone/errors only.",
+      `${SRC}yaml/`,
+      ["^packages/(?!errors/|overtone/src/yaml/)"],
+    ),
+    layer(
       "net-imports-only-errors",
       "net/ is the bottom of Overtone: it may import @overtone/errors only.",
       `${SRC}net/`,

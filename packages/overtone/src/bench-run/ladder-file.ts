@@ -21,9 +21,8 @@
  */
 import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
-import { ConfigError } from "@overtone/errors";
-import { parse } from "yaml";
 import type { Effort, Route } from "../backends/contract.js";
+import { parseYamlText } from "../yaml/parse-yaml.js";
 import { KeyPath } from "./key-path.js";
 
 export const LADDER_BACKENDS = [
@@ -97,16 +96,7 @@ const PARAM_KEYS = ["temperature", "top_p", "seed", "effort", "max_tokens", "rou
 const URL_REQUIRED = new Set<LadderBackend>(["openai-compatible", "gateway"]);
 
 export function parseLadder(text: string, file: string): Ladder {
-  let root: unknown;
-  try {
-    root = parse(text);
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message}`, {
-      where: file,
-      hint: "check the indentation and quoting at the line named",
-      cause: error,
-    });
-  }
+  const root = parseYamlText(text, file);
   const at = (path: string) => new KeyPath(file, path);
   const top = at("").object(root, TOP_KEYS);
   const models = at("models")

@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
 /** Reading command input and writing command output, shared by every command. */
+import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { access, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";

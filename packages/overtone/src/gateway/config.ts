@@ -18,8 +18,8 @@
  * ```
  */
 import { ConfigError } from "@overtone/errors";
-import { parse } from "yaml";
 import type { Effort } from "../backends/contract.js";
+import { parseYamlText } from "../yaml/parse-yaml.js";
 import type { ReasoningField, ServedModel } from "./protocol.js";
 
 export type UpstreamKind = "embedded" | "ollama" | "openai-compatible";
@@ -58,16 +58,7 @@ const KINDS: Record<string, UpstreamKind> = {
 const EFFORTS: readonly Effort[] = ["low", "medium", "high"];
 
 export function parseGatewayConfig(text: string, file: string): GatewayConfig {
-  let root: unknown;
-  try {
-    root = parse(text);
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message}`, {
-      where: file,
-      hint: "check the indentation and quoting at the line named",
-      cause: error,
-    });
-  }
+  const root = parseYamlText(text, file);
   const at = (path: string) => new Path(file, path);
   const top = at("").object(root);
   const models = at("models")

@@ -17,7 +17,7 @@
  * name rather than skipped: a run must never be attention-only without saying so (heretic#339).
  */
 import { ConfigError } from "@overtone/errors";
-import { parse } from "yaml";
+import { parseYamlText } from "../yaml/parse-yaml.js";
 
 export const WRITER_TARGETS = [
   "attn_output",
@@ -171,16 +171,7 @@ function entry(file: string, where: string, value: unknown): LayerEntry {
 
 /** Parse and check a config; every problem is a ConfigError naming the key and how to fix it. */
 export function parseAblateConfig(text: string, file: string): AblateConfig {
-  let root: unknown;
-  try {
-    root = parse(text);
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message}`, {
-      where: file,
-      hint: "check the indentation at the line named",
-      cause: error,
-    });
-  }
+  const root = parseYamlText(text, file);
   const top = object(file, "", root ?? {}, TOP_KEYS);
   const directionLayer =
     top.direction_layer === undefined ? undefined : integer(file, "direction_layer", top.direction_layer);

@@ -21,7 +21,7 @@
  * case's messages. Each assertion is compiled by assertions.ts; a case succeeds when all of them pass.
  */
 import { readFile } from "node:fs/promises";
-import { ConfigError, fileSystemError } from "@overtone/errors";
+import { fileSystemError } from "@overtone/errors";
 import {
   type Conversation,
   conversation,
@@ -32,8 +32,8 @@ import {
   systemContent,
   systemMessage,
 } from "@overtone/harmony";
-import { parse } from "yaml";
 import type { Effort } from "../../backends/contract.js";
+import { parseYamlText } from "../../yaml/parse-yaml.js";
 import { type BenchCase, type BenchSuite, verdict } from "../suite.js";
 import { type Assertion, compileAssertion } from "./assertions.js";
 import type { GraderOptions } from "./model-graded.js";
@@ -56,16 +56,7 @@ export async function loadUserSuite(file: string, options: LoadUserSuiteOptions 
   } catch (error) {
     throw fileSystemError(error, file, "read", { where: file });
   }
-  let root: unknown;
-  try {
-    root = parse(text);
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message}`, {
-      where: file,
-      hint: "check the indentation and quoting at the line named",
-      cause: error,
-    });
-  }
+  const root = parseYamlText(text, file);
   const at = new SuiteFilePath(file);
   const top = at.object(root, SUITE_KEYS);
   const name = at.to("name").string(top.name);
