@@ -80,8 +80,8 @@ export interface OllamaRendering {
   prompt: number[];
   /** Its text, special tokens written out. */
   text: string;
-  /** The date Ollama's template wrote, which Overtone's rendering uses too. */
-  date?: string;
+  /** Overtone's rendering of the known conversation, with the date Ollama's template wrote. */
+  overtoneText: string;
   difference?: TemplateDifference;
 }
 
@@ -100,15 +100,14 @@ export async function ollamaRendering(context: ProbeContext): Promise<OllamaRend
   if (!Array.isArray(ids) || !ids.every((id) => Number.isInteger(id))) return undefined;
   // The template writes the server's date; the comparison is about the rendering, not the clocks.
   const date = /Current date: (\d{4}-\d{2}-\d{2})/.exec(decode(ids.slice(0, 64)))?.[1];
-  const expected = encodeWithSpecialTokens(
-    overtoneRendering(date === undefined ? undefined : new Date(date)),
-  );
+  const overtoneText = overtoneRendering(date === undefined ? undefined : new Date(date));
+  const expected = encodeWithSpecialTokens(overtoneText);
   const prompt = ids.slice(0, expected.length) as number[];
   const difference = firstTokenDifference(expected, prompt);
   return {
     prompt,
     text: decode(prompt),
-    ...(date !== undefined ? { date } : {}),
+    overtoneText,
     ...(difference !== undefined ? { difference } : {}),
   };
 }

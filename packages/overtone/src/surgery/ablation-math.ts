@@ -41,6 +41,7 @@ export function unitDirection(raw: Float32Array, sparsity = 0): Float32Array {
 export class ColumnStats {
   readonly u: Float64Array;
   readonly squares: Float64Array;
+  #divisors: { scale: number; values: Float64Array } | undefined;
 
   constructor(
     readonly direction: Float32Array,
@@ -64,6 +65,24 @@ export class ColumnStats {
     }
   }
 
+  /**
+   * √(1 − (2s − s²)·p_j²) per column: what restores each column's norm after the removal. Computed once per
+   * scale, on the first batch edited (the statistics are final by then).
+   */
+  divisors(scale: number): Float64Array {
+    if (this.#divisors?.scale === scale) return this.#divisors.values;
+    const values = new Float64Array(this.u.length);
+    for (let j = 0; j < values.length; j++) {
+      const sq = this.squares[j] as number;
+      const p2 = sq > 0 ? (this.u[j] as number) ** 2 / sq : 0;
+      const left = 1 - (2 * scale - scale * scale) * p2;
+      // A column that lies along r̂ (p² = 1) at s = 1 has nothing left to rescale: it becomes zero.
+      values[j] = left > 1e-12 ? Math.sqrt(left) : 1;
+    }
+    this.#divisors = { scale, values };
+    return values;
+  }
+
   /** ‖r̂ᵀW‖: how much the matrix writes along r̂. */
   writeNorm(): number {
     let sum = 0;
@@ -75,7 +94,7 @@ export class ColumnStats {
 /** Edit rows `first …` of the matrix in place, from the finished column statistics. */
 export function editRows(values: Float32Array, first: number, stats: ColumnStats, a: Ablation): void {
   const n = stats.u.length;
-  const divisor = a.normPreserve ? columnDivisors(stats, a.scale) : undefined;
+  const divisor = a.normPreserve ? stats.divisors(a.scale) : undefined;
   for (let row = 0; row * n < values.length; row++) {
     const r = a.direction[first + row] as number;
     const base = row * n;
@@ -84,24 +103,6 @@ export function editRows(values: Float32Array, first: number, stats: ColumnStats
       values[base + j] = divisor === undefined ? edited : edited / (divisor[j] as number);
     }
   }
-}
-
-const divisorCache = new WeakMap<ColumnStats, { scale: number; divisor: Float64Array }>();
-
-/** √(1 − (2s − s²)·p_j²) per column: what restores each column's norm after the removal. */
-function columnDivisors(stats: ColumnStats, scale: number): Float64Array {
-  const cached = divisorCache.get(stats);
-  if (cached !== undefined && cached.scale === scale) return cached.divisor;
-  const divisor = new Float64Array(stats.u.length);
-  for (let j = 0; j < divisor.length; j++) {
-    const sq = stats.squares[j] as number;
-    const p2 = sq > 0 ? (stats.u[j] as number) ** 2 / sq : 0;
-    const left = 1 - (2 * scale - scale * scale) * p2;
-    // A column that lies along r̂ (p² = 1) at s = 1 has nothing left to rescale: it becomes zero.
-    divisor[j] = left > 1e-12 ? Math.sqrt(left) : 1;
-  }
-  divisorCache.set(stats, { scale, divisor });
-  return divisor;
 }
 
 /**

@@ -61,12 +61,11 @@ export async function analyze(path: string, sets: { a?: string; b?: string } = {
     const h = meanA.subarray(l * width, (l + 1) * width);
     const a = meanB.subarray(l * width, (l + 1) * width);
     const g = Float32Array.from(h, (x, i) => x - (a[i] as number));
-    const gn = norm(g);
-    const aHat = a.map((x) => x / (norm(a) || 1e-12));
-    const along = dot(g, aHat);
+    const [gn, an] = [norm(g), norm(a)];
+    const along = dot(g, a) / (an || 1e-12); // g's component along b's mean
     const orthogonal = Math.sqrt(Math.max(0, gn * gn - along * along));
     const cosMeans = cos(h, a);
-    const snr = gn / Math.max(norm(h), norm(a), 1e-6);
+    const snr = gn / Math.max(norm(h), an, 1e-6);
     const purity = gn > 0 ? orthogonal / gn : 0;
     layers.push({
       block: l,

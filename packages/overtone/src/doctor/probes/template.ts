@@ -76,7 +76,7 @@ async function ollamaTemplate(context: ProbeContext): Promise<CheckResult> {
     parser: details.parser,
     sent: { prompt: KNOWN_QUESTION, route: "/api/generate" },
     ...(rendering !== undefined
-      ? { serverRendering: rendering.text, overtoneRendering: overtoneRendering(dateOf(rendering)) }
+      ? { serverRendering: rendering.text, overtoneRendering: rendering.overtoneText }
       : {
           serverRendering: renderingError ?? "no context in the reply: Ollama's rendering cannot be compared",
         }),
@@ -109,10 +109,6 @@ async function ollamaTemplate(context: ProbeContext): Promise<CheckResult> {
     };
   }
   return fileVerdict(context, kind, evidence, "Ollama's");
-}
-
-function dateOf(rendering: OllamaRendering): Date | undefined {
-  return rendering.date === undefined ? undefined : new Date(rendering.date);
 }
 
 async function llamaServerTemplate(context: ProbeContext): Promise<CheckResult> {
