@@ -20,7 +20,7 @@ import {
 import { loadReferenceModel, referenceFinalHidden } from "../../packages/toy/src/reference/index.js";
 import { tempDir } from "../support/gguf-samples.js";
 import { disposeTestLlama, loadTestModel, logitsAtEveryPosition } from "../support/llama.js";
-import { TINY_F32_WRITERS, tinyModelPath } from "../support/tiny-models.js";
+import { TINY_F32_WRITERS, TINY_PARITY_WEIGHTS, tinyModelPath } from "../support/tiny-models.js";
 import { toyModelPath } from "../support/toy-model.js";
 
 const RELATIVE_TOLERANCE = 1e-4;
@@ -75,18 +75,7 @@ const MODELS = [
     // Deeper, with every part of the block away from neutral and a window shorter than the sequence (as the
     // logits parity test's models), so sliding and full-attention blocks alternate.
     name: "4-block tiny gpt-oss with sinks, norms and biases, window 6",
-    path: () =>
-      tinyModelPath({
-        expertsType: "f32",
-        denseType: "f32",
-        biasStd: 0.5,
-        sinkStd: 1,
-        normStd: 0.2,
-        gateUpScale: 5,
-        layers: 4,
-        slidingWindow: 6,
-        seed: 11,
-      }),
+    path: () => tinyModelPath({ ...TINY_PARITY_WEIGHTS, layers: 4, slidingWindow: 6, seed: 11 }),
   },
 ];
 

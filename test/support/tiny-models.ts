@@ -126,6 +126,17 @@ async function makeOnce(path: string, make: () => Promise<unknown>, version: str
 
 const inProcess = new Map<string, Promise<string>>();
 
+/** Every weight F32 and every part of the graph away from neutral: for exact comparisons with the reference. */
+export const TINY_PARITY_WEIGHTS = {
+  expertsType: "f32",
+  denseType: "f32",
+  biasStd: 0.5,
+  sinkStd: 1,
+  normStd: 0.2,
+  gateUpScale: 5,
+  template: "none",
+} as const satisfies TinyGptOssOptions;
+
 /**
  * A tiny gpt-oss in F32 throughout, with biases, and inputs ≠ width on every residual writer (ff 96, attention
  * 4 × 24 = 96 against a width of 64): for checks that must see the axis an edit or a capture works on.

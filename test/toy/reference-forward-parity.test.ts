@@ -27,20 +27,11 @@ import {
   referenceForward,
 } from "../../packages/toy/src/reference/index.js";
 import { disposeTestLlama, loadTestModel, logitsAtEveryPosition } from "../support/llama.js";
-import { tinyModelPath } from "../support/tiny-models.js";
+import { TINY_PARITY_WEIGHTS, tinyModelPath } from "../support/tiny-models.js";
 
 const TOLERANCE = 2e-4;
 
-/** Every weight F32 and every part of the graph away from neutral. */
-const PARITY_WEIGHTS = {
-  expertsType: "f32",
-  denseType: "f32",
-  biasStd: 0.5,
-  sinkStd: 1,
-  normStd: 0.2,
-  gateUpScale: 5,
-  template: "none",
-} as const satisfies TinyGptOssOptions;
+const PARITY_WEIGHTS = TINY_PARITY_WEIGHTS;
 
 const CASES: { name: string; options: TinyGptOssOptions }[] = [
   {
