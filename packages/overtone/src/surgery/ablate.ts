@@ -7,13 +7,13 @@
  * exactly, stops the run before anything is written — never silently skipped.
  */
 import { InputError } from "@overtone/errors";
+import { canEncode } from "@overtone/gguf";
 import { copyWithEdits, type GgufFile, openGguf, type TensorReplacement } from "@overtone/gguf/node";
 import type { AblateConfig, LayerEntry, WriterTarget } from "./ablate-config.js";
 import { type Ablation, unitDirection } from "./ablation-math.js";
 import { type DirectionsFile, readDirections } from "./directions-file.js";
 import {
   type EditKind,
-  editableType,
   editedTensorStream,
   newReport,
   type TensorEdit,
@@ -103,7 +103,8 @@ export function planEdits(model: GgufFile, directions: DirectionsFile, options: 
         hint: "is this a gpt-oss GGUF of the usual layout?",
       });
     checkShape(info.name, info.shape, kind, width, options.model);
-    if (!editableType(info.type))
+    // Only a type the codecs re-encode exactly as ggml does can be edited.
+    if (!canEncode(info.type))
       throw new InputError(uneditableTypeMessage(info), {
         where: options.model,
         hint: "ablate an F16, BF16, Q8_0 or MXFP4 file, then quantize",

@@ -6,7 +6,7 @@
  * `token_embd`) are edited in one pass. A row the edit leaves alone (its direction component is 0) keeps its
  * original bytes, so a sparse direction re-encodes only what it changes.
  */
-import { canEncode, decodeTensor, encodedByteLength, encodeTensor } from "@overtone/gguf";
+import { decodeTensor, encodedByteLength, encodeTensor } from "@overtone/gguf";
 import type { GgufFile, GgufTensorInfo } from "@overtone/gguf/node";
 import { type Ablation, ColumnStats, editRows, editVectors } from "./ablation-math.js";
 
@@ -52,11 +52,6 @@ export function newReport({ info, kind }: TensorEdit): TensorEditReport {
     rowsChanged: 0,
     rows: 0,
   };
-}
-
-/** Whether a type can be ablated (decoded and re-encoded exactly as ggml does). */
-export function editableType(type: number): boolean {
-  return canEncode(type);
 }
 
 interface Batch {
